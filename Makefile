@@ -1,0 +1,82 @@
+# iCAP competency standards pipeline: raw/ → interim/ → curated/.
+# Every data step is a real file target per document, so make rebuilds only what changed:
+# a new or edited file in raw/, or an edited stage module, re-runs just the steps that depend on it.
+
+RAW ?= raw
+INTERIM ?= interim
+CURATED ?= curated
+VENV ?= .venv
+PYTHON ?= python3
+
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PKG := pipeline
+
+SOURCES := $(sort $(wildcard $(RAW)/*.txt $(RAW)/*.pdf))
+DOCS := $(notdir $(SOURCES))
+VALIDATED := $(DOCS:%=$(INTERIM)/%/validate.json)
+
+# The document list is a file whose content (not its date) changes when raw/ gains or loses a
+# file, so curated/ is re-assembled then and only then.
+MANIFEST := $(INTERIM)/.documents
+$(shell mkdir -p $(INTERIM) && (echo '$(DOCS)' | cmp -s - $(MANIFEST) || echo '$(DOCS)' > $(MANIFEST)))
+
+COMMON := $(PKG)/__init__.py $(PKG)/__main__.py $(PKG)/cli.py $(PKG)/records.py $(PKG)/layout.py
+
+.PHONY: all help setup test lint docs clean
+.DELETE_ON_ERROR:
+# interim/ files are for analysts to open, not throw-away intermediates.
+.SECONDARY:
+
+all: $(CURATED)/.built ## set up .venv if needed and build curated/ from raw/ (default)
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_./$$()-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | \
+		awk -F'\t' '{printf "  %-14s %s\n", $$1, $$2}'
+	@echo "  Variables: RAW=$(RAW) INTERIM=$(INTERIM) CURATED=$(CURATED)"
+
+setup: $(STAMP) ## create .venv and install the package with its dependencies
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(INTERIM)/%/extract.json: $(RAW)/% $(PKG)/extract.py $(COMMON) | $(STAMP)
+	$(PY) -m $(PKG) extract $< $@
+
+$(INTERIM)/%/stitch.json: $(INTERIM)/%/extract.json $(PKG)/stitch.py $(COMMON) | $(STAMP)
+	$(PY) -m $(PKG) stitch $< $@
+
+$(INTERIM)/%/parse.json: $(INTERIM)/%/stitch.json $(PKG)/parse.py $(PKG)/sections.py \
+		$(PKG)/normalize.py $(COMMON) | $(STAMP)
+	$(PY) -m $(PKG) parse $< $@
+
+$(INTERIM)/%/normalize.json: $(INTERIM)/%/parse.json $(PKG)/normalize.py $(PKG)/spec.py \
+		$(COMMON) | $(STAMP)
+	$(PY) -m $(PKG) normalize $< $@
+
+$(INTERIM)/%/validate.json: $(INTERIM)/%/normalize.json $(PKG)/validate.py $(PKG)/spec.py \
+		$(COMMON) | $(STAMP)
+	$(PY) -m $(PKG) validate $< $@
+
+# Export exits 1 when a document was rejected; the stamp is then not written, so the next make
+# reports the rejection again instead of looking up to date.
+$(CURATED)/.built: $(VALIDATED) $(MANIFEST) $(PKG)/export.py $(PKG)/spec.py \
+		$(PKG)/dictionary.py $(COMMON) | $(STAMP)
+	$(PY) -m $(PKG) export --curated $(CURATED) $(VALIDATED)
+	touch $@
+
+test: $(STAMP) ## run the test suite
+	$(PY) -m pytest
+
+lint: $(STAMP) ## ruff and mypy on pipeline/
+	$(PY) -m ruff check $(PKG) tests
+	$(PY) -m mypy $(PKG)
+
+docs: $(STAMP) ## regenerate docs/data-dictionary.md from pipeline/spec.py
+	$(PY) -m $(PKG) docs docs/data-dictionary.md
+
+clean: ## remove interim/ build products (raw/ and curated/ are kept)
+	rm -rf $(INTERIM)/*/ $(MANIFEST) $(CURATED)/.built

@@ -1,0 +1,142 @@
+"""Command line: one subcommand per stage, each reading and writing files in interim/.
+
+The Makefile calls these per document, so make's file targets decide what is rebuilt. Exit
+codes: 0 success; 1 the run finished but a document was rejected; 2 bad usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pipeline import records
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from pipeline.extract import UnsupportedSource, extract_file
+    from pipeline.records import ExtractedDocument, Finding, GridRow, Source
+
+    path = Path(args.source)
+    try:
+        doc = extract_file(path)
+    except UnsupportedSource as exc:
+        # Not fatal for the run: the document flows on as rejected and export reports it.
+        data = path.read_bytes()
+        import hashlib
+
+        doc = ExtractedDocument(
+            source=Source(path.name, hashlib.sha256(data).hexdigest(), "unknown", 0),
+            title=GridRow(1, ("",)), versions=(), profile=(), main=(), attitudes=(), notes=(),
+            findings=(Finding("unreadable-source", "error", None, path.name, str(exc)),),
+        )
+    records.write_json(doc, Path(args.output))
+    return 0
+
+
+def _stage(load: Callable[[dict[str, Any]], Any], run: Callable[[Any], Any]
+           ) -> Callable[[argparse.Namespace], int]:
+    def command(args: argparse.Namespace) -> int:
+        doc = load(records.read_json(Path(args.input)))
+        records.write_json(run(doc), Path(args.output))
+        return 0
+    return command
+
+
+def _stitch(args: argparse.Namespace) -> int:
+    from pipeline.stitch import stitch_document
+
+    return _stage(records.extracted_from_dict, stitch_document)(args)
+
+
+def _parse(args: argparse.Namespace) -> int:
+    from pipeline.parse import parse_document
+
+    return _stage(records.stitched_from_dict, parse_document)(args)
+
+
+def _normalize(args: argparse.Namespace) -> int:
+    from pipeline.normalize import normalize_tables
+
+    return _stage(records.tableset_from_dict, normalize_tables)(args)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from pipeline.validate import validate_document
+
+    return _stage(records.tableset_from_dict, validate_document)(args)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pipeline.export import assemble, read_curated, write_curated
+
+    curated = Path(args.curated)
+    docs = [records.tableset_from_dict(records.read_json(Path(p))) for p in args.validated]
+    tables, rejections = assemble(docs, read_curated(curated))
+    write_curated(curated, tables)
+    for rejection in rejections:
+        for f in rejection.findings:
+            page = f" p.{f.page}" if f.page is not None else ""
+            print(f"ERROR {rejection.source_file}{page}: {f.code}: {f.where}: {f.message}",
+                  file=sys.stderr)
+    accepted = len(docs) - len(rejections)
+    print(f"curated: {accepted} document(s) exported, {len(rejections)} rejected "
+          f"(their previous rows kept) → {curated}")
+    return 1 if rejections else 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from pipeline.dictionary import render_data_dictionary
+
+    Path(args.output).write_text(render_data_dictionary(), encoding="utf-8")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="iCAP competency standards → curated tables, one stage at a time.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def stage(name: str, help_text: str, func: Callable[[argparse.Namespace], int]) -> None:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("input", help="the previous stage's JSON file in interim/")
+        p.add_argument("output", help="this stage's JSON file in interim/")
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("extract", help="source document → section grids with pages",
+                       description="Read one source document from raw/ (never modified) and "
+                       "write its sections as cell grids with page numbers.")
+    p.add_argument("source", help="a text export or PDF in raw/")
+    p.add_argument("output", help="interim/<file>/extract.json")
+    p.set_defaults(func=_extract)
+    stage("stitch", "join the cells page breaks split, by each cell's role", _stitch)
+    stage("parse", "cells → coded items, one row list per table", _parse)
+    stage("normalize", "apply the documented text policy to every text field", _normalize)
+    stage("validate", "check every rule; mark the document accepted or rejected", _validate)
+
+    p = sub.add_parser("export", help="validated documents → curated Parquet + CSV",
+                       description="Assemble curated/ from validated interim files; a rejected "
+                       "document keeps its previous curated rows. Exit 1 if any was rejected.")
+    p.add_argument("--curated", required=True, help="the curated/ folder to write")
+    p.add_argument("validated", nargs="*", help="interim/<file>/validate.json of every document")
+    p.set_defaults(func=_export)
+
+    p = sub.add_parser("docs", help="write the data dictionary generated from the table spec",
+                       description="Write docs/data-dictionary.md from pipeline/spec.py.")
+    p.add_argument("output", help="path of the Markdown file")
+    p.set_defaults(func=_docs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""Export: validated per-document tables in interim/ → curated Parquet + CSV for the catalogue.
+
+Curated tables are re-assembled from interim/ alone (no source document is read again). A
+rejected document never changes curated/: its previous rows, found through
+``standards.source_file``, are carried over exactly as they were. Output is deterministic —
+rows sorted by primary key with codes in natural order, fixed column order, LF line ends, no run
+timestamps — so an unchanged catalogue rebuilds byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import regex
+
+from pipeline.dictionary import build_datapackage
+from pipeline.records import Finding, Row, TableSet
+from pipeline.spec import TABLES, Column, Table
+
+ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "bool": pa.bool_(), "date": pa.date32()}
+_DIGITS = regex.compile(r"(\d+)")
+
+
+def natural_key(value: object) -> tuple[Any, ...]:
+    """Sort key that puts T1.2 before T1.10 and nulls first."""
+    if value is None:
+        return (0,)
+    if isinstance(value, str):
+        parts = _DIGITS.split(value)
+        return (1, *((int(p), "") if p.isdigit() else (0, p) for p in parts))
+    return (1, value)
+
+
+def sort_rows(table: Table, rows: list[Row]) -> list[Row]:
+    return sorted(rows, key=lambda r: tuple(natural_key(r.get(c)) for c in table.primary_key))
+
+
+def _coerce(column: Column, value: object) -> object:
+    if value is None:
+        return None
+    if column.dtype == "date" and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def findings_rows(standard_code: str, findings: tuple[Finding, ...]) -> list[Row]:
+    """Findings of one document with a stable finding_no (by page, code, where, message)."""
+    ordered = sorted(findings, key=lambda f: (natural_key(f.page), f.code, natural_key(f.where),
+                                              f.message))
+    return [
+        {"standard_code": standard_code, "finding_no": n, "code": f.code,
+         "severity": f.severity, "page": f.page, "where": f.where, "message": f.message}
+        for n, f in enumerate(ordered, start=1)
+    ]
+
+
+def document_rows(doc: TableSet) -> dict[str, list[Row]]:
+    """The curated rows one accepted document contributes, table by table."""
+    code = doc.tables["standards"][0]["standard_code"]
+    rows = {t.name: list(doc.tables.get(t.name, [])) for t in TABLES if t.name != "findings"}
+    rows["findings"] = findings_rows(code, doc.findings)
+    return rows
+
+
+@dataclass(frozen=True)
+class Rejection:
+    source_file: str
+    findings: tuple[Finding, ...]
+
+
+def assemble(
+    docs: list[TableSet], previous: dict[str, list[Row]]
+) -> tuple[dict[str, list[Row]], list[Rejection]]:
+    """The catalogue's rows: accepted documents' new rows, rejected ones' previous rows.
+
+    ``previous`` is what curated/ holds now (empty on a first build). Documents whose source file
+    is no longer in raw/ drop out, because only the documents given here are assembled.
+    """
+    previous_code_of = {r["source_file"]: r["standard_code"] for r in previous.get("standards", [])}
+    out: dict[str, list[Row]] = {t.name: [] for t in TABLES}
+    rejections: list[Rejection] = []
+    claimed: dict[str, str] = {}
+    for doc in sorted(docs, key=lambda d: d.source.file):
+        code = doc.tables.get("standards", [{}])[0].get("standard_code") if not doc.is_rejected \
+            else None
+        if code is not None and code in claimed:
+            doc = doc.with_findings([Finding(
+                "duplicate-standard-code", "error", None, code,
+                f"{code} is already provided by {claimed[code]}")])
+            doc = TableSet(doc.source, doc.tables, doc.findings, True)
+        if doc.is_rejected:
+            rejections.append(Rejection(doc.source.file,
+                                        tuple(f for f in doc.findings if f.severity == "error")))
+            old_code = previous_code_of.get(doc.source.file)
+            if old_code is not None and old_code not in claimed:
+                claimed[old_code] = doc.source.file
+                for name, rows in previous.items():
+                    out[name] += [r for r in rows if r.get("standard_code") == old_code]
+            continue
+        assert code is not None
+        claimed[code] = doc.source.file
+        for name, rows in document_rows(doc).items():
+            out[name] += rows
+    return {t.name: sort_rows(t, out[t.name]) for t in TABLES}, rejections
+
+
+def arrow_table(table: Table, rows: list[Row]) -> pa.Table:
+    """Rows → an Arrow table whose schema carries each column's description and 中文 label."""
+    fields = [
+        pa.field(c.name, ARROW_TYPES[c.dtype], nullable=c.nullable,
+                 metadata={"description": c.description, "label_zh": c.label_zh})
+        for c in table.columns
+    ]
+    schema = pa.schema(fields, metadata={
+        "table": table.name, "grain": table.grain, "description": table.description,
+        "primary_key": ",".join(table.primary_key),
+    })
+    arrays = [
+        pa.array([_coerce(c, r.get(c.name)) for r in rows], type=ARROW_TYPES[c.dtype])
+        for c in table.columns
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _csv_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_text(table: Table, rows: list[Row]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.column_names)
+    for row in rows:
+        writer.writerow([_csv_value(_coerce(c, row.get(c.name))) for c in table.columns])
+    return buffer.getvalue()
+
+
+def read_curated(curated: Path) -> dict[str, list[Row]]:
+    """What curated/ holds now, as rows (empty tables when it holds nothing yet)."""
+    out: dict[str, list[Row]] = {}
+    for table in TABLES:
+        path = curated / f"{table.name}.parquet"
+        out[table.name] = pq.read_table(path).to_pylist() if path.exists() else []
+    return out
+
+
+def write_curated(curated: Path, tables: dict[str, list[Row]]) -> None:
+    """Write every table beside its final name, then rename each into place."""
+    curated.mkdir(parents=True, exist_ok=True)
+    staging = curated / ".staging"
+    staging.mkdir(exist_ok=True)
+    planned: list[tuple[Path, Path]] = []
+    for table in TABLES:
+        rows = tables[table.name]
+        parquet = staging / f"{table.name}.parquet"
+        pq.write_table(arrow_table(table, rows), parquet, compression="zstd")
+        csv_path = staging / f"{table.name}.csv"
+        csv_path.write_text(csv_text(table, rows), encoding="utf-8", newline="")
+        planned += [(parquet, curated / parquet.name), (csv_path, curated / csv_path.name)]
+    package = staging / "datapackage.json"
+    package.write_text(json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n",
+                       encoding="utf-8")
+    planned.append((package, curated / package.name))
+    for src, dst in planned:
+        os.replace(src, dst)
+    staging.rmdir()

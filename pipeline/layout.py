@@ -1,0 +1,108 @@
+"""What an iCAP standard looks like, as data: section titles, header words, code patterns.
+
+Layout variants are added here, not as special cases in the stages. Anything a stage meets that
+these tables do not describe is reported as a finding, never guessed.
+"""
+
+from __future__ import annotations
+
+import regex
+
+# Roles of the main table's cells, in the column order the template prints them.
+DUTY, TASK, OUTPUT, INDICATOR, LEVEL, KNOWLEDGE, SKILL = (
+    "duty", "task", "output", "indicator", "level", "knowledge", "skill",
+)
+ROLE_ORDER: tuple[str, ...] = (DUTY, TASK, OUTPUT, INDICATOR, LEVEL, KNOWLEDGE, SKILL)
+
+# Roles whose cell lists several coded items (a page break may fall between two items).
+LIST_ROLES: frozenset[str] = frozenset({OUTPUT, INDICATOR, KNOWLEDGE, SKILL})
+
+# Header text of each main-table column, compared with all white space removed.
+MAIN_HEADER: dict[str, tuple[str, ...]] = {
+    DUTY: ("主要職責",),
+    TASK: ("工作任務",),
+    OUTPUT: ("工作產出",),
+    INDICATOR: ("行為指標",),
+    LEVEL: ("職能級別",),
+    KNOWLEDGE: ("職能內涵(K=knowledge知識)",),
+    SKILL: ("職能內涵(S=skills技能)",),
+}
+
+VERSION_HEADER: tuple[str, ...] = (
+    "版本", "職能基準代碼", "職能基準名稱", "狀態", "更新說明", "發展更新日期",
+)
+
+ATTITUDE_TITLE = "職能內涵(A=attitude態度)"
+NOTES_TITLE = "說明與補充事項"
+TITLE_SUFFIX = "職能基準"
+HISTORICAL_MARK = "《歷史資料》"
+
+# Profile labels (first or second cell of a profile row).
+PROFILE_CODE = "職能基準代碼"
+PROFILE_NAME = "職能基準名稱"
+PROFILE_NAME_KINDS = ("職類", "職業")
+PROFILE_CATEGORY_BLOCK = "所屬類別"
+PROFILE_CATEGORIES: dict[str, tuple[str, str]] = {
+    # printed label → (kind in standard_categories, label of its code cell)
+    "職類別": ("job_category", "職類別代碼"),
+    "職業別": ("occupation", "職業別代碼"),
+    "行業別": ("industry", "行業別代碼"),
+}
+PROFILE_DESCRIPTION = "工作描述"
+PROFILE_LEVEL = "基準級別"
+
+# Headings inside 說明與補充事項 (compared with white space removed).
+NOTE_SECTIONS: dict[str, str] = {
+    "建議擔任此職類/職業之學歷/經歷/或能力條件": "qualifications",
+    "其他補充說明": "supplementary",
+}
+
+# A code at the start of a cell or item. Each role's code, and the parts that make it canonical.
+CODE_PATTERNS: dict[str, regex.Pattern[str]] = {
+    DUTY: regex.compile(r"T(\d+)(?![.\d])"),
+    TASK: regex.compile(r"T(\d+)\.(\d+)(?![.\d])"),
+    OUTPUT: regex.compile(r"O(\d+)\.(\d+)\.(\d+)(?![.\d])"),
+    INDICATOR: regex.compile(r"P(\d+)\.(\d+)\.(\d+)(?![.\d])"),
+    KNOWLEDGE: regex.compile(r"K(\d+)(?![.\d])"),
+    SKILL: regex.compile(r"S(\d+)(?![.\d])"),
+}
+# An item's code inside a cell: at the start or after white space (items are printed one per
+# line or separated by spaces), so a code-like string inside a sentence is not taken for an item.
+ITEM_START: dict[str, regex.Pattern[str]] = {
+    role: regex.compile(r"(?<!\S)" + pattern.pattern) for role, pattern in CODE_PATTERNS.items()
+}
+ATTITUDE_CODE = regex.compile(r"A(\d+)(?![.\d])")
+
+# A level cell: one level digit as printed.
+LEVEL_TEXT = regex.compile(r"[1-7]")
+
+STANDARD_CODE = regex.compile(r"(?P<id>[A-Z]{3}\d{4}-\d{3})v(?P<version>\d+)")
+VERSION_LABEL = regex.compile(r"V(\d+)")
+SUPERSEDED_NOTE = regex.compile(r"已被《(?P<code>[^》]+)》取代")
+
+# Page furniture and header words that must never survive into a curated text field.
+FURNITURE = (
+    regex.compile(r"第\s*\d+\s*頁\s*[，,]\s*(總)?共\s*\d+\s*頁"),
+    regex.compile(r"</?p\s*>", regex.IGNORECASE),
+)
+HEADER_WORDS = ("主要職責", "工作任務", "工作產出", "行為指標", "職能級別", "職能內涵")
+
+# Separator between a title and its explanation (paragraphs, attitudes).
+TITLE_COLON = "："
+
+# Bullet markers printed at the start of attitude and note lines. A digit is never a bullet
+# (`3D列印技術` keeps its 3).
+BULLET = regex.compile(r"^(?:[-•・●▪■◆\uf09f\uf0b7\uf06c]\s*)+")
+
+
+def squash(text: str) -> str:
+    """Text with all white space removed, for comparing titles and header words."""
+    return regex.sub(r"\s+", "", text)
+
+
+def role_of_code(text: str) -> str | None:
+    """The role whose code the text starts with, if any."""
+    for role, pattern in CODE_PATTERNS.items():
+        if pattern.match(text):
+            return role
+    return None

@@ -1,0 +1,116 @@
+"""Normalise: the documented text policy, applied to every free-text field of every table.
+
+Chinese text is data, so the policy is deliberately narrow (never NFKC wholesale: it would turn
+full-width ，：（） into ASCII):
+1. HTML paragraph residue (`<p>`, `</p>`) becomes a line break.
+2. Private-use bullet characters from Word's Symbol font (U+F09F, U+F0B7, U+F06C) are removed.
+3. Wrapped lines are joined: nothing between them when either side is CJK or full-width
+   (`資訊系` + `統和文件`), one space when both sides are Latin/ASCII (`machine` + `learning`).
+4. Runs of spaces and tabs inside a line become one space; each field is trimmed.
+5. Kangxi radicals (U+2F00–U+2FDF) and CJK compatibility ideographs (U+F900–U+FAFF,
+   U+2F800–U+2FA1F) are mapped to their unified ideographs, one code point at a time.
+Everything else — full-width punctuation, Latin spacing, digits — is kept exactly as printed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+from pipeline.records import Finding, Row, TableSet
+from pipeline.spec import TABLES_BY_NAME
+
+TAGS = regex.compile(r"</?p\s*>", regex.IGNORECASE)
+PRIVATE_USE_BULLETS = "\uf09f\uf0b7\uf06c"
+_SPACE_RUN = regex.compile(r"[ \t\u00a0]+")
+_MAPPED_RANGES = ((0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
+
+
+def tags_to_breaks(text: str) -> str:
+    """Rule 1 alone: what parse uses to see item boundaries before the text is cleaned."""
+    return TAGS.sub("\n", text)
+
+
+def is_wide(char: str) -> bool:
+    """CJK ideographs, kana, hangul and full-width forms: characters joined without a space."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Rule 3: one line out of visually wrapped lines."""
+    out = ""
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if out and not (is_wide(out[-1]) or is_wide(line[0])):
+            out += " "
+        out += line
+    return out
+
+
+def map_ideograph(char: str) -> str:
+    """Rule 5 for one code point: its unified ideograph, or the character unchanged."""
+    code = ord(char)
+    if any(lo <= code <= hi for lo, hi in _MAPPED_RANGES):
+        mapped = unicodedata.normalize("NFKC", char)
+        if len(mapped) == 1 and unicodedata.category(mapped) == "Lo":
+            return mapped
+    return char
+
+
+def clean_text(text: str) -> str:
+    """The whole policy on one field."""
+    text = tags_to_breaks(text)
+    text = text.translate({ord(c): None for c in PRIVATE_USE_BULLETS})
+    text = join_wrapped_lines(text)
+    text = _SPACE_RUN.sub(" ", text).strip()
+    return "".join(map_ideograph(c) for c in text)
+
+
+# Internal tables (name starting with _) are not in the spec; their free text is `name`.
+_INTERNAL_TEXT_COLUMNS = ("name",)
+
+
+def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], int]:
+    """Clean every free-text column of one table; also count fields where rule 5 applied.
+
+    A nullable field left empty by the policy becomes null; a required one stays "" so that
+    validation reports it.
+    """
+    spec = TABLES_BY_NAME.get(table)
+    if spec is None:
+        columns = {name: False for name in _INTERNAL_TEXT_COLUMNS}
+    else:
+        columns = {
+            c.name: c.nullable for c in spec.columns if c.dtype == "string" and c.is_normalized
+        }
+    mapped = 0
+    out = []
+    for row in rows:
+        new = dict(row)
+        for col, nullable in columns.items():
+            value = new.get(col)
+            if not isinstance(value, str):
+                continue
+            if any(map_ideograph(c) != c for c in value):
+                mapped += 1
+            cleaned = clean_text(value)
+            new[col] = None if nullable and not cleaned else cleaned
+        out.append(new)
+    return out, mapped
+
+
+def normalize_tables(doc: TableSet) -> TableSet:
+    """Apply the policy to every table; mapped ideographs are reported, not hidden."""
+    tables: dict[str, list[Row]] = {}
+    findings: list[Finding] = []
+    for name, rows in doc.tables.items():
+        tables[name], mapped = normalize_rows(name, rows)
+        if mapped:
+            findings.append(Finding(
+                "ideograph-mapped", "info", None, name,
+                f"{mapped} field(s) had Kangxi radicals or compatibility ideographs mapped to "
+                "unified ideographs"))
+    return TableSet(doc.source, tables, (*doc.findings, *findings), doc.is_rejected)

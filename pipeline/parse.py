@@ -1,0 +1,208 @@
+"""Parse: stitched cells → coded items, one list of rows per curated table.
+
+Text is kept as printed here (line breaks marking wraps and former `<p>` tags included); the
+normalise stage applies the text policy afterwards, so the two can be audited separately. The
+front matter (version table, profile) and the back matter (attitudes, notes) are read in
+``pipeline.sections``; this module reads the main table and puts the document together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline import layout, sections
+from pipeline.normalize import tags_to_breaks
+from pipeline.records import Finding, Item, LogicalRow, Piece, Row, StitchedDocument, TableSet
+
+
+def split_items(pieces: tuple[Piece, ...], role: str) -> tuple[list[Item], str]:
+    """A list cell's pieces → its coded items, each with the pages its text covers.
+
+    Returns the items and any text printed before the first code (normally empty).
+    """
+    text = ""
+    spans: list[tuple[int, int, int]] = []
+    for piece in pieces:
+        if text:
+            text += "\n"
+        start = len(text)
+        text += tags_to_breaks(piece.text)
+        spans.append((start, len(text), piece.page))
+    matches = list(layout.ITEM_START[role].finditer(text))
+    leading = text[: matches[0].start()] if matches else text
+    items = []
+    for k, match in enumerate(matches):
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+        pages = [
+            page
+            for s, e, page in spans
+            if text[max(s, match.start()) : min(e, end)].strip()
+        ]
+        items.append(Item(
+            code=match.group(0),
+            text=text[match.end() : end],
+            page_start=min(pages),
+            page_end=max(pages),
+            pieces_joined=len(pages),
+        ))
+    return items, leading.strip()
+
+
+@dataclass
+class _MainTables:
+    duties: list[Row]
+    tasks: list[Row]
+    blocks: list[Row]
+    block_tasks: list[Row]
+    outputs: list[Row]
+    indicators: list[Row]
+    task_knowledge: list[Row]
+    task_skills: list[Row]
+    printings: list[Row]
+
+
+def _single_item(row: LogicalRow, role: str, block_no: int,
+                 findings: list[Finding]) -> list[Item]:
+    items, leading = split_items(row.cells.get(role, ()), role)
+    if leading:
+        findings.append(Finding(
+            "uncoded-text", "error", row.page_start, f"block {block_no}:{role}",
+            f"text before the first {role} code: {leading[:40]!r}"))
+    return items
+
+
+def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str) -> tuple[
+    _MainTables, list[Finding]
+]:
+    """Logical rows → duties, tasks, blocks and everything a block holds."""
+    findings: list[Finding] = []
+    out = _MainTables([], [], [], [], [], [], [], [], [])
+    duty_pages: dict[str, list[int]] = {}
+    task_rows: dict[str, Row] = {}
+    current_duty: str | None = None
+
+    def base(**values: object) -> Row:
+        return {"standard_code": standard_code, **values}
+
+    for block_no, row in enumerate(rows, start=1):
+        where = f"block {block_no}"
+        for item in _single_item(row, layout.DUTY, block_no, findings):
+            current_duty = item.code
+            duty_pages[item.code] = [row.page_start, row.page_end]
+            out.duties.append(base(duty_code=item.code, position=len(out.duties) + 1,
+                                   name=item.text, page_start=row.page_start,
+                                   page_end=row.page_end))
+        if current_duty is None:
+            findings.append(Finding("missing-duty", "error", row.page_start, where,
+                                    "a task row before any duty (主要職責) code"))
+            continue
+        duty_pages[current_duty][1] = max(duty_pages[current_duty][1], row.page_end)
+
+        level_pieces = row.cells.get(layout.LEVEL, ())
+        level_text = "\n".join(p.text.strip() for p in level_pieces) or None
+        level = int(level_text) if level_text and layout.LEVEL_TEXT.fullmatch(level_text) else None
+        if level_text is None:
+            findings.append(Finding("missing-level", "warning", row.page_start, where,
+                                    "the 職能級別 cell is empty"))
+        elif level is None:
+            findings.append(Finding("ambiguous-level", "warning", row.page_start, where,
+                                    f"職能級別 printed as {level_text!r}; level left null"))
+        out.blocks.append(base(block_no=block_no, level=level, level_text=level_text,
+                               page_start=row.page_start, page_end=row.page_end))
+
+        tasks = _single_item(row, layout.TASK, block_no, findings)
+        for position, item in enumerate(tasks, start=1):
+            out.block_tasks.append(base(block_no=block_no, task_code=item.code,
+                                        position=position))
+            if item.code in task_rows:
+                task = task_rows[item.code]
+                task["page_end"] = max(task["page_end"], row.page_end)
+                task["_levels"].append(level)
+                continue
+            new_task = base(task_code=item.code, duty_code=current_duty,
+                        position=sum(1 for t in out.tasks if t["duty_code"] == current_duty) + 1,
+                        name=item.text, level=level, page_start=row.page_start,
+                        page_end=row.page_end, _levels=[level])
+            task_rows[item.code] = new_task
+            out.tasks.append(new_task)
+        if not tasks:
+            continue
+        owner = tasks[0].code
+
+        for item in _single_item(row, layout.OUTPUT, block_no, findings):
+            out.outputs.append(base(output_code=item.code, task_code=owner, block_no=block_no,
+                                    name=item.text, page_start=item.page_start,
+                                    page_end=item.page_end))
+        for item in _single_item(row, layout.INDICATOR, block_no, findings):
+            out.indicators.append(base(indicator_code=item.code, task_code=owner,
+                                       block_no=block_no, text=item.text,
+                                       page_start=item.page_start, page_end=item.page_end))
+        for role, links, code_col in (
+            (layout.KNOWLEDGE, out.task_knowledge, "knowledge_code"),
+            (layout.SKILL, out.task_skills, "skill_code"),
+        ):
+            for position, item in enumerate(_single_item(row, role, block_no, findings), 1):
+                for cited_by in tasks:
+                    links.append(base(task_code=cited_by.code, **{code_col: item.code},
+                                      block_no=block_no, position=position,
+                                      page_start=item.page_start, page_end=item.page_end))
+                out.printings.append(base(kind=role, code=item.code, name=item.text,
+                                          task_code=owner, block_no=block_no,
+                                          page_start=item.page_start, page_end=item.page_end))
+
+    for duty in out.duties:
+        duty["page_end"] = duty_pages[duty["duty_code"]][1]
+    for task in out.tasks:
+        levels = task.pop("_levels")
+        task["level"] = levels[0] if len(set(levels)) == 1 else None
+    return out, findings
+
+
+def _first_printings(printings: list[Row], kind: str, code_col: str) -> list[Row]:
+    """One row per K or S code, from the item's first printing in the main table."""
+    seen: dict[str, Row] = {}
+    for p in printings:
+        if p["kind"] == kind and p["code"] not in seen:
+            seen[p["code"]] = {
+                "standard_code": p["standard_code"], code_col: p["code"], "name": p["name"],
+                "description": None, "page_start": p["page_start"], "page_end": p["page_end"],
+            }
+    return list(seen.values())
+
+
+def parse_document(doc: StitchedDocument) -> TableSet:
+    """All tables of one document, text as printed."""
+    findings: list[Finding] = []
+    standard, categories, profile_findings = sections.parse_profile(doc.profile, doc.title,
+                                                                    doc.source)
+    findings += profile_findings
+    code = standard["standard_code"]
+    versions, version_findings = sections.parse_versions(doc.versions, code)
+    findings += version_findings
+    main, main_findings = parse_main_table(doc.rows, code)
+    findings += main_findings
+    knowledge = _first_printings(main.printings, layout.KNOWLEDGE, "knowledge_code")
+    skills = _first_printings(main.printings, layout.SKILL, "skill_code")
+    attitudes, attitude_findings = sections.parse_attitudes(doc.attitudes, code)
+    findings += attitude_findings
+    notes, note_findings = sections.parse_notes(doc.notes, code, knowledge, skills)
+    findings += note_findings
+    tables: dict[str, list[Row]] = {
+        "standards": [standard],
+        "standard_categories": categories,
+        "versions": versions,
+        "duties": main.duties,
+        "tasks": main.tasks,
+        "blocks": main.blocks,
+        "block_tasks": main.block_tasks,
+        "outputs": main.outputs,
+        "indicators": main.indicators,
+        "knowledge": knowledge,
+        "skills": skills,
+        "attitudes": attitudes,
+        "task_knowledge": main.task_knowledge,
+        "task_skills": main.task_skills,
+        "notes": notes,
+        "_printings": main.printings,
+    }
+    return TableSet(doc.source, tables, (*doc.findings, *findings))

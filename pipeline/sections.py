@@ -1,0 +1,228 @@
+"""Parse the sections around the main table: version table, profile, attitudes, notes.
+
+Part of the parse stage (see ``pipeline.parse``). Labels are matched by content through
+``pipeline.layout``; an unknown label is a finding, never skipped silently.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from pipeline import layout
+from pipeline.normalize import clean_text
+from pipeline.records import Finding, GridRow, Row, Source
+
+# A paragraph title may differ slightly from the item name it explains (K02's title adds a 的).
+# Titles at least this similar (difflib ratio, on normalised text) are linked, with a finding;
+# below it, or when two items tie, the paragraph stays unlinked.
+FUZZY_TITLE_RATIO = 0.9
+
+_DATE = re.compile(r"(\d{4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})")
+
+
+def _cell(row: GridRow, index: int) -> str:
+    return row.cells[index].strip() if index < len(row.cells) else ""
+
+
+def parse_profile(
+    rows: tuple[GridRow, ...], title: GridRow, source: Source
+) -> tuple[Row, list[Row], list[Finding]]:
+    """The profile block → the standards row and its categories."""
+    findings: list[Finding] = []
+    values: dict[str, str] = {}
+    names: dict[str, str] = {}
+    categories: list[Row] = []
+    block = ""
+    for row in rows:
+        label = layout.squash(_cell(row, 0))
+        if label:
+            block = label
+        if block == layout.PROFILE_CODE:
+            values["code"] = _cell(row, 1)
+        elif block.startswith(layout.PROFILE_NAME) and _cell(row, 1) in layout.PROFILE_NAME_KINDS:
+            names[_cell(row, 1)] = _cell(row, 2)
+        elif block == layout.PROFILE_CATEGORY_BLOCK and _cell(row, 1) in layout.PROFILE_CATEGORIES:
+            kind, code_label = layout.PROFILE_CATEGORIES[_cell(row, 1)]
+            if layout.squash(_cell(row, 3)) != code_label:
+                findings.append(Finding("unknown-profile-row", "error", row.page, _cell(row, 1),
+                                        f"expected {code_label} beside {_cell(row, 1)}"))
+            categories.append({
+                "kind": kind,
+                "position": sum(1 for c in categories if c["kind"] == kind) + 1,
+                "name": _cell(row, 2), "code": _cell(row, 4) or None,
+                "page_start": row.page, "page_end": row.page,
+            })
+        elif block == layout.PROFILE_DESCRIPTION:
+            values["description"] = _cell(row, 1)
+        elif block == layout.PROFILE_LEVEL:
+            values["level"] = _cell(row, 1)
+        else:
+            findings.append(Finding("unknown-profile-row", "error", row.page, block or "profile",
+                                    f"profile row not understood: {' | '.join(row.cells)[:60]!r}"))
+
+    code = values.get("code", "")
+    match = layout.STANDARD_CODE.fullmatch(code)
+    if not match:
+        findings.append(Finding("malformed-standard-code", "error", 1, "profile",
+                                f"職能基準代碼 {code!r} is not like RTM1324-002v4"))
+    filled = [(kind, name) for kind, name in names.items() if name]
+    if len(filled) != 1:
+        findings.append(Finding("ambiguous-name", "error", 1, "profile",
+                                "職能基準名稱 should fill exactly one of 職類/職業, "
+                                f"got {filled!r}"))
+    name_kind, name = filled[0] if filled else ("", "")
+    level_text = values.get("level", "")
+    if level_text and not level_text.isdigit():
+        findings.append(Finding("ambiguous-level", "warning", 1, "profile",
+                                f"基準級別 printed as {level_text!r}; level left null"))
+    title_text = title.cells[0]
+    is_historical = title_text.startswith(layout.HISTORICAL_MARK)
+    expected_title = (layout.HISTORICAL_MARK if is_historical else "") + name + layout.TITLE_SUFFIX
+    if layout.squash(title_text) != layout.squash(expected_title):
+        findings.append(Finding("title-name-mismatch", "warning", 1, "title",
+                                f"title {title_text!r} does not read {expected_title!r}"))
+    standard: Row = {
+        "standard_code": code,
+        "standard_id": match.group("id") if match else "",
+        "version": int(match.group("version")) if match else 0,
+        "name": name,
+        "name_kind": name_kind,
+        "description": values.get("description", ""),
+        "level": int(level_text) if level_text.isdigit() else None,
+        "is_historical": is_historical,
+        "page_start": 1,
+        "page_end": source.page_count,
+        "source_file": source.file,
+        "source_sha256": source.sha256,
+        "source_format": source.format,
+    }
+    return standard, [{"standard_code": code, **c} for c in categories], findings
+
+
+def parse_versions(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], list[Finding]]:
+    """The version table, one row per printed line."""
+    findings: list[Finding] = []
+    out = []
+    for position, row in enumerate(rows, start=1):
+        if len(row.cells) != len(layout.VERSION_HEADER):
+            findings.append(Finding("malformed-version-row", "error", row.page, f"line {position}",
+                                    f"{len(row.cells)} cells instead of 6"))
+            continue
+        date_text = _cell(row, 5)
+        date = _DATE.fullmatch(date_text)
+        updated_on = None
+        if date:
+            year, month, day = (int(g) for g in date.groups())
+            updated_on = f"{year:04d}-{month:02d}-{day:02d}"
+        elif date_text:
+            findings.append(Finding("malformed-date", "error", row.page, _cell(row, 0),
+                                    f"發展更新日期 {date_text!r} is not a date"))
+        out.append({
+            "standard_code": code, "position": position, "version_label": _cell(row, 0),
+            "listed_code": _cell(row, 1), "name": _cell(row, 2), "status": _cell(row, 3),
+            "note": _cell(row, 4) or None, "updated_on": updated_on,
+            "page_start": row.page, "page_end": row.page,
+        })
+    return out, findings
+
+
+def _line(row: GridRow) -> str:
+    text = " ".join(c for c in row.cells if c.strip()).strip()
+    return layout.BULLET.sub("", text)
+
+
+def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], list[Finding]]:
+    """Attitude lines → A items; a line with neither code nor colon continues the previous one."""
+    findings: list[Finding] = []
+    out: list[Row] = []
+    for row in rows:
+        text = _line(row)
+        match = layout.ATTITUDE_CODE.match(text)
+        body = text[match.end():] if match else text
+        if not match and layout.TITLE_COLON not in body and out:
+            previous = out[-1]
+            previous["description"] = (previous["description"] or "") + "\n" + body
+            previous["page_end"] = row.page
+            findings.append(Finding("attitude-line-joined", "info", row.page,
+                                    previous["attitude_code"] or previous["name"],
+                                    f"line without code joined to the attitude above: "
+                                    f"{body[:30]!r}"))
+            continue
+        name, _, description = body.partition(layout.TITLE_COLON)
+        if not match:
+            findings.append(Finding("attitude-without-code", "warning", row.page, name[:20],
+                                    "attitude printed without an A code"))
+        out.append({
+            "standard_code": code, "position": len(out) + 1,
+            "attitude_code": match.group(0) if match else None,
+            "name": name, "description": description or None,
+            "page_start": row.page, "page_end": row.page,
+        })
+    return out, findings
+
+
+def _link_title(title: str, items: dict[str, str]) -> tuple[str | None, float]:
+    """The code whose item name the paragraph title names: exact, else one close enough."""
+    for code, name in items.items():
+        if name == title:
+            return code, 1.0
+    scored = sorted(
+        (
+            (difflib.SequenceMatcher(None, title, name).ratio(), code)
+            for code, name in items.items()
+        ),
+        reverse=True,
+    )
+    if scored and scored[0][0] >= FUZZY_TITLE_RATIO and (
+        len(scored) == 1 or scored[1][0] < scored[0][0]
+    ):
+        return scored[0][1], scored[0][0]
+    return None, 0.0
+
+
+def parse_notes(
+    rows: tuple[GridRow, ...], code: str, knowledge: list[Row], skills: list[Row]
+) -> tuple[list[Row], list[Finding]]:
+    """說明與補充事項 → notes; explanation paragraphs also fill K/S descriptions (in place)."""
+    findings: list[Finding] = []
+    out: list[Row] = []
+    items = {
+        **{k["knowledge_code"]: clean_text(k["name"]) for k in knowledge},
+        **{s["skill_code"]: clean_text(s["name"]) for s in skills},
+    }
+    by_code = {**{k["knowledge_code"]: k for k in knowledge},
+               **{s["skill_code"]: s for s in skills}}
+    section: str | None = None
+    for row in rows:
+        text = _line(row)
+        heading = layout.squash(text).rstrip("：:")
+        if heading in layout.NOTE_SECTIONS:
+            section = layout.NOTE_SECTIONS[heading]
+            continue
+        if section is None:
+            findings.append(Finding("unplaceable-note", "error", row.page, "notes",
+                                    f"paragraph before any known heading: {text[:40]!r}"))
+            continue
+        refers_to = None
+        if section == "supplementary" and layout.TITLE_COLON in text:
+            title, _, explanation = text.partition(layout.TITLE_COLON)
+            refers_to, ratio = _link_title(clean_text(title), items)
+            if refers_to is not None:
+                if ratio < 1.0:
+                    findings.append(Finding(
+                        "description-fuzzy-match", "warning", row.page, refers_to,
+                        f"paragraph title {clean_text(title)!r} linked to {refers_to} "
+                        f"{items[refers_to]!r} (similarity {ratio:.2f})"))
+                item = by_code[refers_to]
+                if item["description"] is None:
+                    item["description"] = explanation
+                else:
+                    findings.append(Finding("duplicate-description", "warning", row.page,
+                                            refers_to, "a second paragraph explains this item"))
+        out.append({
+            "standard_code": code, "section": section,
+            "position": sum(1 for n in out if n["section"] == section) + 1,
+            "text": text, "refers_to": refers_to, "page_start": row.page, "page_end": row.page,
+        })
+    return out, findings

@@ -1,0 +1,248 @@
+"""Stitch: the main table's per-page grids → one logical row per row-group, page breaks undone.
+
+Column positions are not reliable (a row whose merged 主要職責 cell is empty comes shifted left,
+and a continuation row may be aligned differently from the row it continues), so every cell is
+given a role by what it contains — the code it starts with, or a level digit — never by its index.
+
+A page break can split a row in two ways, both reported so an analyst can audit every repair:
+- between two items of a list cell (`K04…` on page N, `K05…` on page N+1): ``row-continued``;
+- inside one item's text (`K04…資訊系` | `統和文件`): the fragment is joined to the item it
+  continues, ``split-cell-joined``.
+A continuation fragment that carries no code is matched, in column order, to the roles that had
+text before the break; when that is ambiguous the row is not guessed: ``unplaceable-fragment``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline import layout
+from pipeline.records import (
+    ExtractedDocument,
+    Finding,
+    GridRow,
+    LogicalRow,
+    Piece,
+    StitchedDocument,
+)
+
+_TAGS = regex.compile(r"</?p\s*>", regex.IGNORECASE)
+_ANY_CODE = regex.compile("|".join(p.pattern for p in layout.ITEM_START.values()))
+
+
+def _bare(text: str) -> str:
+    """Cell text without HTML residue and outer white space, for recognising codes."""
+    return _TAGS.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class _Cell:
+    column: int
+    text: str
+    role: str | None  # None: a fragment with no code, placed later
+    leads_with_fragment: bool  # text before the first code continues the previous item
+
+
+def classify_cell(text: str, column: int) -> _Cell:
+    """The role a non-empty cell plays, read from its content."""
+    bare = _bare(text)
+    if layout.LEVEL_TEXT.fullmatch(bare):
+        return _Cell(column, text, layout.LEVEL, False)
+    role = layout.role_of_code(bare)
+    if role is not None:
+        return _Cell(column, text, role, False)
+    inner = _ANY_CODE.search(bare)
+    if inner is not None:
+        inner_role = layout.role_of_code(inner.group(0))
+        if inner_role in layout.LIST_ROLES:
+            return _Cell(column, text, inner_role, True)
+    return _Cell(column, text, None, True)
+
+
+def _non_empty_cells(row: GridRow) -> list[_Cell]:
+    return [classify_cell(c, i) for i, c in enumerate(row.cells) if _bare(c)]
+
+
+def _last_code(pieces: tuple[Piece, ...], role: str) -> str:
+    """The code of the last item printed in a cell (what a leading fragment continues)."""
+    pattern = layout.ITEM_START.get(role)
+    if pattern is None:
+        return role
+    found = ""
+    for piece in pieces:
+        for match in pattern.finditer(_bare(piece.text)):
+            found = match.group(0)
+    return found or "?"
+
+
+class _RowBuilder:
+    """Accumulates one logical row across pages."""
+
+    def __init__(self, page: int) -> None:
+        self.cells: dict[str, list[Piece]] = {}
+        self.page_start = page
+        self.page_end = page
+
+    def add(self, role: str, text: str, page: int) -> None:
+        self.cells.setdefault(role, []).append(Piece(text, page))
+        self.page_end = max(self.page_end, page)
+
+    def task_code(self) -> str:
+        pieces = self.cells.get(layout.TASK, [])
+        if not pieces:
+            return "?"
+        match = layout.CODE_PATTERNS[layout.TASK].match(_bare(pieces[0].text))
+        return match.group(0) if match else "?"
+
+    def build(self) -> LogicalRow:
+        return LogicalRow(
+            cells={role: tuple(p) for role, p in self.cells.items()},
+            page_start=self.page_start,
+            page_end=self.page_end,
+        )
+
+
+def _start_row(row: GridRow, findings: list[Finding], row_no: int) -> _RowBuilder | None:
+    """A row that begins a new row-group: every cell must announce its role."""
+    builder = _RowBuilder(row.page)
+    for cell in _non_empty_cells(row):
+        if cell.role is None or cell.leads_with_fragment:
+            findings.append(Finding(
+                "unplaceable-cell", "error", row.page, f"row {row_no} column {cell.column + 1}",
+                f"cell starts with no recognised code: {_bare(cell.text)[:40]!r}"))
+            continue
+        if cell.role in builder.cells:
+            findings.append(Finding(
+                "duplicate-role-cell", "error", row.page, f"row {row_no} column {cell.column + 1}",
+                f"a second {cell.role} cell in one row: {_bare(cell.text)[:40]!r}"))
+            continue
+        builder.add(cell.role, cell.text, row.page)
+    return builder
+
+
+def _place_fragments(cells: list[_Cell], open_roles: list[str], row_width: int) -> list[_Cell]:
+    """Give each code-less fragment the role it continues, or leave it None when ambiguous.
+
+    Fragments between two coded cells can only continue roles that lie between those cells'
+    roles in column order and that had text before the break; when fragments and such roles are
+    equally many they pair in order. Otherwise a full-width row is read by its header position.
+    """
+    placed = list(cells)
+    order = layout.ROLE_ORDER
+    i = 0
+    while i < len(placed):
+        if placed[i].role is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(placed) and placed[j].role is None:
+            j += 1
+        low = order.index(placed[i - 1].role) if i > 0 and placed[i - 1].role else -1
+        high = order.index(placed[j].role) if j < len(placed) and placed[j].role else len(order)
+        candidates = [r for r in open_roles if low < order.index(r) < high]
+        run = placed[i:j]
+        if len(candidates) == len(run):
+            for k, role in enumerate(candidates):
+                placed[i + k] = _Cell(run[k].column, run[k].text, role, True)
+        elif row_width == len(order):
+            for k, cell in enumerate(run):
+                role = order[cell.column]
+                if role in candidates:
+                    placed[i + k] = _Cell(cell.column, cell.text, role, True)
+        i = j
+    return placed
+
+
+def _continue_row(
+    builder: _RowBuilder, row: GridRow, findings: list[Finding], row_no: int
+) -> None:
+    """The first row of a page with no task code: the rest of the row-group cut by the break."""
+    open_roles = [r for r in layout.ROLE_ORDER if r in builder.cells and r != layout.LEVEL]
+    cells = _place_fragments(_non_empty_cells(row), open_roles, len(row.cells))
+    task = builder.task_code()
+    for cell in cells:
+        where = f"row {row_no} column {cell.column + 1}"
+        if cell.role is None:
+            findings.append(Finding(
+                "unplaceable-fragment", "error", row.page, where,
+                f"continuation text matches no cell of {task}: {_bare(cell.text)[:40]!r}"))
+            continue
+        previous = tuple(builder.cells.get(cell.role, ()))
+        if cell.role == layout.LEVEL and previous:
+            if _bare(previous[-1].text) != _bare(cell.text):
+                findings.append(Finding(
+                    "conflicting-level", "error", row.page, where,
+                    f"{task} level printed as {_bare(previous[-1].text)!r} and "
+                    f"{_bare(cell.text)!r} across a page break"))
+            continue
+        if cell.leads_with_fragment and previous:
+            head = _bare(cell.text)
+            first = _ANY_CODE.search(head)
+            fragment = head[: first.start()].strip() if first else head
+            findings.append(Finding(
+                "split-cell-joined", "info", previous[-1].page,
+                f"{task}:{cell.role}:{_last_code(previous, cell.role)}",
+                f"{_bare(previous[-1].text)[-12:]!r} (p.{previous[-1].page}) + "
+                f"{fragment[:12]!r} (p.{row.page})"))
+        elif cell.leads_with_fragment:
+            findings.append(Finding(
+                "unplaceable-fragment", "error", row.page, where,
+                f"continuation text for an empty {cell.role} cell of {task}: "
+                f"{_bare(cell.text)[:40]!r}"))
+            continue
+        elif cell.role not in layout.LIST_ROLES and cell.role != layout.LEVEL:
+            findings.append(Finding(
+                "unplaceable-cell", "error", row.page, where,
+                f"a new {cell.role} code inside a continuation row of {task}"))
+            continue
+        builder.add(cell.role, cell.text, row.page)
+    findings.append(Finding(
+        "row-continued", "info", row.page, task,
+        f"row of {task} continues from page {builder.page_start} onto page {row.page}"))
+
+
+def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...]) -> tuple[
+    list[LogicalRow], list[Finding]
+]:
+    """Per-page main-table rows → logical rows. Pure; the core of this stage."""
+    findings: list[Finding] = []
+    rows: list[LogicalRow] = []
+    current: _RowBuilder | None = None
+    row_no = 0
+    for _page, grid_rows in pages:
+        for index, row in enumerate(grid_rows):
+            row_no += 1
+            cells = _non_empty_cells(row)
+            if not cells:
+                continue
+            has_task = any(c.role == layout.TASK for c in cells)
+            if has_task:
+                if current is not None:
+                    rows.append(current.build())
+                current = _start_row(row, findings, row_no)
+            elif index == 0 and current is not None:
+                _continue_row(current, row, findings, row_no)
+            else:
+                findings.append(Finding(
+                    "orphan-row", "error", row.page, f"row {row_no}",
+                    "a main-table row with no task code that does not continue a row "
+                    f"split by a page break: {' | '.join(_bare(c.text)[:20] for c in cells)!r}"))
+    if current is not None:
+        rows.append(current.build())
+    return rows, findings
+
+
+def stitch_document(doc: ExtractedDocument) -> StitchedDocument:
+    rows, findings = stitch_rows(tuple((g.page, g.rows) for g in doc.main))
+    return StitchedDocument(
+        source=doc.source,
+        title=doc.title,
+        versions=doc.versions,
+        profile=doc.profile,
+        rows=tuple(rows),
+        attitudes=doc.attitudes,
+        notes=doc.notes,
+        findings=(*doc.findings, *findings),
+    )

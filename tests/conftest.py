@@ -1,0 +1,28 @@
+"""Shared fixtures: the sample document built once per test session through every stage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import extract_file
+from pipeline.normalize import normalize_tables
+from pipeline.parse import parse_document
+from pipeline.records import TableSet
+from pipeline.stitch import stitch_document
+from pipeline.validate import validate_document
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "raw" / "RTM1324-002v4.txt"
+GOLDEN = REPO / "tests" / "golden"
+
+
+def run_stages(path: Path) -> TableSet:
+    """Every per-document stage in memory, as the Makefile runs them through interim/."""
+    return validate_document(normalize_tables(parse_document(stitch_document(extract_file(path)))))
+
+
+@pytest.fixture(scope="session")
+def sample() -> TableSet:
+    return run_stages(SAMPLE)
