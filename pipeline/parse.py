@@ -170,8 +170,15 @@ def _first_printings(printings: list[Row], kind: str, code_col: str) -> list[Row
     return list(seen.values())
 
 
+# Extract findings that mean there is no document to parse: reporting what parse would then miss
+# would only bury the cause under consequences.
+UNPARSEABLE = frozenset({"unreadable-source", "missing-section"})
+
+
 def parse_document(doc: StitchedDocument) -> TableSet:
     """All tables of one document, text as printed."""
+    if any(f.code in UNPARSEABLE for f in doc.findings):
+        return TableSet(doc.source, {}, doc.findings, is_rejected=True)
     findings: list[Finding] = []
     standard, categories, profile_findings = sections.parse_profile(doc.profile, doc.title,
                                                                     doc.source)

@@ -277,5 +277,5 @@ def validate_tables(tables: Tables) -> list[Finding]:
 def validate_document(doc: TableSet) -> TableSet:
     """All rules; the document is rejected when any finding so far is an error."""
     findings = (*doc.findings, *validate_tables(doc.tables))
-    rejected = any(f.severity == "error" for f in findings)
+    rejected = doc.is_rejected or any(f.severity == "error" for f in findings)
     return TableSet(doc.source, doc.tables, findings, rejected)

@@ -1,0 +1,64 @@
+"""The documented text policy, rule by rule, and what it must never do."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.normalize import clean_text, join_wrapped_lines, map_ideograph, normalize_tables
+from pipeline.records import TableSet
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "rule"),
+    [
+        ("<p>P1.2.1依確認客戶的需求</p>", "P1.2.1依確認客戶的需求", "paragraph residue"),
+        ("<P>甲</P> <p>乙</p>", "甲乙", "residue between CJK leaves no space"),
+        ("國際運送承攬業相關資訊系\n統和文件", "國際運送承攬業相關資訊系統和文件", "CJK wrap"),
+        ("系統，\n以利團隊", "系統，以利團隊", "full-width punctuation wrap"),
+        ("machine\nlearning", "machine learning", "Latin wrap keeps one space"),
+        ("PC Base\n程式語言", "PC Base程式語言", "Latin then CJK: no space"),
+        ("國貿條規 (INCOTERMS) 與", "國貿條規 (INCOTERMS) 與", "Latin spacing kept"),
+        ("包括：冷靜、謹慎（細心）；", "包括：冷靜、謹慎（細心）；", "full-width punctuation kept"),
+        ("  甲   乙\t丙  ", "甲 乙 丙", "space runs collapsed, ends trimmed"),
+        ("\uf0b7操作\uf09f機台\uf06c", "操作機台", "private-use bullets removed"),
+        ("3D列印技術：說明", "3D列印技術：說明", "leading digit kept"),
+        ("\u2f08\u2f2f", "人工", "Kangxi radicals → unified"),
+        ("\uf9dc\U0002f800", "隆\u4e3d", "compatibility ideographs (both blocks) → unified"),
+        ("\u2e80甲", "\u2e80甲", "CJK radicals supplement: not mapped (no unified equivalent)"),
+        ("ＡＢＣ１２３", "ＡＢＣ１２３", "full-width Latin is not NFKC-folded"),
+    ],
+)
+def test_clean_text(raw: str, expected: str, rule: str) -> None:
+    assert clean_text(raw) == expected, rule
+
+
+def test_map_ideograph_touches_only_the_mapped_ranges() -> None:
+    assert map_ideograph("\u2f00") == "一"
+    assert map_ideograph("，") == "，"
+    assert map_ideograph("１") == "１"
+    assert map_ideograph("A") == "A"
+
+
+def test_join_wrapped_lines_drops_blank_lines() -> None:
+    assert join_wrapped_lines("甲\n\n  \n乙") == "甲乙"
+
+
+def test_normalize_tables_reports_mapped_ideographs_and_leaves_identifiers(
+    sample: TableSet,
+) -> None:
+    tables = {name: [dict(r) for r in rows] for name, rows in sample.tables.items()}
+    tables["tasks"][0]["name"] = "\u2f08\u2f2f作業"
+    tables["standards"][0]["source_file"] = "a  b.txt"
+    out = normalize_tables(TableSet(sample.source, tables))
+    assert out.tables["tasks"][0]["name"] == "人工作業"
+    assert out.tables["standards"][0]["source_file"] == "a  b.txt"
+    assert [(f.code, f.where) for f in out.findings] == [("ideograph-mapped", "tasks")]
+
+
+def test_nullable_field_emptied_by_the_policy_becomes_null(sample: TableSet) -> None:
+    tables = {name: [dict(r) for r in rows] for name, rows in sample.tables.items()}
+    tables["knowledge"][0]["description"] = "<p></p>"
+    tables["tasks"][0]["name"] = "<p></p>"
+    out = normalize_tables(TableSet(sample.source, tables))
+    assert out.tables["knowledge"][0]["description"] is None
+    assert out.tables["tasks"][0]["name"] == ""
