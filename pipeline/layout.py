@@ -59,25 +59,25 @@ NOTE_SECTIONS: dict[str, str] = {
 
 # A code at the start of a cell or item. Each role's code, and the parts that make it canonical.
 CODE_PATTERNS: dict[str, regex.Pattern[str]] = {
-    DUTY: regex.compile(r"T(\d+)(?![.\d])"),
-    TASK: regex.compile(r"T(\d+)\.(\d+)(?![.\d])"),
-    OUTPUT: regex.compile(r"O(\d+)\.(\d+)\.(\d+)(?![.\d])"),
-    INDICATOR: regex.compile(r"P(\d+)\.(\d+)\.(\d+)(?![.\d])"),
-    KNOWLEDGE: regex.compile(r"K(\d+)(?![.\d])"),
-    SKILL: regex.compile(r"S(\d+)(?![.\d])"),
+    DUTY: regex.compile(r"T([0-9]+)(?![.0-9])"),
+    TASK: regex.compile(r"T([0-9]+)\.([0-9]+)(?![.0-9])"),
+    OUTPUT: regex.compile(r"O([0-9]+)\.([0-9]+)\.([0-9]+)(?![.0-9])"),
+    INDICATOR: regex.compile(r"P([0-9]+)\.([0-9]+)\.([0-9]+)(?![.0-9])"),
+    KNOWLEDGE: regex.compile(r"K([0-9]+)(?![.0-9])"),
+    SKILL: regex.compile(r"S([0-9]+)(?![.0-9])"),
 }
 # An item's code inside a cell: at the start or after white space (items are printed one per
 # line or separated by spaces), so a code-like string inside a sentence is not taken for an item.
 ITEM_START: dict[str, regex.Pattern[str]] = {
     role: regex.compile(r"(?<!\S)" + pattern.pattern) for role, pattern in CODE_PATTERNS.items()
 }
-ATTITUDE_CODE = regex.compile(r"A(\d+)(?![.\d])")
+ATTITUDE_CODE = regex.compile(r"A([0-9]+)(?![.0-9])")
 
 # A level cell: one level digit as printed.
 LEVEL_TEXT = regex.compile(r"[1-7]")
 
-STANDARD_CODE = regex.compile(r"(?P<id>[A-Z]{3}\d{4}-\d{3})v(?P<version>\d+)")
-VERSION_LABEL = regex.compile(r"V(\d+)")
+STANDARD_CODE = regex.compile(r"(?P<id>[A-Z]{3}[0-9]{4}-[0-9]{3})v(?P<version>[0-9]+)")
+VERSION_LABEL = regex.compile(r"V([0-9]+)")
 SUPERSEDED_NOTE = regex.compile(r"已被《(?P<code>[^》]+)》取代")
 
 # Page furniture and header words that must never survive into a curated text field.
@@ -86,6 +86,11 @@ FURNITURE = (
     regex.compile(r"</?p\s*>", regex.IGNORECASE),
 )
 HEADER_WORDS = ("主要職責", "工作任務", "工作產出", "行為指標", "職能級別", "職能內涵")
+# Whole column headers and section titles: one of these inside a field is leaked layout.
+FULL_HEADERS: tuple[str, ...] = (
+    *(alias for aliases in MAIN_HEADER.values() for alias in aliases if len(alias) > 4),
+    ATTITUDE_TITLE,
+)
 
 # Separator between a title and its explanation (paragraphs, attitudes).
 TITLE_COLON = "："

@@ -218,7 +218,8 @@ OUTPUTS = Table(
         *_pages(),
     ),
     primary_key=("standard_code", "output_code"),
-    foreign_keys=(_to_standard(), _fk(("task_code",), "tasks"), _fk(("block_no",), "blocks")),
+    foreign_keys=(_to_standard(), _fk(("task_code",), "tasks"), _fk(("block_no",), "blocks"),
+                  _fk(("block_no", "task_code"), "block_tasks")),
 )
 
 INDICATORS = Table(
@@ -235,7 +236,8 @@ INDICATORS = Table(
         *_pages(),
     ),
     primary_key=("standard_code", "indicator_code"),
-    foreign_keys=(_to_standard(), _fk(("task_code",), "tasks"), _fk(("block_no",), "blocks")),
+    foreign_keys=(_to_standard(), _fk(("task_code",), "tasks"), _fk(("block_no",), "blocks"),
+                  _fk(("block_no", "task_code"), "block_tasks")),
 )
 
 
@@ -300,6 +302,7 @@ def _task_link(name: str, item_col: str, item_table: str, label: str) -> Table:
             _fk(("task_code",), "tasks"),
             _fk((item_col,), item_table),
             _fk(("block_no",), "blocks"),
+            _fk(("block_no", "task_code"), "block_tasks"),
         ),
     )
 

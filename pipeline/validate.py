@@ -129,19 +129,23 @@ def _sequence_findings(name: str, codes: list[str], page_of: dict[str, int | Non
                        ) -> list[Finding]:
     numbers = [_numbers(c)[-1] for c in codes]
     findings = []
-    expected = list(range(1, len(numbers) + 1))
-    if sorted(numbers) != expected and len(set(numbers)) == len(numbers):
-        missing = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers))
+    repeated = sorted(n for n, count in Counter(numbers).items() if count > 1)
+    if repeated:
+        findings.append(Finding("numbering-duplicate", "error", page_of.get(codes[0]), name,
+                                f"{', '.join(codes)}: number(s) {repeated} printed twice"))
+    missing = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers))
+    if missing:
         findings.append(Finding("numbering-gap", "warning", page_of.get(codes[0]), name,
                                 f"{', '.join(codes)}: number(s) {missing} missing"))
-    elif numbers != sorted(numbers):
+    elif not repeated and numbers != sorted(numbers):
         findings.append(Finding("numbering-order", "warning", page_of.get(codes[0]), name,
                                 f"codes printed out of order: {', '.join(codes)}"))
     return findings
 
 
 def check_numbering(tables: Tables) -> list[Finding]:
-    """Sibling codes numbered 1…n in printed order (duplicates are caught as pk-duplicate)."""
+    """Sibling codes numbered 1…n in printed order: a repeated number is an error (K1 and K02
+    are different keys but the same item number), a gap or disorder a warning."""
     groups: list[tuple[str, list[str], dict[str, int | None]]] = []
 
     def add(name: str, rows: list[Row], col: str, parent: str | None) -> None:
@@ -244,8 +248,11 @@ def check_layout_residue(tables: Tables) -> list[Finding]:
                     continue
                 squashed = layout.squash(value)
                 header_hits = sum(1 for w in layout.HEADER_WORDS if w in squashed)
-                if any(p.search(value) for p in layout.FURNITURE) or header_hits >= 2 or (
-                    squashed in layout.HEADER_WORDS
+                if (
+                    any(p.search(value) for p in layout.FURNITURE)
+                    or header_hits >= 2
+                    or squashed in layout.HEADER_WORDS
+                    or any(h in squashed for h in layout.FULL_HEADERS)
                 ):
                     findings.append(Finding("layout-residue", "error", row.get("page_start"),
                                             f"{_label(table, row)}:{col}",
