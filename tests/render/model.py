@@ -126,3 +126,11 @@ class PagedDocument:
 
     pages: tuple[PageLayout, ...]
     footer_total: int | None = None  # printed M; None means the true page count
+
+
+# Page geometry shared by every renderer (points; A4 portrait).
+PAGE_WIDTH = 595.28
+PAGE_HEIGHT = 841.89
+MARGIN = 42.0
+USABLE_WIDTH = PAGE_WIDTH - 2 * MARGIN
+FOOTER_Y = 24.0  # baseline of 第 N 頁，總共 M 頁, from the bottom edge
