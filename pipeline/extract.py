@@ -130,5 +130,10 @@ def extract_file(path: Path) -> ExtractedDocument:
     fmt = sniff_format(data)
     source = Source(path.name, hashlib.sha256(data).hexdigest(), fmt, 0)
     if fmt == "pdf":
-        raise UnsupportedSource("PDF sources are not supported yet (text exports only)")
+        from pipeline.extract_pdf import UnreadablePdf, extract_pdf  # pdfplumber only for PDFs
+
+        try:
+            return extract_pdf(path, source)
+        except UnreadablePdf as exc:
+            raise UnsupportedSource(str(exc)) from exc
     return extract_text_export(decode_text_export(data, path.name), source)

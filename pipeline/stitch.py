@@ -37,6 +37,11 @@ def _bare(text: str) -> str:
     return _TAGS.sub(" ", text).strip()
 
 
+def _shown(text: str) -> str:
+    """A fragment as quoted in a one-line finding message."""
+    return " ".join(_bare(text).split())
+
+
 @dataclass(frozen=True)
 class _Cell:
     column: int
@@ -184,8 +189,8 @@ def _continue_row(
             findings.append(Finding(
                 "split-cell-joined", "info", previous[-1].page,
                 f"{task}:{cell.role}:{_last_code(previous, cell.role)}",
-                f"{_bare(previous[-1].text)[-12:]!r} (p.{previous[-1].page}) + "
-                f"{fragment[:12]!r} (p.{row.page})"))
+                f"{_shown(previous[-1].text)[-16:]!r} (p.{previous[-1].page}) + "
+                f"{_shown(fragment)[:16]!r} (p.{row.page})"))
         elif cell.leads_with_fragment:
             findings.append(Finding(
                 "unplaceable-fragment", "error", row.page, where,

@@ -116,7 +116,7 @@ def test_rejected_document_keeps_its_previous_rows_and_others_go_through(built: 
     [
         ("empty.txt", b"", "empty file"),
         ("big5.txt", "國際運送承攬主管職能基準".encode("big5"), "not UTF-8"),
-        ("fake.pdf", b"%PDF-1.7\n", "PDF sources are not supported yet"),
+        ("truncated.pdf", b"%PDF-1.7\n", "not a readable PDF"),
     ],
 )
 def test_unreadable_source_is_one_clear_error_line(built: Path, name: str, content: bytes,

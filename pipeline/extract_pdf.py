@@ -1,0 +1,219 @@
+"""Extract, PDF route: a published PDF → the same section grids as a text export, with pages.
+
+Part of the extract stage (``pipeline.extract`` dispatches here). The PDF is opened once, in a
+``with`` block, and each page is closed after use (peak memory stays flat on long documents).
+Tables are found with pdfplumber's default ``lines`` strategy and recognised by their header row's
+content (never by index); text outside tables is the title, the page footer 第 N 頁，總共 M 頁, a
+section title, or a line of the attitude/notes sections.
+
+Two checks stop pdfplumber from losing text silently:
+- when the page-N part of a split row has no closing rule, pdfplumber drops that row; the rule is
+  restored from the bottom of the table's vertical rules and the recovery reported
+  (``split-row-recovered``);
+- every character printed on the page must land in a table cell or a known text line; anything
+  else is an ``uncovered-text`` error naming the page and the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import regex
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from pipeline import layout
+from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
+
+FOOTER = regex.compile(r"第\s*(\d+)\s*頁\s*[，,]\s*(?:總)?共\s*(\d+)\s*頁")
+# A rule this far below a table's last detected rule means a row part with no closing rule.
+_OPEN_ROW_GAP = 2.0
+
+
+def _cells(row: list[str | None]) -> tuple[str, ...]:
+    return tuple("" if c is None else c for c in row)
+
+
+def classify_table(first_row: tuple[str, ...]) -> str | None:
+    """Which section a table (or the part of one on a page) belongs to, from its first row."""
+    filled = [layout.squash(c) for c in first_row if c.strip()]
+    if not filled:
+        return None
+    expected = list(layout.MAIN_HEADER.values())
+    if len(filled) == len(expected) and all(
+        f in aliases for f, aliases in zip(filled, expected, strict=True)
+    ):
+        return "main"
+    if tuple(filled) == layout.VERSION_HEADER:
+        return "versions"
+    if filled[0] == layout.PROFILE_CODE:
+        return "profile"
+    if filled == [layout.ATTITUDE_TITLE]:
+        return "attitudes"
+    if filled == [layout.NOTES_TITLE]:
+        return "notes"
+    return None
+
+
+@dataclass
+class _Sections:
+    title: list[str] = field(default_factory=list)
+    versions: list[GridRow] = field(default_factory=list)
+    profile: list[GridRow] = field(default_factory=list)
+    main: list[PageGrid] = field(default_factory=list)
+    attitudes: list[GridRow] = field(default_factory=list)
+    notes: list[GridRow] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    current: str = "start"
+
+
+def _find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
+    """Tables on the page, a row part without its closing rule restored."""
+    tables = page.find_tables()
+    bottoms = []
+    verticals = [e for e in page.edges if e["orientation"] == "v"]
+    for table in tables:
+        x0, _top, x1, bottom = table.bbox
+        # Follow the table's vertical rules down past its last horizontal rule.
+        reach = bottom
+        while True:
+            further = [
+                e["bottom"] for e in verticals
+                if x0 - 1 <= e["x0"] <= x1 + 1 and e["top"] <= reach + 1 and e["bottom"] > reach
+            ]
+            if not further:
+                break
+            reach = max(further)
+        if reach > bottom + _OPEN_ROW_GAP:
+            bottoms.append(reach)
+    if not bottoms:
+        return list(tables)
+    for y in bottoms:
+        findings.append(Finding(
+            "split-row-recovered", "info", number, f"y={y:.0f}",
+            "a table row part had no closing rule (pdfplumber drops such a row); "
+            "recovered with a rule at the bottom of its vertical rules"))
+    return list(page.find_tables(table_settings={"explicit_horizontal_lines": bottoms}))
+
+
+def _text_lines_outside(page: Any, tables: list[Any]) -> list[dict[str, Any]]:
+    outside = page
+    for table in tables:
+        outside = outside.outside_bbox(table.bbox)
+    lines: list[dict[str, Any]] = outside.extract_text_lines()
+    return lines
+
+
+def _uncovered_in_tables(page: Any, tables: list[Any]) -> str:
+    """Characters inside a table's outline but in none of its cells, in reading order."""
+    missed = []
+    for table in tables:
+        x0, top, x1, bottom = table.bbox
+        cells = table.cells
+        for char in page.chars:
+            if char["text"].isspace():
+                continue
+            cx = (char["x0"] + char["x1"]) / 2
+            cy = (char["top"] + char["bottom"]) / 2
+            if not (x0 <= cx <= x1 and top <= cy <= bottom):
+                continue
+            if not any(c[0] <= cx <= c[2] and c[1] <= cy <= c[3] for c in cells):
+                missed.append(char["text"])
+    return "".join(missed)
+
+
+def _read_page(page: Any, number: int, state: _Sections) -> None:
+    tables = _find_tables(page, number, state.findings)
+    missed = _uncovered_in_tables(page, tables)
+    if missed:
+        state.findings.append(Finding("uncovered-text", "error", number, "inside a table",
+                                      f"text in a table but in no cell: {missed[:60]!r}"))
+    items: list[tuple[float, str, Any]] = [(t.bbox[1], "table", t) for t in tables]
+    items += [(line["top"], "line", line) for line in _text_lines_outside(page, tables)]
+    for _top, kind, obj in sorted(items, key=lambda item: item[0]):
+        if kind == "line":
+            _read_line(obj["text"], number, state)
+        else:
+            _read_table(obj, number, state)
+
+
+def _read_line(text: str, number: int, state: _Sections) -> None:
+    squashed = layout.squash(text)
+    footer = FOOTER.fullmatch(squashed)
+    if footer:
+        if int(footer.group(1)) != number:
+            state.findings.append(Finding("footer-page-mismatch", "warning", number, "footer",
+                                          f"footer {text!r} on page {number}"))
+        return
+    if squashed == layout.ATTITUDE_TITLE:
+        state.current = "attitudes"
+    elif squashed == layout.NOTES_TITLE:
+        state.current = "notes"
+    elif state.current == "start" and number == 1:
+        state.title.append(text.strip())
+    elif state.current in ("attitudes", "notes"):
+        getattr(state, state.current).append(GridRow(number, (text,)))
+    else:
+        state.findings.append(Finding("uncovered-text", "error", number, "text outside tables",
+                                      f"text in no table cell or known line: {text[:60]!r}"))
+
+
+def _read_table(table: Any, number: int, state: _Sections) -> None:
+    rows = [_cells(r) for r in table.extract()]
+    kind = classify_table(rows[0]) if rows else None
+    if kind is None:
+        first = " | ".join(c for c in (rows[0] if rows else ()) if c)[:40]
+        state.findings.append(Finding("unknown-table", "error", number, "table",
+                                      f"a table whose first row is not a known header: {first!r}"))
+        return
+    state.current = kind
+    body = rows if kind == "profile" else rows[1:]
+    if kind == "main":
+        state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in body)))
+    else:
+        getattr(state, kind).extend(GridRow(number, r) for r in body)
+
+
+class UnreadablePdf(Exception):
+    """pdfminer could not parse the file (truncated, damaged, encrypted); the message says why."""
+
+
+# What pdfminer raises for a file it cannot read, as opposed to a bug in this code.
+_PDF_READ_ERRORS = (PdfminerException, PSException, PDFEncryptionError, PDFPasswordIncorrect)
+
+
+def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
+    """Read every page of one PDF into section grids."""
+    state = _Sections()
+    try:
+        with pdfplumber.open(path) as pdf:
+            page_count = len(pdf.pages)
+            for number, page in enumerate(pdf.pages, start=1):
+                _read_page(page, number, state)
+                page.close()
+    except _PDF_READ_ERRORS as exc:
+        raise UnreadablePdf(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    findings = list(state.findings)
+    for name, rows in (("version table", state.versions), ("profile", state.profile),
+                       ("main table", state.main)):
+        if not rows:
+            findings.append(Finding("missing-section", "error", None, name,
+                                    f"the {name} was not found"))
+    title = "".join(state.title)
+    if not title:
+        findings.append(Finding("missing-title", "error", 1, "title",
+                                "no document title above the first table"))
+    return ExtractedDocument(
+        source=Source(source.file, source.sha256, "pdf", page_count),
+        title=GridRow(1, (title,)),
+        versions=tuple(state.versions),
+        profile=tuple(state.profile),
+        main=tuple(state.main),
+        attitudes=tuple(state.attitudes),
+        notes=tuple(state.notes),
+        findings=tuple(findings),
+    )

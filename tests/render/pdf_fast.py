@@ -1,0 +1,202 @@
+"""Fast route: a PagedDocument drawn with reportlab on a canvas, the way Word lays out iCAP tables.
+
+The table layout is done here by hand (not with reportlab's Table) so that every rule Word would
+draw is drawn — including the closing rule under the page-N part of a split row, without which
+pdfplumber drops that part — and so that line wrapping never breaks a Latin word or the space
+between Latin and CJK text (a wrap there could not be undone exactly by any reader).
+
+Font: reportlab's built-in CID font MSung-Light with the Adobe-CNS1 encoding UniCNS-UCS2-H (its
+default UniGB encoding makes pdfplumber read mojibake; see shared research notes).
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+from reportlab.pdfbase import cidfonts, pdfmetrics
+from reportlab.pdfgen import canvas
+
+from tests.render.model import (
+    FOOTER_Y,
+    MARGIN,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    PagedDocument,
+    TableBlock,
+    TableRow,
+    TextBlock,
+)
+
+FONT = "MSung-Light"
+FONT_SIZE = 9.0
+LEADING = 12.0
+PAD = 3.0
+TITLE_SIZE = 14.0
+BLOCK_GAP = 10.0
+
+_registered = False
+
+
+def register_font() -> None:
+    global _registered
+    if not _registered:
+        cidfonts.defaultUnicodeEncodings[FONT] = ("cht", "UniCNS-UCS2-H")
+        pdfmetrics.registerFont(cidfonts.UnicodeCIDFont(FONT))
+        _registered = True
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _tokens(text: str) -> list[str]:
+    """Breakable units: one wide character, a run of non-wide non-space characters, or a space."""
+    out: list[str] = []
+    for char in text:
+        if char == " ":
+            out.append(" ")
+        elif _is_wide(char) or not out or out[-1] == " " or _is_wide(out[-1][-1]):
+            out.append(char)
+        else:
+            out[-1] += char
+    return out
+
+
+def _breakable_before(tokens: list[str], i: int) -> bool:
+    """A line may start at token i unless that would split Latin from CJK across a space."""
+    prev = tokens[i - 1]
+    if prev != " ":
+        return True
+    before = tokens[i - 2] if i >= 2 else ""
+    return bool(before) and not _is_wide(before[-1]) and not _is_wide(tokens[i][0])
+
+
+def wrap(text: str, width: float, size: float = FONT_SIZE) -> list[str]:
+    """Greedy wrap of one paragraph; a break at a space drops that space (as Word does)."""
+    register_font()
+    tokens = _tokens(text)
+    lines: list[str] = []
+    line: list[str] = []
+    for i, token in enumerate(tokens):
+        candidate = "".join([*line, token]).rstrip()
+        if line and pdfmetrics.stringWidth(candidate, FONT, size) > width:
+            # Find the last allowed break at or before i.
+            j = i
+            while j > i - len(line) and not _breakable_before(tokens, j):
+                j -= 1
+            if j > i - len(line):
+                keep = len(line) - (i - j)
+                lines.append("".join(line[:keep]).rstrip())
+                line = [t for t in line[keep:]]
+                while line and line[0] == " ":
+                    line.pop(0)
+            else:
+                lines.append("".join(line).rstrip())
+                line = []
+            if token == " " and not line:
+                continue
+        line.append(token)
+    if line:
+        lines.append("".join(line).rstrip())
+    return [ln for ln in lines if ln] or [""]
+
+
+def cell_lines(text: str | None, width: float) -> list[str]:
+    if not text:
+        return []
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        out += wrap(paragraph, width - 2 * PAD)
+    return out
+
+
+def _cell_widths(row: TableRow, widths: tuple[float, ...]) -> list[tuple[int, float]]:
+    """(column, width) of each cell that starts in this row, spans included."""
+    out: list[tuple[int, float]] = []
+    for i, cell in enumerate(row.cells):
+        if cell is None and out:
+            col, w = out[-1]
+            out[-1] = (col, w + widths[i])
+        else:
+            out.append((i, widths[i]))
+    return out
+
+
+def row_height(row: TableRow, widths: tuple[float, ...]) -> float:
+    lines = max(
+        (len(cell_lines(row.cells[col], w)) for col, w in _cell_widths(row, widths)), default=0
+    )
+    return max(lines, 1) * LEADING + 2 * PAD
+
+
+def table_height(block: TableBlock) -> float:
+    return sum(row_height(r, block.widths) for r in (*block.header, *block.rows))
+
+
+def _draw_table(c: canvas.Canvas, block: TableBlock, top: float) -> float:
+    """Draw the table with its top at ``top`` (PDF y); return the y of its bottom."""
+    xs = [MARGIN]
+    for w in block.widths:
+        xs.append(xs[-1] + w)
+    rows = [*block.header, *block.rows]
+    y = top
+    c.setLineWidth(0.6)
+    c.line(xs[0], y, xs[-1], y)
+    for index, row in enumerate(rows):
+        height = row_height(row, block.widths)
+        bottom = y - height
+        starts = _cell_widths(row, block.widths)
+        # Vertical rules at the table's edges and between cells that start in this row.
+        for col, _w in starts:
+            c.line(xs[col], y, xs[col], bottom)
+        c.line(xs[-1], y, xs[-1], bottom)
+        # Rule under this row, except where the next row's cell merges with this one.
+        is_last = index == len(rows) - 1
+        if not is_last:
+            below = rows[index + 1]
+            for col in range(len(block.widths)):
+                merged = bool(below.merged_above) and below.merged_above[col]
+                if not merged:
+                    c.line(xs[col], bottom, xs[col + 1], bottom)
+        elif block.closed:
+            c.line(xs[0], bottom, xs[-1], bottom)
+        for col, width in starts:
+            for k, line in enumerate(cell_lines(row.cells[col], width)):
+                c.drawString(xs[col] + PAD, y - PAD - (k + 1) * LEADING + 3, line)
+        y = bottom
+    return y
+
+
+def render_fast(doc: PagedDocument) -> bytes:
+    """The whole document as PDF bytes (deterministic: no creation date, fixed document ID)."""
+    register_font()
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=True,
+                      pageCompression=1)
+    total = doc.footer_total if doc.footer_total is not None else len(doc.pages)
+    for page in doc.pages:
+        c.setFont(FONT, FONT_SIZE)
+        y = PAGE_HEIGHT - MARGIN
+        for block in page.blocks:
+            if isinstance(block, TextBlock):
+                size = TITLE_SIZE if block.style == "title" else FONT_SIZE
+                c.setFont(FONT, size)
+                y -= size + 4
+                if block.style == "title":
+                    c.drawCentredString(PAGE_WIDTH / 2, y, block.text)
+                else:
+                    c.drawString(MARGIN, y, block.text)
+                c.setFont(FONT, FONT_SIZE)
+                y -= BLOCK_GAP
+            else:
+                y = _draw_table(c, block, y) - BLOCK_GAP
+        c.drawCentredString(PAGE_WIDTH / 2, FOOTER_Y, f"第 {page.number} 頁，總共 {total} 頁")
+        c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def usable_height() -> float:
+    """Vertical room for blocks on one page, above the footer."""
+    return PAGE_HEIGHT - 2 * MARGIN - 10

@@ -1,0 +1,113 @@
+"""The sample standard laid out page by page exactly as its text export shows it.
+
+The text export's page grids say which fragment of which cell is printed on which page (K04,
+P1.1.4, P1.3.2, T1.5's name, O1.5.1 and P1.5.2 are cut by page breaks), so a PDF rendered from
+this layout splits the same cells. What a PDF would not show is undone here: `<p>` residue
+becomes paragraph breaks, items listed with spaces get one paragraph each, and the rows the text
+export shifts left are put back under their own column header.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.records import ExtractedDocument, GridRow
+from tests.render.model import PagedDocument, PageLayout, TableBlock, TableRow, TextBlock
+
+MAIN_HEADER = ("主要職責", "工作任務", "工作產出", "行為指標", "職能級別",
+               "職能內涵 (K=knowledge 知識)", "職能內涵 (S=skills 技能)")
+VERSION_HEADER = ("版本", "職能基準代碼", "職能基準名稱", "狀態", "更新說明", "發展更新日期")
+ATTITUDE_TITLE = "職能內涵 (A=attitude 態度)"
+NOTES_TITLE = "說明與補充事項"
+
+MAIN_WIDTHS = (58.0, 74.0, 62.0, 131.0, 32.0, 77.0, 77.28)
+VERSION_WIDTHS = (36.0, 92.0, 92.0, 60.0, 151.28, 80.0)
+PROFILE_WIDTHS = (88.0, 60.0, 223.28, 70.0, 70.0)
+FULL_WIDTH = (511.28,)
+
+# Column of a cell that starts with a code (or is a level digit), by the code it starts with.
+_COLUMN_OF = (
+    (re.compile(r"T\d+\.\d+"), 1),
+    (re.compile(r"T\d+"), 0),
+    (re.compile(r"O\d"), 2),
+    (re.compile(r"P\d"), 3),
+    (re.compile(r"[1-7]$"), 4),
+    (re.compile(r"K\d"), 5),
+    (re.compile(r"S\d"), 6),
+)
+_ITEM_BREAK = re.compile(r"\s+(?=[OPKS]\d)")
+
+
+def _pdf_text(cell: str) -> str:
+    """A text-export cell as the PDF prints it: one paragraph per `<p>` and per coded item."""
+    text = re.sub(r"</p>\s*<p>", "\n", cell)
+    text = re.sub(r"</?p>", "", text).strip()
+    return "\n".join(_ITEM_BREAK.sub("\n", line).strip() for line in text.split("\n"))
+
+
+def _column(cell: str) -> int:
+    bare = re.sub(r"</?p>", "", cell).strip()
+    for pattern, column in _COLUMN_OF:
+        if pattern.match(bare):
+            return column
+    raise ValueError(f"no column for {bare[:20]!r}")
+
+
+def main_row(row: GridRow, is_continuation: bool) -> tuple[str, ...]:
+    cells = ["" for _ in MAIN_HEADER]
+    for index, cell in enumerate(row.cells):
+        if not cell.strip():
+            continue
+        column = index if is_continuation else _column(cell)
+        cells[column] = _pdf_text(cell)
+    return tuple(cells)
+
+
+def _main_block(rows: tuple[GridRow, ...]) -> TableBlock:
+    printed: list[TableRow] = []
+    for index, row in enumerate(rows):
+        has_task = any(re.match(r"T\d+\.\d+", re.sub(r"</?p>", "", c).strip()) for c in row.cells)
+        cells = main_row(row, is_continuation=index == 0 and not has_task)
+        merged = index > 0 and not cells[0]
+        printed.append(TableRow(cells, (merged, *([False] * 6))))
+    return TableBlock("main", (TableRow(MAIN_HEADER),), tuple(printed), MAIN_WIDTHS)
+
+
+def _profile_row(row: GridRow, follows_label: bool) -> TableRow:
+    cells = [c.strip() for c in row.cells] + [""] * (5 - len(row.cells))
+    merged = (follows_label and not cells[0], False, False, False, False)
+    if cells[1] in ("職類", "職業"):
+        return TableRow((cells[0], cells[1], cells[2], None, None), merged)
+    if not any(cells[2:]):
+        return TableRow((cells[0], cells[1], None, None, None), merged)
+    return TableRow(tuple(cells), merged)
+
+
+def _line_block(kind: str, title: str, rows: list[GridRow]) -> TableBlock:
+    lines = tuple(TableRow((" ".join(c for c in r.cells if c.strip()),)) for r in rows)
+    return TableBlock(kind, (TableRow((title,)),), lines, FULL_WIDTH)
+
+
+def sample_layout(doc: ExtractedDocument) -> PagedDocument:
+    """Pages of the sample as its text export prints them."""
+    page_count = max([g.page for g in doc.main] + [r.page for r in (*doc.attitudes, *doc.notes)])
+    blocks: dict[int, list[TableBlock | TextBlock]] = {p: [] for p in range(1, page_count + 1)}
+    blocks[1].append(TextBlock(doc.title.cells[0]))
+    blocks[1].append(TableBlock("versions", (TableRow(VERSION_HEADER),),
+                                tuple(TableRow(tuple(r.cells)) for r in doc.versions),
+                                VERSION_WIDTHS))
+    profile = [
+        _profile_row(r, follows_label=i > 0)
+        for i, r in enumerate(doc.profile)
+    ]
+    blocks[1].append(TableBlock("profile", (), tuple(profile), PROFILE_WIDTHS))
+    for grid in doc.main:
+        blocks[grid.page].append(_main_block(grid.rows))
+    for page in range(1, page_count + 1):
+        attitudes = [r for r in doc.attitudes if r.page == page]
+        if attitudes:
+            blocks[page].append(_line_block("attitudes", ATTITUDE_TITLE, attitudes))
+        notes = [r for r in doc.notes if r.page == page]
+        if notes:
+            blocks[page].append(_line_block("notes", NOTES_TITLE, notes))
+    return PagedDocument(tuple(PageLayout(p, tuple(b)) for p, b in sorted(blocks.items())))
