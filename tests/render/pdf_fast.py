@@ -63,13 +63,20 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+def _space_is_breakable(tokens: list[str], s: int) -> bool:
+    """A wrap at the space tokens[s] is undone as one space only between two Latin words."""
+    left = tokens[s - 1] if s >= 1 else ""
+    right = tokens[s + 1] if s + 1 < len(tokens) else ""
+    return bool(left) and bool(right) and not _is_wide(left[-1]) and not _is_wide(right[0])
+
+
 def _breakable_before(tokens: list[str], i: int) -> bool:
-    """A line may start at token i unless that would split Latin from CJK across a space."""
-    prev = tokens[i - 1]
-    if prev != " ":
-        return True
-    before = tokens[i - 2] if i >= 2 else ""
-    return bool(before) and not _is_wide(before[-1]) and not _is_wide(tokens[i][0])
+    """May a line start at token i? Breaking next to a space is breaking at that space."""
+    if tokens[i] == " ":
+        return _space_is_breakable(tokens, i)
+    if tokens[i - 1] == " ":
+        return _space_is_breakable(tokens, i - 1)
+    return True
 
 
 def wrap(text: str, width: float, size: float = FONT_SIZE) -> list[str]:

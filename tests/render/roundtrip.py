@@ -1,0 +1,152 @@
+"""Round trip: render a Standard as a look-alike PDF, run every stage, compare every field.
+
+`make roundtrip` runs it over all real-content standards (fast route) and the committed
+LibreOffice fixtures, printing per-table field accuracy and every document that differs; the test
+suite runs a fixed subset. Rendered PDFs are cached outside git (``.cache/roundtrip/``), keyed by
+the renderer's inputs, so a re-run only renders what changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.export import document_rows, sort_rows
+from pipeline.extract import extract_file
+from pipeline.normalize import normalize_tables
+from pipeline.parse import parse_document
+from pipeline.records import Finding
+from pipeline.spec import TABLES_BY_NAME
+from pipeline.stitch import stitch_document
+from pipeline.validate import validate_document
+from tests.render.model import Standard
+from tests.render.paginate import paginate
+from tests.render.pdf_fast import render_fast
+from tests.render.truth import truth_tables
+
+REPO = Path(__file__).resolve().parents[2]
+CACHE = REPO / ".cache" / "roundtrip"
+
+
+@dataclass
+class Comparison:
+    """Field-level agreement between the pipeline's tables and the truth for one document."""
+
+    name: str
+    fields: dict[str, int] = field(default_factory=dict)
+    matching: dict[str, int] = field(default_factory=dict)
+    differences: list[str] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
+
+    @property
+    def is_exact(self) -> bool:
+        return not self.differences and not self.errors
+
+
+def _key(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row.get(c) for c in TABLES_BY_NAME[table].primary_key)
+
+
+def compare_tables(name: str, produced: dict[str, list[dict[str, Any]]],
+                   truth: dict[str, list[dict[str, Any]]]) -> Comparison:
+    result = Comparison(name)
+    for table, expected_rows in truth.items():
+        spec = TABLES_BY_NAME[table]
+        got = {_key(table, r): r for r in produced.get(table, [])}
+        want = {_key(table, r): r for r in expected_rows}
+        result.fields[table] = len(want) * len(spec.columns)
+        result.matching[table] = 0
+        for key, expected in want.items():
+            row = got.get(key)
+            if row is None:
+                result.differences.append(f"{table} {key[1:]}: missing")
+                continue
+            for col in spec.column_names:
+                if row.get(col) == expected.get(col):
+                    result.matching[table] += 1
+                else:
+                    result.differences.append(
+                        f"{table} {key[1:]} {col}: got {row.get(col)!r}, "
+                        f"expected {expected.get(col)!r}")
+        for key in got.keys() - want.keys():
+            result.differences.append(f"{table} {key[1:]}: unexpected row")
+    return result
+
+
+def run_pdf(path: Path) -> tuple[dict[str, list[dict[str, Any]]], list[Finding], bool]:
+    doc = validate_document(normalize_tables(parse_document(stitch_document(
+        extract_file(path)))))
+    if doc.is_rejected:
+        return {}, [f for f in doc.findings if f.severity == "error"], True
+    rows = document_rows(doc)
+    return rows, list(doc.findings), False
+
+
+def render_cached(std: Standard, stem: str, cache: Path = CACHE) -> tuple[Path, Any]:
+    """Render (or reuse) the fast-route PDF of a standard; returns its path and placement."""
+    paged, placement = paginate(std)
+    digest = hashlib.sha256(repr(paged).encode("utf-8")).hexdigest()[:16]
+    path = cache / f"{stem}-{digest}.pdf"
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(render_fast(paged))
+        tmp.replace(path)
+    return path, placement
+
+
+def roundtrip_standard(stem: str, std: Standard, cache: Path = CACHE) -> Comparison:
+    path, placement = render_cached(std, stem, cache)
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    truth = truth_tables(std, placement, path.name, sha)
+    produced, findings, rejected = run_pdf(path)
+    result = compare_tables(stem, produced, {
+        t: sort_rows(TABLES_BY_NAME[t], rows) for t, rows in truth.items()})
+    if rejected:
+        result.errors = findings
+    return result
+
+
+def report(results: Iterable[Comparison], out: Any = sys.stdout) -> bool:
+    """Per-table field accuracy and each differing document; True when all are exact."""
+    results = list(results)
+    totals: dict[str, list[int]] = {}
+    for r in results:
+        for table, n in r.fields.items():
+            acc = totals.setdefault(table, [0, 0])
+            acc[0] += r.matching.get(table, 0)
+            acc[1] += n
+    print(f"{'table':<22}{'fields':>10}{'accuracy':>11}", file=out)
+    for table, (ok, n) in totals.items():
+        print(f"{table:<22}{n:>10}{(100.0 * ok / n if n else 100.0):>10.2f}%", file=out)
+    bad = [r for r in results if not r.is_exact]
+    print(f"{len(results) - len(bad)}/{len(results)} documents exact", file=out)
+    for r in bad:
+        print(f"DIFF {r.name}:", file=out)
+        for f in r.errors[:5]:
+            print(f"  rejected p.{f.page}: {f.code}: {f.where}: {f.message}", file=out)
+        for d in r.differences[:8]:
+            print(f"  {d}", file=out)
+        if len(r.differences) > 8:
+            print(f"  … {len(r.differences) - 8} more", file=out)
+    return not bad
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tests.render.corpus import all_standards
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N standards")
+    args = parser.parse_args(argv)
+    standards = all_standards()[: args.limit]
+    results = [roundtrip_standard(stem, std) for stem, std in standards]
+    return 0 if report(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
