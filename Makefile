@@ -23,7 +23,7 @@ $(shell mkdir -p $(INTERIM) && (echo '$(DOCS)' | cmp -s - $(MANIFEST) || echo '$
 
 COMMON := $(PKG)/__init__.py $(PKG)/__main__.py $(PKG)/cli.py $(PKG)/records.py $(PKG)/layout.py
 
-.PHONY: all help setup test lint docs clean
+.PHONY: all help setup test lint docs clean roundtrip
 .DELETE_ON_ERROR:
 # interim/ files are for analysts to open, not throw-away intermediates.
 .SECONDARY:
@@ -70,6 +70,9 @@ $(CURATED)/.built: $(VALIDATED) $(MANIFEST) $(PKG)/export.py $(PKG)/spec.py \
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest
+
+roundtrip: $(STAMP) ## render every real-content standard as a PDF and compare all fields with its truth
+	$(PY) -m tests.render.roundtrip
 
 lint: $(STAMP) ## ruff and mypy on pipeline/
 	$(PY) -m ruff check $(PKG) tests

@@ -59,19 +59,19 @@ NOTE_SECTIONS: dict[str, str] = {
 
 # A code at the start of a cell or item. Each role's code, and the parts that make it canonical.
 CODE_PATTERNS: dict[str, regex.Pattern[str]] = {
-    DUTY: regex.compile(r"T([0-9]+)(?![.0-9])"),
-    TASK: regex.compile(r"T([0-9]+)\.([0-9]+)(?![.0-9])"),
-    OUTPUT: regex.compile(r"O([0-9]+)\.([0-9]+)\.([0-9]+)(?![.0-9])"),
-    INDICATOR: regex.compile(r"P([0-9]+)\.([0-9]+)\.([0-9]+)(?![.0-9])"),
-    KNOWLEDGE: regex.compile(r"K([0-9]+)(?![.0-9])"),
-    SKILL: regex.compile(r"S([0-9]+)(?![.0-9])"),
+    DUTY: regex.compile(r"T([0-9]+)(?![0-9]|[.．][0-9])"),
+    TASK: regex.compile(r"T([0-9]+)\.([0-9]+)(?![0-9]|[.．][0-9])"),
+    OUTPUT: regex.compile(r"O([0-9]+)\.([0-9]+)\.([0-9]+)(?![0-9]|[.．][0-9])"),
+    INDICATOR: regex.compile(r"P([0-9]+)\.([0-9]+)\.([0-9]+)(?![0-9]|[.．][0-9])"),
+    KNOWLEDGE: regex.compile(r"K([0-9]+)(?![0-9]|[.．][0-9])"),
+    SKILL: regex.compile(r"S([0-9]+)(?![0-9]|[.．][0-9])"),
 }
 # An item's code inside a cell: at the start or after white space (items are printed one per
 # line or separated by spaces), so a code-like string inside a sentence is not taken for an item.
 ITEM_START: dict[str, regex.Pattern[str]] = {
     role: regex.compile(r"(?<!\S)" + pattern.pattern) for role, pattern in CODE_PATTERNS.items()
 }
-ATTITUDE_CODE = regex.compile(r"A([0-9]+)(?![.0-9])")
+ATTITUDE_CODE = regex.compile(r"A([0-9]+)(?![0-9]|[.．][0-9])")
 
 # A level cell: one level digit as printed.
 LEVEL_TEXT = regex.compile(r"[1-7]")

@@ -8,11 +8,18 @@ front matter (version table, profile) and the back matter (attitudes, notes) are
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from dataclasses import dataclass
+
+import regex
 
 from pipeline import layout, sections
 from pipeline.normalize import tags_to_breaks
 from pipeline.records import Finding, Item, LogicalRow, Piece, Row, StitchedDocument, TableSet
+
+# A code printed with a trailing period (`P2.2.2.以正確…`): the period separates, it is not text.
+_CODE_SEPARATOR = regex.compile(r"^[.．]")
 
 
 def split_items(pieces: tuple[Piece, ...], role: str) -> tuple[list[Item], str]:
@@ -40,12 +47,56 @@ def split_items(pieces: tuple[Piece, ...], role: str) -> tuple[list[Item], str]:
         ]
         items.append(Item(
             code=match.group(0),
-            text=text[match.end() : end],
+            text=_CODE_SEPARATOR.sub("", text[match.end() : end], count=1),
             page_start=min(pages),
             page_end=max(pages),
             pieces_joined=len(pages),
         ))
     return items, leading.strip()
+
+
+def unglue(item: Item, expected: str) -> Item | None:
+    """The item read with its expected code, when the printed one is that code plus digits.
+
+    A name that starts with a digit is printed right after its code (`T1.2` + `2D繪圖` reads
+    `T1.22D繪圖`, `K07` + `2D…` reads `K072D…`); the expected code — the next in sequence, or
+    the document's usual number of K/S digits — tells where the code ends. None: nothing to do.
+    """
+    rest = item.code[len(expected):]
+    if item.code != expected and item.code.startswith(expected) and rest.isdigit():
+        return dataclasses.replace(item, code=expected, text=rest + item.text)
+    return None
+
+
+def _code_width(rows: tuple[LogicalRow, ...], role: str) -> int | None:
+    """The usual number of digits of a K or S code in this document (K01 → 2)."""
+    widths: Counter[int] = Counter()
+    for row in rows:
+        items, _ = split_items(row.cells.get(role, ()), role)
+        widths.update(len(i.code) - 1 for i in items)
+    return widths.most_common(1)[0][0] if widths else None
+
+
+class _Sequence:
+    """Expected next code per parent, and the repair of codes glued to a leading digit."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.last: dict[str, int] = {}
+        self.findings = findings
+
+    def take(self, item: Item, prefix: str, role: str, page: int) -> Item:
+        expected = f"{prefix}{self.last.get(prefix, 0) + 1}"
+        repaired = unglue(item, expected)
+        if repaired is not None:
+            self.findings.append(Finding(
+                "code-digits-split", "warning", page, f"{role}:{expected}",
+                f"printed {item.code + item.text[:6]!r}: read as {expected} followed by a "
+                "name that starts with a digit"))
+            item = repaired
+        number = item.code[len(prefix):]
+        if item.code.startswith(prefix) and number.isdigit():
+            self.last[prefix] = int(number)
+        return item
 
 
 @dataclass
@@ -80,13 +131,35 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str) -> tuple[
     duty_pages: dict[str, list[int]] = {}
     task_rows: dict[str, Row] = {}
     current_duty: str | None = None
+    sequence = _Sequence(findings)
+    widths = {role: _code_width(rows, role) for role in (layout.KNOWLEDGE, layout.SKILL)}
+
+    def coded(row: LogicalRow, role: str, block_no: int, prefix: str | None) -> list[Item]:
+        """A cell's items, each code checked against what the sequence expects."""
+        items = _single_item(row, role, block_no, findings)
+        width = widths.get(role)
+        out = []
+        for item in items:
+            if prefix is not None:
+                item = sequence.take(item, prefix, role, item.page_start)
+            elif width is not None and len(item.code) - 1 > width:
+                repaired = unglue(item, item.code[: 1 + width])
+                if repaired is not None:
+                    findings.append(Finding(
+                        "code-digits-split", "warning", item.page_start,
+                        f"{role}:{repaired.code}",
+                        f"printed {item.code + item.text[:6]!r}: read as {repaired.code} "
+                        "followed by a name that starts with a digit"))
+                    item = repaired
+            out.append(item)
+        return out
 
     def base(**values: object) -> Row:
         return {"standard_code": standard_code, **values}
 
     for block_no, row in enumerate(rows, start=1):
         where = f"block {block_no}"
-        for item in _single_item(row, layout.DUTY, block_no, findings):
+        for item in coded(row, layout.DUTY, block_no, "T"):
             current_duty = item.code
             duty_pages[item.code] = [row.page_start, row.page_end]
             out.duties.append(base(duty_code=item.code, position=len(out.duties) + 1,
@@ -110,7 +183,7 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str) -> tuple[
         out.blocks.append(base(block_no=block_no, level=level, level_text=level_text,
                                page_start=row.page_start, page_end=row.page_end))
 
-        tasks = _single_item(row, layout.TASK, block_no, findings)
+        tasks = coded(row, layout.TASK, block_no, f"{current_duty}.")
         for position, item in enumerate(tasks, start=1):
             out.block_tasks.append(base(block_no=block_no, task_code=item.code,
                                         position=position))
@@ -128,12 +201,13 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str) -> tuple[
         if not tasks:
             continue
         owner = tasks[0].code
+        numbers = owner[1:]
 
-        for item in _single_item(row, layout.OUTPUT, block_no, findings):
+        for item in coded(row, layout.OUTPUT, block_no, f"O{numbers}."):
             out.outputs.append(base(output_code=item.code, task_code=owner, block_no=block_no,
                                     name=item.text, page_start=item.page_start,
                                     page_end=item.page_end))
-        for item in _single_item(row, layout.INDICATOR, block_no, findings):
+        for item in coded(row, layout.INDICATOR, block_no, f"P{numbers}."):
             out.indicators.append(base(indicator_code=item.code, task_code=owner,
                                        block_no=block_no, text=item.text,
                                        page_start=item.page_start, page_end=item.page_end))
@@ -141,7 +215,7 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str) -> tuple[
             (layout.KNOWLEDGE, out.task_knowledge, "knowledge_code"),
             (layout.SKILL, out.task_skills, "skill_code"),
         ):
-            for position, item in enumerate(_single_item(row, role, block_no, findings), 1):
+            for position, item in enumerate(coded(row, role, block_no, None), 1):
                 for cited_by in tasks:
                     links.append(base(task_code=cited_by.code, **{code_col: item.code},
                                       block_no=block_no, position=position,

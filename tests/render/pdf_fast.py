@@ -37,6 +37,16 @@ BLOCK_GAP = 10.0
 
 _registered = False
 
+# Characters this font's text layer cannot give back (pdfminer reads U+FF0F as U+2215, and has no
+# code point for the others): the fast route prints a renderable equivalent instead, and the
+# round trip's truth is built from the substituted text. The LibreOffice route embeds real fonts
+# and needs none of this.
+FAST_ROUTE_SUBSTITUTES = {"／": "/", "｢": "「", "｣": "」", "啓": "啟"}
+
+
+def fast_route_text(text: str) -> str:
+    return "".join(FAST_ROUTE_SUBSTITUTES.get(c, c) for c in text)
+
 
 def register_font() -> None:
     global _registered
@@ -98,11 +108,9 @@ def wrap(text: str, width: float, size: float = FONT_SIZE) -> list[str]:
                 line = [t for t in line[keep:]]
                 while line and line[0] == " ":
                     line.pop(0)
-            else:
-                lines.append("".join(line).rstrip())
-                line = []
-            if token == " " and not line:
-                continue
+                if token == " " and not line:
+                    continue
+            # else: no break is allowed yet; the line runs long and is condensed when drawn.
         line.append(token)
     if line:
         lines.append("".join(line).rstrip())
@@ -170,7 +178,15 @@ def _draw_table(c: canvas.Canvas, block: TableBlock, top: float) -> float:
             c.line(xs[0], bottom, xs[-1], bottom)
         for col, width in starts:
             for k, line in enumerate(cell_lines(row.cells[col], width)):
-                c.drawString(xs[col] + PAD, y - PAD - (k + 1) * LEADING + 3, line)
+                # A word wider than the cell is condensed to fit rather than broken: a break
+                # inside a word could not be told from a wrap between two words.
+                natural = pdfmetrics.stringWidth(line, FONT, FONT_SIZE)
+                scale = min(100.0, 100.0 * (width - 2 * PAD) / natural) if natural else 100.0
+                text = c.beginText(xs[col] + PAD, y - PAD - (k + 1) * LEADING + 3)
+                text.setFont(FONT, FONT_SIZE)
+                text.setHorizScale(scale)
+                text.textLine(line)
+                c.drawText(text)
         y = bottom
     return y
 

@@ -43,11 +43,14 @@ def truth_tables(std: Standard, placement: Placement, source_file: str, sha256: 
                 **base, "kind": kind, "position": position, "name": category.name,
                 "code": category.code, "page_start": 1, "page_end": 1})
     for position, v in enumerate(std.versions, start=1):
-        year, month, day = v.date.split("/")
+        updated_on = None
+        if v.date:
+            year, month, day = v.date.split("/")
+            updated_on = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
         out["versions"].append({
             **base, "position": position, "version_label": v.label, "listed_code": v.code,
             "name": v.name, "status": v.status, "note": v.note or None,
-            "updated_on": f"{int(year):04d}-{int(month):02d}-{int(day):02d}",
+            "updated_on": updated_on,
             "page_start": 1, "page_end": 1})
 
     first_printing: dict[tuple[str, str], Row] = {}
