@@ -196,3 +196,16 @@ def test_sample_split_cells_are_whole(sample: TableSet) -> None:
                        for r in tables["task_knowledge"]}
     assert knowledge_pages[("T1.1", "K04")] == (1, 2)
     assert knowledge_pages[("T1.2", "K04")] == (2, 2)
+
+
+def test_split_inside_a_skill_item_is_joined_without_loss_or_duplication() -> None:
+    rows, findings = stitch_rows((
+        page(5, ("", "T2.3執行國際貨運運輸安全的計畫和政策", "", "P2.3.1確認優先順序。", "5", "K01標準作業程序",
+                 "S10專案管理能力 S11風險管")),
+        page(6, ("", "", "", "", "", "", "理能力 S14國際客戶關係經營能力")),
+    ))
+    assert items(rows[0], layout.SKILL) == {
+        "S10": "專案管理能力", "S11": "風險管理能力", "S14": "國際客戶關係經營能力"}
+    assert codes(findings, "split-cell-joined") == ["T2.3:skill:S11"]
+    printed = "".join(p.text for p in rows[0].cells[layout.SKILL]).replace(" ", "")
+    assert printed == "S10專案管理能力S11風險管理能力S14國際客戶關係經營能力"
