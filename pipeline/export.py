@@ -25,6 +25,15 @@ import regex
 from pipeline.dictionary import build_datapackage
 from pipeline.records import Finding, Row, TableSet
 from pipeline.spec import TABLES, Column, Table
+from pipeline.versions import (
+    CROSS_DOCUMENT_CODES,
+    compare_versions,
+    consecutive_pairs,
+    cross_check_version_tables,
+    mark_latest,
+    render_report,
+    split_by_standard,
+)
 
 ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "bool": pa.bool_(), "date": pa.date32()}
 _DIGITS = regex.compile(r"(\d+)")
@@ -110,7 +119,26 @@ def assemble(
         claimed[code] = doc.source.file
         for name, rows in document_rows(doc).items():
             out[name] += rows
+    out = finish_catalogue(out)
     return {t.name: sort_rows(t, out[t.name]) for t in TABLES}, rejections
+
+
+def finish_catalogue(out: dict[str, list[Row]]) -> dict[str, list[Row]]:
+    """What depends on the whole catalogue: latest flags, version-table cross-checks (as
+    findings numbered after each document's own), and the changes between versions."""
+    findings = [f for f in out["findings"] if f["code"] not in CROSS_DOCUMENT_CODES]
+    standards = mark_latest(out["standards"])
+    documents = split_by_standard({**out, "standards": standards})
+    for code, found in sorted(cross_check_version_tables(documents).items()):
+        last = max((f["finding_no"] for f in findings if f["standard_code"] == code), default=0)
+        ordered = sorted(found, key=lambda f: (natural_key(f["where"]), f["message"]))
+        findings += [{"standard_code": code, "finding_no": last + n, **f}
+                     for n, f in enumerate(ordered, start=1)]
+    changes: list[Row] = []
+    for older, newer in consecutive_pairs(standards):
+        pair = compare_versions(documents[older], documents[newer])
+        changes += [{**c, "change_no": n} for n, c in enumerate(pair, start=1)]
+    return {**out, "standards": standards, "findings": findings, "version_changes": changes}
 
 
 def arrow_table(table: Table, rows: list[Row]) -> pa.Table:
@@ -155,7 +183,12 @@ def read_curated(curated: Path) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = {}
     for table in TABLES:
         path = curated / f"{table.name}.parquet"
-        out[table.name] = pq.read_table(path).to_pylist() if path.exists() else []
+        rows = pq.read_table(path).to_pylist() if path.exists() else []
+        # Dates as the ISO text the stages produce, so old and new rows compare equal.
+        out[table.name] = [
+            {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in r.items()}
+            for r in rows
+        ]
     return out
 
 
@@ -172,10 +205,35 @@ def write_curated(curated: Path, tables: dict[str, list[Row]]) -> None:
         csv_path = staging / f"{table.name}.csv"
         csv_path.write_text(csv_text(table, rows), encoding="utf-8", newline="")
         planned += [(parquet, curated / parquet.name), (csv_path, curated / csv_path.name)]
+    planned += _stage_reports(curated, staging, tables["version_changes"])
     package = staging / "datapackage.json"
     package.write_text(json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n",
                        encoding="utf-8")
     planned.append((package, curated / package.name))
     for src, dst in planned:
+        dst.parent.mkdir(exist_ok=True)
         os.replace(src, dst)
+    keep = {dst for _src, dst in planned}
+    reports = curated / "reports"
+    if reports.exists():
+        for stale in reports.glob("*.md"):
+            if stale not in keep:
+                stale.unlink()
+    for leftover in sorted(staging.rglob("*"), reverse=True):
+        leftover.rmdir()
     staging.rmdir()
+
+
+def _stage_reports(curated: Path, staging: Path, changes: list[Row]) -> list[tuple[Path, Path]]:
+    """One Markdown report per version pair: reports/<older>__<newer>.md."""
+    by_pair: dict[tuple[str, str], list[Row]] = {}
+    for change in changes:
+        by_pair.setdefault((change["from_code"], change["to_code"]), []).append(change)
+    planned = []
+    (staging / "reports").mkdir(exist_ok=True)
+    for (older, newer), rows in sorted(by_pair.items()):
+        name = f"{older}__{newer}.md"
+        path = staging / "reports" / name
+        path.write_text(render_report(rows), encoding="utf-8")
+        planned.append((path, curated / "reports" / name))
+    return planned

@@ -23,6 +23,9 @@ class Column:
     # Free text gets the documented text policy (pipeline.normalize); identifiers such as the
     # source file name or a hash must stay byte-for-byte as they are.
     is_normalized: bool = True
+    # Filled when the catalogue is assembled (export), because it depends on other documents;
+    # a single document's tables do not carry it.
+    is_assembled: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ STANDARDS = Table(
         Column("level", "int", "基準級別 (1–7); null when not printed.", "基準級別",
                nullable=True),
         Column("is_historical", "bool", "True for documents titled 《歷史資料》.", "歷史資料"),
+        Column("is_latest", "bool", "True for the highest version of its standard_id present "
+               "in the catalogue.", "最新版本", is_assembled=True),
         *_pages(),
         Column("source_file", "string", "File name of the source document in raw/.", "來源檔案",
                is_normalized=False),
@@ -350,6 +355,42 @@ FINDINGS = Table(
     foreign_keys=(_to_standard(),),
 )
 
+VERSION_CHANGES = Table(
+    name="version_changes",
+    grain="One row per added, removed, changed or renumbered item (and per changed field) "
+    "between consecutive versions of one standard present in the catalogue.",
+    description="Row-level changes between versions. Items are matched by code, or by text "
+    "similarity when their code changed (renumbered); see the README for the rule.",
+    columns=(
+        Column("from_code", "string", "The older version's standard_code.", "舊版代碼",
+               is_normalized=False),
+        Column("to_code", "string", "The newer version's standard_code.", "新版代碼",
+               is_normalized=False),
+        Column("change_no", "int", "Order within the pair, from 1.", "序號"),
+        Column("standard_id", "string", "The standard, e.g. RTM1324-002.", "職能基準編號",
+               is_normalized=False),
+        Column("entity", "string", "duty, task, output, indicator, knowledge, skill, attitude, "
+               "task_knowledge, task_skill, profile, version or note.", "項目類別",
+               is_normalized=False),
+        Column("key", "string", "The item: its code in the newer version (the older one for "
+               "removed items); task/item for links; kind#position for categories and notes.",
+               "項目", is_normalized=False),
+        Column("change", "string", "added, removed, changed or renumbered.", "變更",
+               is_normalized=False),
+        Column("field", "string", "The changed field (code for renumbered items); null for "
+               "added and removed items.", "欄位", nullable=True, is_normalized=False),
+        Column("old_value", "string", "Value in the older version.", "舊值", nullable=True,
+               is_normalized=False),
+        Column("new_value", "string", "Value in the newer version.", "新值", nullable=True,
+               is_normalized=False),
+    ),
+    primary_key=("from_code", "to_code", "change_no"),
+    foreign_keys=(
+        ForeignKey(("from_code",), "standards", ("standard_code",)),
+        ForeignKey(("to_code",), "standards", ("standard_code",)),
+    ),
+)
+
 TABLES: tuple[Table, ...] = (
     STANDARDS,
     STANDARD_CATEGORIES,
@@ -367,6 +408,7 @@ TABLES: tuple[Table, ...] = (
     TASK_SKILLS,
     NOTES,
     FINDINGS,
+    VERSION_CHANGES,
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -49,7 +49,7 @@ def check_primary_keys(tables: Tables) -> list[Finding]:
 def check_required_fields(tables: Tables) -> list[Finding]:
     findings = []
     for table in TABLES:
-        required = [c.name for c in table.columns if not c.nullable]
+        required = [c.name for c in table.columns if not c.nullable and not c.is_assembled]
         for row in tables.get(table.name, []):
             for col in required:
                 if row.get(col) is None or row.get(col) == "":

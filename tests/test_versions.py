@@ -1,0 +1,125 @@
+"""Versions of one standard in one catalogue: latest flag, cross-checks, row-level changes.
+
+`tests/fixtures/versions/RTM1324-002v5.txt` is a copy of the sample's text export edited the way a
+new version would be: a renamed task, a reworded indicator, a removed and an added indicator, a K
+item added to one task, a renumbered task, a changed level, a new version-table row.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.export import assemble
+from pipeline.versions import compare_versions, pair_items, split_by_standard
+from tests.conftest import REPO, SAMPLE, run_stages
+
+V5 = REPO / "tests" / "fixtures" / "versions" / "RTM1324-002v5.txt"
+
+# (entity, key, change, field, old, new): what the edits above must produce, and nothing else.
+EXPECTED_V4_TO_V5 = {
+    ("version", "RTM1324-002v5", "added", None, None, None),
+    ("version", "RTM1324-002v4", "changed", "status", "最新版本", "歷史版本"),
+    ("version", "RTM1324-002v4", "changed", "note", "略", "已被《RTM1324-002v5》取代"),
+    ("task", "T2.1", "changed", "name", "評估國際貨運運輸的安全風險",
+     "評估國際貨運運輸的安全與保全風險"),
+    ("task", "T2.1", "changed", "level", "5", "4"),
+    ("task", "T3.3", "renumbered", "code", "T3.2", "T3.3"),
+    ("indicator", "P2.3.1", "changed", "text", "確認實施的優先順序，並告知各階層工作場域人員。",
+     "確認實施的優先順序，並通知各階層工作場域人員。"),
+    ("indicator", "P2.3.4", "removed", None, None, None),
+    ("indicator", "P3.1.4", "added", None, None, None),
+    ("indicator", "P3.3.1", "renumbered", "code", "P3.2.1", "P3.3.1"),
+    ("indicator", "P3.3.2", "renumbered", "code", "P3.2.2", "P3.3.2"),
+    ("indicator", "P3.3.3", "renumbered", "code", "P3.2.3", "P3.3.3"),
+    ("task_knowledge", "T2.2/K06", "added", None, None, None),
+}
+
+
+def _make(tmp: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "-C", str(REPO), f"RAW={tmp / 'raw'}", f"INTERIM={tmp / 'interim'}",
+         f"CURATED={tmp / 'curated'}"], capture_output=True, text=True, check=False)
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("versions")
+    (tmp / "raw").mkdir()
+    shutil.copy(SAMPLE, tmp / "raw")
+    shutil.copy(V5, tmp / "raw")
+    result = _make(tmp)
+    assert result.returncode == 0, result.stderr
+    return tmp / "curated"
+
+
+def test_version_changes_lists_exactly_the_edits(catalogue: Path) -> None:
+    rows = _csv(catalogue / "version_changes.csv")
+    assert {(r["from_code"], r["to_code"], r["standard_id"]) for r in rows} == {
+        ("RTM1324-002v4", "RTM1324-002v5", "RTM1324-002")}
+    got = {(r["entity"], r["key"], r["change"], r["field"] or None, r["old_value"] or None,
+            r["new_value"] or None) for r in rows}
+    assert got == EXPECTED_V4_TO_V5
+    assert len(rows) == len(EXPECTED_V4_TO_V5)
+    assert [r["change_no"] for r in rows] == [str(n) for n in range(1, len(rows) + 1)]
+
+
+def test_latest_version_is_marked(catalogue: Path) -> None:
+    latest = {r["standard_code"]: r["is_latest"] for r in _csv(catalogue / "standards.csv")}
+    assert latest == {"RTM1324-002v4": "false", "RTM1324-002v5": "true"}
+
+
+def test_readable_report_per_version_pair(catalogue: Path) -> None:
+    report = (catalogue / "reports" / "RTM1324-002v4__RTM1324-002v5.md").read_text(
+        encoding="utf-8")
+    assert report.startswith("# RTM1324-002: RTM1324-002v4 → RTM1324-002v5")
+    assert "| indicator | renumbered | 3 |" in report
+    assert ("| task | T2.1 | changed | name | 評估國際貨運運輸的安全風險 | "
+            "評估國際貨運運輸的安全與保全風險 |") in report
+
+
+def test_version_tables_that_agree_raise_no_cross_check_finding(catalogue: Path) -> None:
+    codes = {r["code"] for r in _csv(catalogue / "findings.csv")}
+    assert not codes & {"version-table-disagrees", "version-missing-from-table"}
+
+
+def test_a_date_the_older_document_does_not_show_is_a_finding(tmp_path: Path) -> None:
+    v5 = V5.read_text(encoding="utf-8").replace(
+        "已被《RTM1324-002v5》取代\t2025/12/15", "已被《RTM1324-002v5》取代\t2025/12/01")
+    path = tmp_path / "RTM1324-002v5.txt"
+    path.write_text(v5, encoding="utf-8")
+    tables, _ = assemble([run_stages(SAMPLE), run_stages(path)], {})
+    found = [(f["standard_code"], f["code"], f["where"]) for f in tables["findings"]
+             if f["code"] == "version-table-disagrees"]
+    assert found == [("RTM1324-002v5", "version-table-disagrees", "versions:RTM1324-002v4")]
+    message = next(f["message"] for f in tables["findings"]
+                   if f["code"] == "version-table-disagrees")
+    assert "2025-12-01" in message and "2025-12-15" in message
+
+
+def test_renumbering_is_not_reported_as_a_removal_plus_an_addition() -> None:
+    old = {"T3.2": {"name": "督導與管理團隊客戶諮詢服務"}, "T3.1": {"name": "規劃團隊客戶服務政策"}}
+    new = {"T3.3": {"name": "督導與管理團隊客戶諮詢服務"}, "T3.1": {"name": "規劃團隊客戶服務政策"}}
+    assert sorted(pair_items(old, new, "name"), key=str) == sorted(
+        [("T3.1", "T3.1"), ("T3.2", "T3.3")], key=str)
+
+
+def test_a_rewritten_item_under_the_same_code_is_changed_not_renumbered() -> None:
+    old = {"T1.1": {"name": "甲乙丙丁"}}
+    new = {"T1.1": {"name": "完全不同的工作"}, "T1.2": {"name": "另一項"}}
+    assert pair_items(old, new, "name") == [("T1.1", "T1.1"), (None, "T1.2")]
+
+
+def test_identical_versions_have_no_changes() -> None:
+    tables, _ = assemble([run_stages(SAMPLE)], {})
+    doc = split_by_standard(tables)["RTM1324-002v4"]
+    assert compare_versions(doc, doc) == []
