@@ -23,7 +23,7 @@ $(shell mkdir -p $(INTERIM) && (echo '$(DOCS)' | cmp -s - $(MANIFEST) || echo '$
 
 COMMON := $(PKG)/__init__.py $(PKG)/__main__.py $(PKG)/cli.py $(PKG)/records.py $(PKG)/layout.py
 
-.PHONY: all help setup test lint docs clean roundtrip
+.PHONY: all help setup test lint docs clean roundtrip diff
 .DELETE_ON_ERROR:
 # interim/ files are for analysts to open, not throw-away intermediates.
 .SECONDARY:
@@ -70,6 +70,11 @@ $(CURATED)/.built: $(VALIDATED) $(MANIFEST) $(PKG)/export.py $(PKG)/spec.py \
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest
+
+# BASE=dir compares with that folder; without it, with the curated/ committed at git HEAD.
+diff: $(CURATED)/.built ## build, then compare curated/ with BASE (default: curated/ at git HEAD)
+	$(PY) -m $(PKG) diff --curated $(CURATED) $(if $(BASE),--base $(BASE)) \
+		--report $(INTERIM)/diff-report.md
 
 roundtrip: $(STAMP) ## render every real-content standard as a PDF and compare all fields with its truth
 	$(PY) -m tests.render.roundtrip

@@ -87,6 +87,14 @@ def _export(args: argparse.Namespace) -> int:
     return 1 if rejections else 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from pipeline.diff import run_diff
+
+    base = Path(args.base) if args.base else None
+    report = Path(args.report) if args.report else None
+    return run_diff(Path(args.curated), base, args.revision, report)
+
+
 def _docs(args: argparse.Namespace) -> int:
     from pipeline.dictionary import render_data_dictionary
 
@@ -124,6 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--curated", required=True, help="the curated/ folder to write")
     p.add_argument("validated", nargs="*", help="interim/<file>/validate.json of every document")
     p.set_defaults(func=_export)
+
+    p = sub.add_parser("diff", help="compare curated tables with a baseline, by primary key",
+                       description="Compare every curated table with a baseline: schema, row "
+                       "counts, rows added/removed/changed with the changed fields. Exit 0 "
+                       "identical, 1 different, 2 the baseline could not be read.")
+    p.add_argument("--curated", default="curated", help="the freshly built curated/ folder")
+    p.add_argument("--base", default=None, help="baseline folder (default: the curated/ "
+                   "committed at --revision)")
+    p.add_argument("--revision", default="HEAD", help="git revision of the default baseline")
+    p.add_argument("--report", default=None, help="write a Markdown report here")
+    p.set_defaults(func=_diff)
 
     p = sub.add_parser("docs", help="write the data dictionary generated from the table spec",
                        description="Write docs/data-dictionary.md from pipeline/spec.py.")

@@ -1,0 +1,86 @@
+"""The extraction diff: what a pipeline change did to the curated tables, row by row."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import normalize
+from pipeline.diff import diff_catalogues, run_diff
+from pipeline.export import assemble, write_curated
+from pipeline.spec import TABLES
+from tests.conftest import REPO, SAMPLE, run_stages
+
+
+@pytest.fixture
+def baseline(tmp_path: Path) -> Path:
+    tables, _ = assemble([run_stages(SAMPLE)], {})
+    write_curated(tmp_path / "base", tables)
+    return tmp_path / "base"
+
+
+def _rows_with(folder: Path, char: str) -> dict[str, set[tuple[object, ...]]]:
+    """Per table, the keys of rows where a normalised text column contains ``char``."""
+    out: dict[str, set[tuple[object, ...]]] = {}
+    for table in TABLES:
+        columns = [c.name for c in table.columns if c.dtype == "string" and c.is_normalized]
+        for row in pq.read_table(folder / f"{table.name}.parquet").to_pylist():
+            if any(char in (row[c] or "") for c in columns):
+                out.setdefault(table.name, set()).add(tuple(row[c] for c in table.primary_key))
+    return out
+
+
+def test_changing_one_normalisation_rule_reports_exactly_the_affected_rows(
+    baseline: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rule change: treat the enumeration comma 、 as a private-use bullet to remove.
+    monkeypatch.setattr(normalize, "PRIVATE_USE_BULLETS", normalize.PRIVATE_USE_BULLETS + "、")
+    tables, rejections = assemble([run_stages(SAMPLE)], {})
+    assert rejections == []
+    write_curated(tmp_path / "new", tables)
+
+    expected = _rows_with(baseline, "、")
+    assert sum(len(keys) for keys in expected.values()) > 10  # the rule does touch the data
+    diffs = {d.table: d for d in diff_catalogues(baseline, tmp_path / "new")}
+    changed = {name: {key for key, _fields in d.changed} for name, d in diffs.items() if d.changed}
+    assert changed == expected
+    assert all(not d.added and not d.removed and not d.schema_changes for d in diffs.values())
+    assert run_diff(tmp_path / "new", baseline, "HEAD", tmp_path / "report.md") == 1
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "- changed: RTM1324-002v4 / P1.1.4 (text)" in report
+
+
+def test_identical_build_exits_zero(baseline: Path, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    tables, _ = assemble([run_stages(SAMPLE)], {})
+    write_curated(tmp_path / "again", tables)
+    assert run_diff(tmp_path / "again", baseline, "HEAD", None) == 0
+    assert capsys.readouterr().out.startswith("identical")
+
+
+def test_schema_change_and_row_counts_are_reported(baseline: Path, tmp_path: Path) -> None:
+    new = tmp_path / "new"
+    shutil.copytree(baseline, new)
+    table = pq.read_table(new / "tasks.parquet")
+    pq.write_table(table.drop_columns(["level"]).slice(0, 9), new / "tasks.parquet")
+    tasks = next(d for d in diff_catalogues(baseline, new) if d.table == "tasks")
+    assert tasks.schema_changes == ["column level removed"]
+    assert (tasks.base_rows, tasks.new_rows) == (10, 9)
+    assert tasks.removed == [("RTM1324-002v4", "T3.2")]
+
+
+def test_unreadable_baseline_exits_two(tmp_path: Path, baseline: Path) -> None:
+    assert run_diff(baseline, tmp_path / "missing", "HEAD", None) == 2
+
+
+def test_default_baseline_is_the_committed_curated(tmp_path: Path) -> None:
+    """`make diff` with no BASE compares a fresh build with curated/ at git HEAD."""
+    result = subprocess.run(
+        ["make", "-C", str(REPO), "diff", f"INTERIM={tmp_path / 'interim'}"],
+        capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "identical" in result.stdout
