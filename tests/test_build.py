@@ -139,3 +139,17 @@ def test_text_without_main_table_is_rejected(built: Path) -> None:
     assert result.returncode != 0
     assert "ERROR cut.txt: missing-section: main table: the main table was not found" in (
         result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("module", "first_stage"),
+    [("pipeline/validate.py", "validate"), ("pipeline/stitch.py", "stitch"),
+     ("pipeline/export.py", "export")],
+)
+def test_editing_a_stage_reruns_that_stage_and_the_ones_after(built: Path, module: str,
+                                                              first_stage: str) -> None:
+    """make's what-if mode (-W: pretend the file changed, -n: only print) shows the plan."""
+    result = make(built, "-n", "-W", module)  # the path as the Makefile names it
+    stages = ["extract", "stitch", "parse", "normalize", "validate", "export"]
+    planned = [s for s in stages if f"pipeline {s} " in result.stdout]
+    assert planned == stages[stages.index(first_stage):]
