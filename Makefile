@@ -7,6 +7,8 @@ INTERIM ?= interim
 CURATED ?= curated
 VENV ?= .venv
 PYTHON ?= python3
+# Seconds one document may take to extract before it is rejected with time-limit.
+DOC_TIME_LIMIT ?= 300
 
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -44,7 +46,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 $(INTERIM)/%/extract.json: $(RAW)/% $(PKG)/extract.py $(COMMON) | $(STAMP)
-	$(PY) -m $(PKG) extract $< $@
+	$(PY) -m $(PKG) extract --time-limit $(DOC_TIME_LIMIT) $< $@
 
 $(INTERIM)/%/stitch.json: $(INTERIM)/%/extract.json $(PKG)/stitch.py $(COMMON) | $(STAMP)
 	$(PY) -m $(PKG) stitch $< $@

@@ -13,24 +13,41 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import records
+from pipeline.records import Finding
+
+
+def _on_alarm(_signum: int, _frame: object) -> None:
+    from pipeline.extract import TimeLimit
+
+    raise TimeLimit
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from pipeline.extract import UnsupportedSource, extract_file
+    import hashlib
+    import signal
+
+    from pipeline.extract import TimeLimit, UnsupportedSource, extract_file
     from pipeline.records import ExtractedDocument, Finding, GridRow, Source
 
     path = Path(args.source)
+    failure: tuple[str, str] | None = None
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(args.time_limit)
     try:
         doc = extract_file(path)
     except UnsupportedSource as exc:
+        failure = (exc.code, str(exc))
+    except TimeLimit:
+        failure = ("time-limit", f"extraction took longer than the {args.time_limit} s limit "
+                   "per document (raise it with DOC_TIME_LIMIT=seconds)")
+    finally:
+        signal.alarm(0)
+    if failure is not None:
         # Not fatal for the run: the document flows on as rejected and export reports it.
-        data = path.read_bytes()
-        import hashlib
-
         doc = ExtractedDocument(
-            source=Source(path.name, hashlib.sha256(data).hexdigest(), "unknown", 0),
+            source=Source(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), "unknown", 0),
             title=GridRow(1, ("",)), versions=(), profile=(), main=(), attitudes=(), notes=(),
-            findings=(Finding("unreadable-source", "error", None, path.name, str(exc)),),
+            findings=(Finding(failure[0], "error", None, path.name, failure[1]),),
         )
     records.write_json(doc, Path(args.output))
     return 0
@@ -69,22 +86,30 @@ def _validate(args: argparse.Namespace) -> int:
     return _stage(records.tableset_from_dict, validate_document)(args)
 
 
+def _line(level: str, file: str, finding: Finding) -> str:
+    """`ERROR <file>[ p.N]: <finding-code>: <reason>` — one line per problem."""
+    page = f" p.{finding.page}" if finding.page is not None else ""
+    where = f"{finding.where}: " if finding.where and finding.where != file else ""
+    return f"{level} {file}{page}: {finding.code}: {where}{finding.message}"
+
+
 def _export(args: argparse.Namespace) -> int:
     from pipeline.export import assemble, read_curated, write_curated
 
     curated = Path(args.curated)
     docs = [records.tableset_from_dict(records.read_json(Path(p))) for p in args.validated]
-    tables, rejections = assemble(docs, read_curated(curated))
-    write_curated(curated, tables)
-    for rejection in rejections:
-        for f in rejection.findings:
-            page = f" p.{f.page}" if f.page is not None else ""
-            print(f"ERROR {rejection.source_file}{page}: {f.code}: {f.where}: {f.message}",
-                  file=sys.stderr)
-    accepted = len(docs) - len(rejections)
-    print(f"curated: {accepted} document(s) exported, {len(rejections)} rejected "
-          f"(their previous rows kept) → {curated}")
-    return 1 if rejections else 0
+    tables, entries = assemble(docs, read_curated(curated))
+    write_curated(curated, tables, entries)
+    for entry in entries:
+        level = "ERROR" if entry.status == "rejected" else "WARNING"
+        for finding in entry.findings:
+            print(_line(level, entry.source_file, finding), file=sys.stderr)
+    counts = {s: sum(1 for e in entries if e.status == s)
+              for s in ("converted", "rejected", "skipped")}
+    print(f"curated: {counts['converted']} document(s) converted, {counts['rejected']} rejected "
+          f"(their previous rows kept), {counts['skipped']} skipped → {curated} "
+          f"(run report: {curated / '_runs' / 'run_report.csv'})")
+    return 1 if counts["rejected"] else 0
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -120,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "write its sections as cell grids with page numbers.")
     p.add_argument("source", help="a text export or PDF in raw/")
     p.add_argument("output", help="interim/<file>/extract.json")
+    p.add_argument("--time-limit", type=int, default=300, metavar="SECONDS",
+                   help="give up on a document that takes longer than this (default 300)")
     p.set_defaults(func=_extract)
     stage("stitch", "join the cells page breaks split, by each cell's role", _stitch)
     stage("parse", "cells → coded items, one row list per table", _parse)

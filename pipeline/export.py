@@ -80,47 +80,118 @@ def document_rows(doc: TableSet) -> dict[str, list[Row]]:
     return rows
 
 
+# Input-level warnings printed for documents that were still converted.
+INPUT_WARNINGS = frozenset({
+    "encoding-converted", "bom-removed", "crlf-line-ends", "encrypted-pdf", "duplicate-document",
+})
+
+
 @dataclass(frozen=True)
-class Rejection:
+class RunEntry:
+    """One source file's fate in this run: a line of the run report."""
+
     source_file: str
-    findings: tuple[Finding, ...]
+    sha256: str
+    status: str  # converted | rejected | skipped
+    standard_code: str | None
+    findings: tuple[Finding, ...]  # errors when rejected; input warnings otherwise
+
+    @property
+    def finding_codes(self) -> str:
+        return " ".join(sorted({f.code for f in self.findings}))
+
+
+def _code_of(doc: TableSet) -> str | None:
+    standards = doc.tables.get("standards") or [{}]
+    code: str | None = standards[0].get("standard_code")
+    return None if doc.is_rejected else code
+
+
+def resolve_claims(docs: list[TableSet]) -> dict[str, tuple[str, Finding]]:
+    """Files that may not export although valid, by file: (status, the finding that says why).
+
+    The same bytes under two names: the first name (in sort order) is converted, the others are
+    skipped. Different documents claiming one standard_code: none of them is trusted.
+    """
+    by_code: dict[str, list[TableSet]] = {}
+    for doc in docs:
+        code = _code_of(doc)
+        if code is not None:
+            by_code.setdefault(code, []).append(doc)
+    out: dict[str, tuple[str, Finding]] = {}
+    for code, group in by_code.items():
+        group = sorted(group, key=lambda d: d.source.file)
+        if len(group) < 2:
+            continue
+        if len({d.source.sha256 for d in group}) == 1:
+            for doc in group[1:]:
+                out[doc.source.file] = ("skipped", Finding(
+                    "duplicate-document", "warning", None, code,
+                    f"the same bytes as {group[0].source.file}; skipped"))
+            continue
+        for doc in group:
+            others = ", ".join(d.source.file for d in group if d is not doc)
+            out[doc.source.file] = ("rejected", Finding(
+                "conflicting-standard-code", "error", None, code,
+                f"{code} is also claimed by {others} with different content"))
+    return out
 
 
 def assemble(
     docs: list[TableSet], previous: dict[str, list[Row]]
-) -> tuple[dict[str, list[Row]], list[Rejection]]:
-    """The catalogue's rows: accepted documents' new rows, rejected ones' previous rows.
+) -> tuple[dict[str, list[Row]], list[RunEntry]]:
+    """The catalogue's rows, and what happened to each file.
 
-    ``previous`` is what curated/ holds now (empty on a first build). Documents whose source file
-    is no longer in raw/ drop out, because only the documents given here are assembled.
+    Accepted documents contribute their new rows; a rejected document keeps the rows it had in
+    ``previous`` (what curated/ holds now) unless an accepted document now provides its code.
+    Documents whose source file is no longer in raw/ drop out.
     """
     previous_code_of = {r["source_file"]: r["standard_code"] for r in previous.get("standards", [])}
+    decisions = resolve_claims(docs)
     out: dict[str, list[Row]] = {t.name: [] for t in TABLES}
-    rejections: list[Rejection] = []
-    claimed: dict[str, str] = {}
+    entries: list[RunEntry] = []
+    produced: set[str] = set()
+    rejected: list[TableSet] = []
     for doc in sorted(docs, key=lambda d: d.source.file):
-        code = doc.tables.get("standards", [{}])[0].get("standard_code") if not doc.is_rejected \
-            else None
-        if code is not None and code in claimed:
-            doc = doc.with_findings([Finding(
-                "duplicate-standard-code", "error", None, code,
-                f"{code} is already provided by {claimed[code]}")])
-            doc = TableSet(doc.source, doc.tables, doc.findings, True)
-        if doc.is_rejected:
-            rejections.append(Rejection(doc.source.file,
-                                        tuple(f for f in doc.findings if f.severity == "error")))
-            old_code = previous_code_of.get(doc.source.file)
-            if old_code is not None and old_code not in claimed:
-                claimed[old_code] = doc.source.file
-                for name, rows in previous.items():
-                    out[name] += [r for r in rows if r.get("standard_code") == old_code]
-            continue
-        assert code is not None
-        claimed[code] = doc.source.file
-        for name, rows in document_rows(doc).items():
-            out[name] += rows
+        status, finding = decisions.get(doc.source.file, ("", None))
+        if finding is not None:
+            doc = doc.with_findings([finding])
+        code = _code_of(doc)
+        if status == "skipped":
+            entries.append(RunEntry(doc.source.file, doc.source.sha256, "skipped", code,
+                                    (finding,) if finding else ()))
+        elif doc.is_rejected or status == "rejected":
+            rejected.append(TableSet(doc.source, doc.tables, doc.findings, True))
+        else:
+            assert code is not None
+            produced.add(code)
+            for name, rows in document_rows(doc).items():
+                out[name] += rows
+            warnings = tuple(f for f in doc.findings if f.code in INPUT_WARNINGS)
+            entries.append(RunEntry(doc.source.file, doc.source.sha256, "converted", code,
+                                    warnings))
+    for doc in rejected:
+        old_code = previous_code_of.get(doc.source.file)
+        if old_code is not None and old_code not in produced:
+            produced.add(old_code)
+            for name, rows in previous.items():
+                out[name] += [r for r in rows if r.get("standard_code") == old_code]
+        errors = tuple(f for f in doc.findings if f.severity == "error")
+        entries.append(RunEntry(doc.source.file, doc.source.sha256, "rejected", old_code, errors))
     out = finish_catalogue(out)
-    return {t.name: sort_rows(t, out[t.name]) for t in TABLES}, rejections
+    entries.sort(key=lambda e: e.source_file)
+    return {t.name: sort_rows(t, out[t.name]) for t in TABLES}, entries
+
+
+def run_report_csv(entries: list[RunEntry]) -> str:
+    """The run report: one line per source file (no timestamps: same inputs, same bytes)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["source_file", "sha256", "status", "standard_code", "finding_codes"])
+    for e in entries:
+        writer.writerow([e.source_file, e.sha256, e.status, e.standard_code or "",
+                         e.finding_codes])
+    return buffer.getvalue()
 
 
 def finish_catalogue(out: dict[str, list[Row]]) -> dict[str, list[Row]]:
@@ -192,7 +263,8 @@ def read_curated(curated: Path) -> dict[str, list[Row]]:
     return out
 
 
-def write_curated(curated: Path, tables: dict[str, list[Row]]) -> None:
+def write_curated(curated: Path, tables: dict[str, list[Row]],
+                  entries: list[RunEntry] | None = None) -> None:
     """Write every table beside its final name, then rename each into place."""
     curated.mkdir(parents=True, exist_ok=True)
     staging = curated / ".staging"
@@ -206,6 +278,11 @@ def write_curated(curated: Path, tables: dict[str, list[Row]]) -> None:
         csv_path.write_text(csv_text(table, rows), encoding="utf-8", newline="")
         planned += [(parquet, curated / parquet.name), (csv_path, curated / csv_path.name)]
     planned += _stage_reports(curated, staging, tables["version_changes"])
+    if entries is not None:
+        (staging / "_runs").mkdir(exist_ok=True)
+        report = staging / "_runs" / "run_report.csv"
+        report.write_text(run_report_csv(entries), encoding="utf-8", newline="")
+        planned.append((report, curated / "_runs" / "run_report.csv"))
     package = staging / "datapackage.json"
     package.write_text(json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n",
                        encoding="utf-8")

@@ -10,6 +10,7 @@ title starts the next page; page 1 holds everything before the first repetition.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -17,8 +18,17 @@ from pipeline import layout
 from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
 
 
+class TimeLimit(BaseException):
+    """A document ran past its time limit. A BaseException, so that no library's blanket
+    ``except Exception`` (pdfplumber wraps pdfminer's errors that way) can swallow it."""
+
+
 class UnsupportedSource(Exception):
-    """The file is not a format this pipeline reads (yet); the message says why."""
+    """The file cannot be read as a competency standard; ``code`` is the finding code."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
 
 
 def _is_main_header(cells: list[str]) -> bool:
@@ -89,10 +99,8 @@ def extract_text_export(text: str, source: Source) -> ExtractedDocument:
         findings.append(Finding("missing-title", "error", 1, "title",
                                 "no document title line before the version table"))
         title = GridRow(1, ("",))
-    for name, rows in (("version table", versions), ("profile", profile), ("main table", pages)):
-        if not rows:
-            findings.append(Finding("missing-section", "error", None, name,
-                                    f"the {name} was not found"))
+    findings += section_findings(bool(versions), bool(profile), bool(pages), bool(attitudes),
+                                 bool(notes))
     return ExtractedDocument(
         source=Source(source.file, source.sha256, source.format, page),
         title=title,
@@ -105,29 +113,93 @@ def extract_text_export(text: str, source: Source) -> ExtractedDocument:
     )
 
 
+def section_findings(has_versions: bool, has_profile: bool, has_main: bool,
+                     has_attitudes: bool, has_notes: bool) -> list[Finding]:
+    """Which sections are missing, said once: not a standard at all, cut off, or one missing."""
+    if not (has_versions or has_profile or has_main):
+        return [Finding("not-a-standard", "error", None, "document",
+                        "no version table, profile or main table: not a competency standard")]
+    findings = [
+        Finding("missing-section", "error", None, name, f"the {name} was not found")
+        for name, present in (("version table", has_versions), ("profile", has_profile),
+                              ("main table", has_main))
+        if not present
+    ]
+    if has_main and not (has_attitudes or has_notes):
+        findings.append(Finding("document-truncated", "error", None, "document",
+                                "nothing follows the main table (no attitude or notes section): "
+                                "the document is cut off"))
+    elif not has_attitudes:
+        findings.append(Finding("missing-section", "warning", None, "attitudes",
+                                "no attitude section (職能內涵 A=attitude 態度)"))
+    return findings
+
+
 def sniff_format(data: bytes) -> str:
-    """pdf or text, by content rather than by the file's extension."""
-    if data.lstrip()[:5] == b"%PDF-":
+    """What the bytes are, whatever the file's extension says: pdf, text, zip, html or binary."""
+    head = data.lstrip()[:512]
+    if head[:5] == b"%PDF-":
         return "pdf"
+    if data[:4] == b"PK\x03\x04":
+        return "zip"
+    lowered = head.lstrip(b"\xef\xbb\xbf").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")):
+        return "html"
+    if b"\x00" in data[:4096] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
+        return "binary"
     return "text"
 
 
-def decode_text_export(data: bytes, file_name: str) -> str:
-    """UTF-8 (a BOM is accepted); anything else is refused with the reason."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnsupportedSource(
-            f"not UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 2]!r})"
-        ) from exc
+def decode_text_export(data: bytes) -> tuple[str, list[Finding]]:
+    """The text of an export, and a warning for anything that had to be converted.
+
+    UTF-8 is expected; a UTF-8 byte-order mark, UTF-16 (with its mark), Big5 (cp950) and CRLF
+    line ends are converted and reported; anything else is refused with the reason.
+    """
+    findings: list[Finding] = []
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = data.decode("utf-16")
+        findings.append(Finding("encoding-converted", "warning", None, "encoding",
+                                "UTF-16 text converted to UTF-8"))
+    elif data[:3] == b"\xef\xbb\xbf":
+        text = data[3:].decode("utf-8", errors="strict")
+        findings.append(Finding("bom-removed", "warning", None, "encoding",
+                                "UTF-8 byte-order mark removed"))
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as utf8_error:
+            try:
+                text = data.decode("cp950")
+            except UnicodeDecodeError:
+                raise UnsupportedSource(
+                    "unknown-encoding",
+                    f"not UTF-8, UTF-16 or Big5 text (byte {utf8_error.start}: "
+                    f"{data[utf8_error.start:utf8_error.start + 2]!r})") from utf8_error
+            findings.append(Finding("encoding-converted", "warning", None, "encoding",
+                                    "Big5 (cp950) text converted to UTF-8"))
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+        findings.append(Finding("crlf-line-ends", "warning", None, "encoding",
+                                "CRLF line ends converted to LF"))
+    return text, findings
+
+
+_NOT_A_SOURCE = {
+    "zip": "a ZIP container (a DOCX or XLSX file?), not a PDF or text export",
+    "html": "an HTML/XML page, not a PDF or text export",
+    "binary": "a binary file, not a PDF or text export",
+}
 
 
 def extract_file(path: Path) -> ExtractedDocument:
     """Read one source file from raw/ (never modified) and extract it."""
     data = path.read_bytes()
     if not data:
-        raise UnsupportedSource("empty file")
+        raise UnsupportedSource("empty-file", "empty file (0 bytes)")
     fmt = sniff_format(data)
+    if fmt in _NOT_A_SOURCE:
+        raise UnsupportedSource("wrong-format", _NOT_A_SOURCE[fmt])
     source = Source(path.name, hashlib.sha256(data).hexdigest(), fmt, 0)
     if fmt == "pdf":
         from pipeline.extract_pdf import UnreadablePdf, extract_pdf  # pdfplumber only for PDFs
@@ -135,5 +207,7 @@ def extract_file(path: Path) -> ExtractedDocument:
         try:
             return extract_pdf(path, source)
         except UnreadablePdf as exc:
-            raise UnsupportedSource(str(exc)) from exc
-    return extract_text_export(decode_text_export(data, path.name), source)
+            raise UnsupportedSource(exc.code, str(exc)) from exc
+    text, findings = decode_text_export(data)
+    doc = extract_text_export(text, source)
+    return dataclasses.replace(doc, findings=(*findings, *doc.findings))

@@ -27,6 +27,7 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline import layout
+from pipeline.extract import section_findings
 from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
 
 FOOTER = regex.compile(r"第\s*(\d+)\s*頁\s*[，,]\s*(?:總)?共\s*(\d+)\s*頁")
@@ -179,7 +180,11 @@ def _read_table(table: Any, number: int, state: _Sections) -> None:
 
 
 class UnreadablePdf(Exception):
-    """pdfminer could not parse the file (truncated, damaged, encrypted); the message says why."""
+    """pdfminer could not read the file (truncated, damaged, encrypted); ``code`` says which."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
 
 
 # What pdfminer raises for a file it cannot read, as opposed to a bug in this code.
@@ -189,22 +194,43 @@ _PDF_READ_ERRORS = (PdfminerException, PSException, PDFEncryptionError, PDFPassw
 def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
     """Read every page of one PDF into section grids."""
     state = _Sections()
+    chars = 0
     try:
         with pdfplumber.open(path) as pdf:
+            if getattr(pdf.doc, "encryption", None):
+                state.findings.append(Finding(
+                    "encrypted-pdf", "warning", None, "document",
+                    "encrypted with an empty user password; read without one"))
             page_count = len(pdf.pages)
             for number, page in enumerate(pdf.pages, start=1):
+                chars += len(page.chars)
+                unmapped = sum(1 for c in page.chars if c["text"].startswith("(cid:"))
+                if unmapped > len(page.chars) // 10:
+                    raise UnreadablePdf(
+                        "undecodable-text",
+                        f"page {number}: {unmapped} of {len(page.chars)} characters have no "
+                        "Unicode mapping in the PDF's fonts, so its text cannot be read")
                 _read_page(page, number, state)
                 page.close()
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise UnreadablePdf("encrypted-pdf", "encrypted: opening it needs a password") from exc
+    except PdfminerException as exc:
+        if isinstance(exc.args[0] if exc.args else None, PDFPasswordIncorrect):
+            raise UnreadablePdf("encrypted-pdf", "encrypted: opening it needs a password") from exc
+        raise UnreadablePdf("unreadable-source",
+                            f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
     except _PDF_READ_ERRORS as exc:
-        raise UnreadablePdf(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+        raise UnreadablePdf("unreadable-source",
+                            f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    if chars == 0:
+        raise UnreadablePdf("no-text-layer",
+                            f"no text layer on any of its {page_count} page(s): a scanned image? "
+                            "(OCR it first)")
     findings = list(state.findings)
-    for name, rows in (("version table", state.versions), ("profile", state.profile),
-                       ("main table", state.main)):
-        if not rows:
-            findings.append(Finding("missing-section", "error", None, name,
-                                    f"the {name} was not found"))
+    findings += section_findings(bool(state.versions), bool(state.profile), bool(state.main),
+                                 bool(state.attitudes), bool(state.notes))
     title = "".join(state.title)
-    if not title:
+    if not title and state.main:
         findings.append(Finding("missing-title", "error", 1, "title",
                                 "no document title above the first table"))
     return ExtractedDocument(

@@ -246,18 +246,26 @@ def _first_printings(printings: list[Row], kind: str, code_col: str) -> list[Row
 
 # Extract findings that mean there is no document to parse: reporting what parse would then miss
 # would only bury the cause under consequences.
-UNPARSEABLE = frozenset({"unreadable-source", "missing-section"})
+UNPARSEABLE = frozenset({
+    "unreadable-source", "empty-file", "wrong-format", "unknown-encoding", "encrypted-pdf",
+    "no-text-layer", "time-limit", "not-a-standard", "missing-section", "document-truncated",
+    "undecodable-text",
+})
 
 
 def parse_document(doc: StitchedDocument) -> TableSet:
     """All tables of one document, text as printed."""
-    if any(f.code in UNPARSEABLE for f in doc.findings):
+    if any(f.code in UNPARSEABLE and f.severity == "error" for f in doc.findings):
         return TableSet(doc.source, {}, doc.findings, is_rejected=True)
     findings: list[Finding] = []
     standard, categories, profile_findings = sections.parse_profile(doc.profile, doc.title,
                                                                     doc.source)
     findings += profile_findings
     code = standard["standard_code"]
+    malformed = [f for f in profile_findings if f.code == "malformed-standard-code"]
+    if malformed:
+        # Every row is keyed by the code: without one, all else would only repeat this.
+        return TableSet(doc.source, {}, (*doc.findings, *malformed), is_rejected=True)
     versions, version_findings = sections.parse_versions(doc.versions, code)
     findings += version_findings
     main, main_findings = parse_main_table(doc.rows, code)

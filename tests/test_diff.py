@@ -39,8 +39,8 @@ def test_changing_one_normalisation_rule_reports_exactly_the_affected_rows(
 ) -> None:
     # The rule change: treat the enumeration comma 、 as a private-use bullet to remove.
     monkeypatch.setattr(normalize, "PRIVATE_USE_BULLETS", normalize.PRIVATE_USE_BULLETS + "、")
-    tables, rejections = assemble([run_stages(SAMPLE)], {})
-    assert rejections == []
+    tables, entries = assemble([run_stages(SAMPLE)], {})
+    assert [e.status for e in entries] == ["converted"]
     write_curated(tmp_path / "new", tables)
 
     expected = _rows_with(baseline, "、")

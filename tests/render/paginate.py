@@ -205,12 +205,13 @@ def paginate(std: Standard, fill: float = 1.0) -> tuple[PagedDocument, Placement
         (("attitude", i), f"{a.code}{a.name}：{a.description}")
         for i, a in enumerate(std.attitudes)
     ])
-    notes: list[tuple[tuple[object, ...], str]] = []
-    if std.qualifications or std.supplementary:
-        notes.append((("heading", "qualifications"), QUALIFICATIONS_HEADING))
-        notes += [(("note", "qualifications", i), t) for i, t in enumerate(std.qualifications)]
-        notes.append((("heading", "supplementary"), SUPPLEMENTARY_HEADING))
-        notes += [(("note", "supplementary", i), t) for i, t in enumerate(std.supplementary)]
+    # The template always prints 說明與補充事項 with both headings, even when they hold nothing.
+    notes: list[tuple[tuple[object, ...], str]] = [
+        (("heading", "qualifications"), QUALIFICATIONS_HEADING),
+        *((("note", "qualifications", i), t) for i, t in enumerate(std.qualifications)),
+        (("heading", "supplementary"), SUPPLEMENTARY_HEADING),
+        *((("note", "supplementary", i), t) for i, t in enumerate(std.supplementary)),
+    ]
     _back_table(pager, placement, "notes", NOTES_TITLE, notes)
 
     placement.page_count = pager.number
