@@ -10,6 +10,11 @@ PYTHON ?= python3
 # Seconds one document may take to extract before it is rejected with time-limit.
 DOC_TIME_LIMIT ?= 300
 
+# Documents are independent make targets: JOBS=2 extracts two at a time (output is the same).
+ifdef JOBS
+MAKEFLAGS += -j$(JOBS)
+endif
+
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PKG := pipeline

@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ import pyarrow.parquet as pq
 import regex
 
 from pipeline.dictionary import build_datapackage
+from pipeline.publish import publish
 from pipeline.records import Finding, Row, TableSet
 from pipeline.spec import TABLES, Column, Table
 from pipeline.versions import (
@@ -263,54 +263,29 @@ def read_curated(curated: Path) -> dict[str, list[Row]]:
     return out
 
 
-def write_curated(curated: Path, tables: dict[str, list[Row]],
-                  entries: list[RunEntry] | None = None) -> None:
-    """Write every table beside its final name, then rename each into place."""
-    curated.mkdir(parents=True, exist_ok=True)
-    staging = curated / ".staging"
-    staging.mkdir(exist_ok=True)
-    planned: list[tuple[Path, Path]] = []
+def curated_files(tables: dict[str, list[Row]], entries: list[RunEntry] | None = None
+                  ) -> dict[str, bytes]:
+    """Every file curated/ holds after this run, by relative path."""
+    files: dict[str, bytes] = {}
     for table in TABLES:
         rows = tables[table.name]
-        parquet = staging / f"{table.name}.parquet"
-        pq.write_table(arrow_table(table, rows), parquet, compression="zstd")
-        csv_path = staging / f"{table.name}.csv"
-        csv_path.write_text(csv_text(table, rows), encoding="utf-8", newline="")
-        planned += [(parquet, curated / parquet.name), (csv_path, curated / csv_path.name)]
-    planned += _stage_reports(curated, staging, tables["version_changes"])
-    if entries is not None:
-        (staging / "_runs").mkdir(exist_ok=True)
-        report = staging / "_runs" / "run_report.csv"
-        report.write_text(run_report_csv(entries), encoding="utf-8", newline="")
-        planned.append((report, curated / "_runs" / "run_report.csv"))
-    package = staging / "datapackage.json"
-    package.write_text(json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n",
-                       encoding="utf-8")
-    planned.append((package, curated / package.name))
-    for src, dst in planned:
-        dst.parent.mkdir(exist_ok=True)
-        os.replace(src, dst)
-    keep = {dst for _src, dst in planned}
-    reports = curated / "reports"
-    if reports.exists():
-        for stale in reports.glob("*.md"):
-            if stale not in keep:
-                stale.unlink()
-    for leftover in sorted(staging.rglob("*"), reverse=True):
-        leftover.rmdir()
-    staging.rmdir()
-
-
-def _stage_reports(curated: Path, staging: Path, changes: list[Row]) -> list[tuple[Path, Path]]:
-    """One Markdown report per version pair: reports/<older>__<newer>.md."""
+        buffer = io.BytesIO()
+        pq.write_table(arrow_table(table, rows), buffer, compression="zstd")
+        files[f"{table.name}.parquet"] = buffer.getvalue()
+        files[f"{table.name}.csv"] = csv_text(table, rows).encode("utf-8")
     by_pair: dict[tuple[str, str], list[Row]] = {}
-    for change in changes:
+    for change in tables["version_changes"]:
         by_pair.setdefault((change["from_code"], change["to_code"]), []).append(change)
-    planned = []
-    (staging / "reports").mkdir(exist_ok=True)
     for (older, newer), rows in sorted(by_pair.items()):
-        name = f"{older}__{newer}.md"
-        path = staging / "reports" / name
-        path.write_text(render_report(rows), encoding="utf-8")
-        planned.append((path, curated / "reports" / name))
-    return planned
+        files[f"reports/{older}__{newer}.md"] = render_report(rows).encode("utf-8")
+    if entries is not None:
+        files["_runs/run_report.csv"] = run_report_csv(entries).encode("utf-8")
+    files["datapackage.json"] = (
+        json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return files
+
+
+def write_curated(curated: Path, tables: dict[str, list[Row]],
+                  entries: list[RunEntry] | None = None) -> None:
+    """Replace curated/'s whole content with this run's, atomically (see pipeline.publish)."""
+    publish(curated, curated_files(tables, entries))
