@@ -189,6 +189,26 @@ def check_item_names(tables: Tables) -> list[Finding]:
     return findings
 
 
+def check_blocks_complete(tables: Tables) -> list[Finding]:
+    """Every block states indicators (else a lost cell would pass unseen), knowledge and skills."""
+    findings = []
+    has: dict[str, set[object]] = {
+        name: {r["block_no"] for r in tables.get(name, [])}
+        for name in ("indicators", "task_knowledge", "task_skills")
+    }
+    for block in tables.get("blocks", []):
+        number, page = block["block_no"], block.get("page_start")
+        if number not in has["indicators"]:
+            findings.append(Finding("block-without-indicators", "error", page, f"block {number}",
+                                    "a block with no behaviour indicator (行為指標)"))
+        for name, code, label in (("task_knowledge", "block-without-knowledge", "knowledge (K)"),
+                                  ("task_skills", "block-without-skills", "skill (S)")):
+            if number not in has[name]:
+                findings.append(Finding(code, "warning", page, f"block {number}",
+                                        f"a block that cites no {label} item"))
+    return findings
+
+
 def check_levels(tables: Tables) -> list[Finding]:
     findings = []
     for name in ("standards", "tasks", "blocks"):
@@ -268,6 +288,7 @@ RULES: tuple[Callable[[Tables], list[Finding]], ...] = (
     check_code_parents,
     check_numbering,
     check_item_names,
+    check_blocks_complete,
     check_levels,
     check_version_table,
     check_layout_residue,

@@ -18,6 +18,7 @@ from pipeline import validate
 from pipeline.records import Finding, Row, TableSet
 from pipeline.validate import (
     RULES,
+    check_blocks_complete,
     check_code_format,
     check_code_parents,
     check_foreign_keys,
@@ -80,6 +81,17 @@ def delete_row(name: str, **match: object) -> Mutation:
     def mutate(tables: Tables) -> None:
         row = _one(tables, name, **match)
         tables[name].remove(row)
+
+    return mutate
+
+
+def delete_rows(name: str, **match: object) -> Mutation:
+    """Every matching row gone: a whole cell lost on the way."""
+    def mutate(tables: Tables) -> None:
+        doomed = _rows(tables, name, match)
+        assert doomed
+        for row in doomed:
+            tables[name].remove(row)
 
     return mutate
 
@@ -232,6 +244,13 @@ BREAKAGES = [
     case("S01 printed as 領導力 under T1.3", check_item_names,
          set_field("_printings", "name", "領導力", kind="skill", code="S01", task_code="T1.3"),
          "item-name-mismatch", "error", "T1.3:skill:S01", 2),
+    # complete blocks
+    case("T1.4's indicator cell lost", check_blocks_complete,
+         delete_rows("indicators", block_no=4),
+         "block-without-indicators", "error", "block 4", 3),
+    case("T2.1's skill cell lost", check_blocks_complete,
+         delete_rows("task_skills", block_no=6),
+         "block-without-skills", "warning", "block 6", 4),
     # levels
     case("block 1 level 9", check_levels,
          set_field("blocks", "level", 9, block_no=1),
@@ -288,7 +307,7 @@ def test_rule_is_silent_on_intact_sample(tables: Tables, rule: Rule) -> None:
 def test_every_rule_has_a_breakage_case() -> None:
     covered = {p.values[0].rule for p in BREAKAGES}
     assert set(RULES) == covered
-    assert len(RULES) == 10
+    assert len(RULES) == 11
 
 
 def test_rules_do_not_mutate_tables(sample: TableSet, tables: Tables) -> None:

@@ -22,8 +22,8 @@ def _level(text: str) -> int | None:
     return int(text) if text.isdigit() and 1 <= int(text) <= 7 else None
 
 
-def truth_tables(std: Standard, placement: Placement, source_file: str, sha256: str
-                 ) -> dict[str, list[Row]]:
+def truth_tables(std: Standard, placement: Placement, source_file: str, sha256: str,
+                 source_format: str = "pdf") -> dict[str, list[Row]]:
     code = std.code
     base: Row = {"standard_code": code}
     id_part, version = code.rsplit("v", 1)
@@ -35,7 +35,7 @@ def truth_tables(std: Standard, placement: Placement, source_file: str, sha256: 
         **base, "standard_id": id_part, "version": int(version), "name": std.name,
         "name_kind": std.name_kind, "description": std.description, "level": std.level,
         "is_historical": std.is_historical, "page_start": 1, "page_end": placement.page_count,
-        "source_file": source_file, "source_sha256": sha256, "source_format": "pdf",
+        "source_file": source_file, "source_sha256": sha256, "source_format": source_format,
     })
     for kind in ("job_category", "occupation", "industry"):
         for position, category in enumerate((c for c in std.categories if c.kind == kind), 1):
