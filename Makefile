@@ -71,7 +71,8 @@ $(INTERIM)/%/validate.json: $(INTERIM)/%/normalize.json $(PKG)/validate.py $(PKG
 # Export exits 1 when a document was rejected; the stamp is then not written, so the next make
 # reports the rejection again instead of looking up to date.
 $(CURATED)/.built: $(VALIDATED) $(MANIFEST) $(PKG)/export.py $(PKG)/spec.py \
-		$(PKG)/dictionary.py $(PKG)/versions.py $(COMMON) | $(STAMP)
+		$(PKG)/dictionary.py $(PKG)/versions.py $(PKG)/publish.py $(PKG)/database.py \
+		$(PKG)/workbook.py $(COMMON) | $(STAMP)
 	$(PY) -m $(PKG) export --curated $(CURATED) $(VALIDATED)
 	touch $@
 

@@ -120,6 +120,12 @@ def _diff(args: argparse.Namespace) -> int:
     return run_diff(Path(args.curated), base, args.revision, report)
 
 
+def _show(args: argparse.Namespace) -> int:
+    from pipeline.provenance import run_show
+
+    return run_show(args)
+
+
 def _docs(args: argparse.Namespace) -> int:
     from pipeline.dictionary import render_data_dictionary
 
@@ -170,6 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--revision", default="HEAD", help="git revision of the default baseline")
     p.add_argument("--report", default=None, help="write a Markdown report here")
     p.set_defaults(func=_diff)
+
+    from pipeline.provenance import SHOW_DESCRIPTION, add_show_arguments
+
+    p = sub.add_parser("show", help="where a curated value came from: row, pages, findings",
+                       description=SHOW_DESCRIPTION)
+    add_show_arguments(p)
+    p.set_defaults(func=_show)
 
     p = sub.add_parser("docs", help="write the data dictionary generated from the table spec",
                        description="Write docs/data-dictionary.md from pipeline/spec.py.")

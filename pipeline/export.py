@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import regex
 
+from pipeline.database import database_bytes
 from pipeline.dictionary import build_datapackage
 from pipeline.publish import publish
 from pipeline.records import Finding, Row, TableSet
@@ -34,6 +35,7 @@ from pipeline.versions import (
     render_report,
     split_by_standard,
 )
+from pipeline.workbook import workbook_bytes
 
 ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "bool": pa.bool_(), "date": pa.date32()}
 _DIGITS = regex.compile(r"(\d+)")
@@ -280,6 +282,8 @@ def curated_files(tables: dict[str, list[Row]], entries: list[RunEntry] | None =
         files[f"reports/{older}__{newer}.md"] = render_report(rows).encode("utf-8")
     if entries is not None:
         files["_runs/run_report.csv"] = run_report_csv(entries).encode("utf-8")
+    files["icap.sqlite"] = database_bytes(tables)
+    files["icap.xlsx"] = workbook_bytes(tables)
     files["datapackage.json"] = (
         json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline import layout
+from pipeline.normalize import clean_text
 from pipeline.records import (
     ExtractedDocument,
     Finding,
@@ -37,9 +38,16 @@ def _bare(text: str) -> str:
     return _TAGS.sub(" ", text).strip()
 
 
-def _shown(text: str) -> str:
-    """A fragment as quoted in a one-line finding message."""
-    return " ".join(_bare(text).split())
+def _shown(text: str, role: str | None = None) -> str:
+    """A fragment as quoted in a one-line finding message: cleaned like the field it ends up
+    in and, for a list cell, only the last item's part — the same on every source route."""
+    bare = _bare(text)
+    pattern = layout.ITEM_START.get(role) if role else None
+    if pattern is not None:
+        starts = [m.start() for m in pattern.finditer(bare)]
+        if starts:
+            bare = bare[starts[-1]:]
+    return clean_text(bare)
 
 
 @dataclass(frozen=True)
@@ -189,8 +197,8 @@ def _continue_row(
             findings.append(Finding(
                 "split-cell-joined", "info", previous[-1].page,
                 f"{task}:{cell.role}:{_last_code(previous, cell.role)}",
-                f"{_shown(previous[-1].text)[-16:]!r} (p.{previous[-1].page}) + "
-                f"{_shown(fragment)[:16]!r} (p.{row.page})"))
+                f"{_shown(previous[-1].text, cell.role)!r} (p.{previous[-1].page}) + "
+                f"{_shown(fragment)!r} (p.{row.page})"))
         elif cell.leads_with_fragment:
             findings.append(Finding(
                 "unplaceable-fragment", "error", row.page, where,
