@@ -16,6 +16,9 @@ MAKEFLAGS += -j$(JOBS)
 endif
 
 PY := $(VENV)/bin/python
+# Commands are not echoed unless V=1; QUIET=1 prints only errors, VERBOSE=1 a line per document.
+Q := $(if $(V),,@)
+PIPELINE = $(strip $(PY) -m $(PKG) $(if $(QUIET),--quiet) $(if $(VERBOSE),--verbose))
 STAMP := $(VENV)/.installed
 PKG := pipeline
 
@@ -51,30 +54,30 @@ $(STAMP): pyproject.toml
 	touch $@
 
 $(INTERIM)/%/extract.json: $(RAW)/% $(PKG)/extract.py $(COMMON) | $(STAMP)
-	$(PY) -m $(PKG) extract --time-limit $(DOC_TIME_LIMIT) $< $@
+	$(Q)$(PIPELINE) extract --time-limit $(DOC_TIME_LIMIT) $< $@
 
 $(INTERIM)/%/stitch.json: $(INTERIM)/%/extract.json $(PKG)/stitch.py $(COMMON) | $(STAMP)
-	$(PY) -m $(PKG) stitch $< $@
+	$(Q)$(PIPELINE) stitch $< $@
 
 $(INTERIM)/%/parse.json: $(INTERIM)/%/stitch.json $(PKG)/parse.py $(PKG)/sections.py \
 		$(PKG)/normalize.py $(COMMON) | $(STAMP)
-	$(PY) -m $(PKG) parse $< $@
+	$(Q)$(PIPELINE) parse $< $@
 
 $(INTERIM)/%/normalize.json: $(INTERIM)/%/parse.json $(PKG)/normalize.py $(PKG)/spec.py \
 		$(COMMON) | $(STAMP)
-	$(PY) -m $(PKG) normalize $< $@
+	$(Q)$(PIPELINE) normalize $< $@
 
 $(INTERIM)/%/validate.json: $(INTERIM)/%/normalize.json $(PKG)/validate.py $(PKG)/spec.py \
-		$(COMMON) | $(STAMP)
-	$(PY) -m $(PKG) validate $< $@
+		$(PKG)/progress.py $(COMMON) | $(STAMP)
+	$(Q)$(PIPELINE) validate --progress $(MANIFEST) $< $@
 
 # Export exits 1 when a document was rejected; the stamp is then not written, so the next make
 # reports the rejection again instead of looking up to date.
 $(CURATED)/.built: $(VALIDATED) $(MANIFEST) $(PKG)/export.py $(PKG)/spec.py \
 		$(PKG)/dictionary.py $(PKG)/versions.py $(PKG)/publish.py $(PKG)/database.py \
-		$(PKG)/workbook.py $(COMMON) | $(STAMP)
-	$(PY) -m $(PKG) export --curated $(CURATED) $(VALIDATED)
-	touch $@
+		$(PKG)/workbook.py $(PKG)/progress.py $(COMMON) | $(STAMP)
+	$(Q)$(PIPELINE) export --curated $(CURATED) $(VALIDATED)
+	$(Q)touch $@
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest

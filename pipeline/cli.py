@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import records
-from pipeline.records import Finding
 
 
 def _on_alarm(_signum: int, _frame: object) -> None:
@@ -81,35 +80,45 @@ def _normalize(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from pipeline.progress import show_progress
     from pipeline.validate import validate_document
 
-    return _stage(records.tableset_from_dict, validate_document)(args)
-
-
-def _line(level: str, file: str, finding: Finding) -> str:
-    """`ERROR <file>[ p.N]: <finding-code>: <reason>` — one line per problem."""
-    page = f" p.{finding.page}" if finding.page is not None else ""
-    where = f"{finding.where}: " if finding.where and finding.where != file else ""
-    return f"{level} {file}{page}: {finding.code}: {where}{finding.message}"
+    doc = validate_document(records.tableset_from_dict(records.read_json(Path(args.input))))
+    records.write_json(doc, Path(args.output))
+    if args.progress and not args.quiet:
+        errors = sum(1 for f in doc.findings if f.severity == "error")
+        status = f"rejected ({errors} error(s))" if doc.is_rejected else "ok"
+        show_progress(sys.stderr, Path(args.progress), doc.source.file, status, args.verbose)
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pipeline.export import assemble, read_curated, write_curated
+    from pipeline.export import INPUT_WARNINGS, assemble, read_curated, write_curated
+    from pipeline.progress import closing_summary, finding_line
 
     curated = Path(args.curated)
     docs = [records.tableset_from_dict(records.read_json(Path(p))) for p in args.validated]
-    tables, entries = assemble(docs, read_curated(curated))
+    previous = read_curated(curated)
+    tables, entries = assemble(docs, previous)
     write_curated(curated, tables, entries)
+    by_file = {d.source.file: d for d in docs}
     for entry in entries:
         level = "ERROR" if entry.status == "rejected" else "WARNING"
-        for finding in entry.findings:
-            print(_line(level, entry.source_file, finding), file=sys.stderr)
-    counts = {s: sum(1 for e in entries if e.status == s)
-              for s in ("converted", "rejected", "skipped")}
-    print(f"curated: {counts['converted']} document(s) converted, {counts['rejected']} rejected "
-          f"(their previous rows kept), {counts['skipped']} skipped → {curated} "
-          f"(run report: {curated / '_runs' / 'run_report.csv'})")
-    return 1 if counts["rejected"] else 0
+        shown = list(entry.findings)
+        if args.verbose and entry.status == "converted":
+            shown = [f for f in by_file[entry.source_file].findings
+                     if f.severity == "warning" or f.code in INPUT_WARNINGS]
+        for finding in shown:
+            print(finding_line(level, entry.source_file, finding), file=sys.stderr)
+    if not args.quiet:
+        old_sha = {r["source_file"]: r["source_sha256"] for r in previous["standards"]}
+        unchanged = sum(1 for e in entries
+                        if e.status == "converted" and old_sha.get(e.source_file) == e.sha256)
+        pairs = {(c["from_code"], c["to_code"]) for c in tables["version_changes"]}
+        for line in closing_summary([e.status for e in entries], unchanged, tables["findings"],
+                                    curated, len(pairs)):
+            print(line)
+    return 1 if any(e.status == "rejected" for e in entries) else 0
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -136,8 +145,15 @@ def _docs(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
-        description="iCAP competency standards → curated tables, one stage at a time.",
+        description="iCAP competency standards → curated tables, one stage at a time. "
+        "Exit status: 0 success; 1 the run finished but a document was rejected (or, for diff, "
+        "the tables differ); 2 bad usage or an unreadable baseline.",
     )
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true",
+                          help="print only errors (no progress, no summary)")
+    loudness.add_argument("-v", "--verbose", action="store_true",
+                          help="one line per document and every warning, not only errors")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def stage(name: str, help_text: str, func: Callable[[argparse.Namespace], int]) -> None:
@@ -157,7 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
     stage("stitch", "join the cells page breaks split, by each cell's role", _stitch)
     stage("parse", "cells → coded items, one row list per table", _parse)
     stage("normalize", "apply the documented text policy to every text field", _normalize)
-    stage("validate", "check every rule; mark the document accepted or rejected", _validate)
+    p = sub.add_parser("validate", help="check every rule; mark the document accepted or rejected",
+                       description="Check every validation rule on one document's tables and "
+                       "mark it accepted or rejected (an error-level finding rejects it).")
+    p.add_argument("input", help="the previous stage's JSON file in interim/")
+    p.add_argument("output", help="this stage's JSON file in interim/")
+    p.add_argument("--progress", metavar="DOCUMENT_LIST", default=None,
+                   help="the run's document list; show this document's place in it")
+    p.set_defaults(func=_validate)
 
     p = sub.add_parser("export", help="validated documents → curated Parquet + CSV",
                        description="Assemble curated/ from validated interim files; a rejected "

@@ -1,0 +1,68 @@
+"""What a person watching a long run sees: a progress bar per document and a closing summary.
+
+The bar is drawn only on a terminal (never into CI logs or redirected output) and only for runs
+of more than a few documents; ``--verbose`` prints one plain line per document instead, and
+``--quiet`` prints neither (errors are always printed).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from pipeline.records import Finding, Row
+
+BAR_WIDTH = 24
+MIN_DOCUMENTS_FOR_BAR = 4
+
+
+def bar_line(index: int, total: int, name: str, status: str) -> str:
+    filled = BAR_WIDTH * index // total if total else BAR_WIDTH
+    return f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {index}/{total} {name}: {status}"
+
+
+def document_position(manifest: Path, file_name: str) -> tuple[int, int]:
+    """This document's place in the run's document list (written by the Makefile)."""
+    names = manifest.read_text(encoding="utf-8").split() if manifest.exists() else []
+    index = names.index(file_name) + 1 if file_name in names else 0
+    return index, len(names)
+
+
+def show_progress(stream: TextIO, manifest: Path, file_name: str, status: str,
+                  verbose: bool) -> None:
+    index, total = document_position(manifest, file_name)
+    if verbose:
+        print(f"[{index}/{total}] {file_name}: {status}", file=stream)
+    elif stream.isatty() and total >= MIN_DOCUMENTS_FOR_BAR:
+        end = "\n" if index == total else ""
+        stream.write("\r\033[K" + bar_line(index, total, file_name, status) + end)
+        stream.flush()
+
+
+def severity_counts(findings: Iterable[Row]) -> str:
+    counts = Counter(f["severity"] for f in findings)
+    return ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))
+
+
+def closing_summary(statuses: list[str], unchanged: int, findings: list[Row], curated: Path,
+                    version_reports: int) -> list[str]:
+    """The lines printed after a run: documents, findings by severity, where the reports are."""
+    counts = Counter(statuses)
+    return [
+        f"curated: {counts['converted']} document(s) converted, {counts['rejected']} rejected "
+        f"(their previous rows kept), {counts['skipped']} skipped; {unchanged} of the converted "
+        f"unchanged since the last run → {curated}",
+        f"findings: {severity_counts(findings)} (in {curated / 'findings.csv'})",
+        f"reports: {curated / '_runs' / 'run_report.csv'}"
+        + (f"; {version_reports} version report(s) in {curated / 'reports'}"
+           if version_reports else ""),
+    ]
+
+
+def finding_line(level: str, file: str, finding: Finding) -> str:
+    """`ERROR <file>[ p.N]: <finding-code>: <reason>` — one line per problem."""
+    page = f" p.{finding.page}" if finding.page is not None else ""
+    where = f"{finding.where}: " if finding.where and finding.where != file else ""
+    return f"{level} {file}{page}: {finding.code}: {where}{finding.message}"

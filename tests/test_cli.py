@@ -1,0 +1,95 @@
+"""What a person running the pipeline sees: progress only on a terminal, a closing summary,
+--quiet and --verbose, meaningful exit codes."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.progress import show_progress
+from tests.conftest import REPO, SAMPLE
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def manifest(tmp_path: Path, count: int) -> Path:
+    path = tmp_path / ".documents"
+    path.write_text(" ".join(f"doc{i}.txt" for i in range(1, count + 1)) + "\n")
+    return path
+
+
+def test_progress_bar_is_drawn_on_a_terminal(tmp_path: Path) -> None:
+    stream = Terminal()
+    show_progress(stream, manifest(tmp_path, 8), "doc2.txt", "ok", verbose=False)
+    assert stream.getvalue().startswith("\r")
+    assert "[######------------------] 2/8 doc2.txt: ok" in stream.getvalue()
+
+
+def test_progress_bar_is_hidden_when_not_a_terminal(tmp_path: Path) -> None:
+    stream = io.StringIO()
+    show_progress(stream, manifest(tmp_path, 8), "doc2.txt", "ok", verbose=False)
+    assert stream.getvalue() == ""
+
+
+def test_no_bar_for_a_few_documents_and_a_line_each_when_verbose(tmp_path: Path) -> None:
+    terminal = Terminal()
+    show_progress(terminal, manifest(tmp_path, 2), "doc1.txt", "ok", verbose=False)
+    assert terminal.getvalue() == ""
+    plain = io.StringIO()
+    show_progress(plain, manifest(tmp_path, 2), "doc1.txt", "ok", verbose=True)
+    assert plain.getvalue() == "[1/2] doc1.txt: ok\n"
+
+
+def _make(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(REPO), f"RAW={tmp / 'raw'}", f"INTERIM={tmp / 'interim'}",
+         f"CURATED={tmp / 'curated'}", *args], capture_output=True, text=True, check=False)
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    (tmp_path / "raw").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "raw")
+    return tmp_path
+
+
+def test_closing_summary_counts_documents_findings_and_names_reports(raw: Path) -> None:
+    first = _make(raw)
+    assert first.returncode == 0
+    lines = first.stdout.strip().splitlines()
+    assert lines[-3].startswith("curated: 1 document(s) converted, 0 rejected")
+    assert "0 of the converted unchanged" in lines[-3]
+    assert lines[-2].startswith("findings: 0 error, 1 warning, 11 info")
+    assert lines[-1].startswith("reports: ") and "run_report.csv" in lines[-1]
+    (raw / "raw" / "empty.txt").write_bytes(b"")
+    second = _make(raw)
+    assert second.returncode != 0  # make's own status for a failed step is 2
+    assert "1 of the converted unchanged since the last run" in second.stdout
+    assert "\r" not in second.stderr  # no progress bar outside a terminal
+
+
+def test_quiet_prints_only_errors_and_verbose_every_document(raw: Path) -> None:
+    (raw / "raw" / "empty.txt").write_bytes(b"")
+    quiet = _make(raw, "QUIET=1")
+    assert quiet.returncode != 0
+    assert quiet.stdout.strip() == ""
+    assert quiet.stderr.splitlines()[0] == "ERROR empty.txt: empty-file: empty file (0 bytes)"
+    shutil.rmtree(raw / "interim")
+    verbose = _make(raw, "VERBOSE=1")
+    assert "[1/2] RTM1324-002v4.txt: ok" in verbose.stderr
+    assert "[2/2] empty.txt: rejected (1 error(s))" in verbose.stderr
+    assert "WARNING RTM1324-002v4.txt p.7: description-fuzzy-match: K02:" in verbose.stderr
+
+
+def test_bad_usage_exits_two() -> None:
+    result = subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "pipeline", "nope"],
+                            capture_output=True, text=True, check=False, cwd=REPO)
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
