@@ -71,7 +71,7 @@ def test_two_builds_are_byte_identical(built: Path, tmp_path_factory: pytest.Tem
 
 def test_adding_a_document_extracts_only_that_document(built: Path) -> None:
     (built / "raw" / "RTM1324-002v5.txt").write_text(sample_v5(), encoding="utf-8")
-    result = make(built)
+    result = make(built, "V=1")  # echo the commands make runs
     assert result.returncode == 0, result.stderr
     extracted = [line for line in result.stdout.splitlines() if " extract " in line]
     assert len(extracted) == 1 and "RTM1324-002v5.txt" in extracted[0]
