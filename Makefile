@@ -33,7 +33,7 @@ $(shell mkdir -p $(INTERIM) && (echo '$(DOCS)' | cmp -s - $(MANIFEST) || echo '$
 
 COMMON := $(PKG)/__init__.py $(PKG)/__main__.py $(PKG)/cli.py $(PKG)/records.py $(PKG)/layout.py
 
-.PHONY: all help setup test lint docs clean roundtrip diff
+.PHONY: all help setup test lint docs clean roundtrip diff lo-fixtures
 .DELETE_ON_ERROR:
 # interim/ files are for analysts to open, not throw-away intermediates.
 .SECONDARY:
@@ -89,6 +89,11 @@ diff: $(CURATED)/.built ## build, then compare curated/ with BASE (default: cura
 
 roundtrip: $(STAMP) ## render every real-content standard as a PDF and compare all fields with its truth
 	$(PY) -m tests.render.roundtrip
+
+# Needs LibreOffice (apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-uming);
+# CI only reads the committed PDFs.
+lo-fixtures: $(STAMP) ## re-render the committed LibreOffice PDFs in tests/fixtures/lo/ (by hand)
+	$(PY) -m tests.render.make_lo_fixtures
 
 lint: $(STAMP) ## ruff and mypy on pipeline/
 	$(PY) -m ruff check $(PKG) tests

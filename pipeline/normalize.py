@@ -5,7 +5,10 @@ full-width ，：（） into ASCII):
 1. HTML paragraph residue (`<p>`, `</p>`) becomes a line break.
 2. Private-use bullet characters from Word's Symbol font (U+F09F, U+F0B7, U+F06C) are removed.
 3. Wrapped lines are joined: nothing between them when either side is CJK or full-width
-   (`資訊系` + `統和文件`), one space when both sides are Latin/ASCII (`machine` + `learning`).
+   (`資訊系` + `統和文件`) or the line ends with `-` or `/` (`Inter-` + `Process`), one space
+   when both sides are Latin/ASCII (`machine` + `learning`). A layout may also break inside an
+   over-long Latin word, which no reader can tell from a wrap between two words, so every
+   Latin–Latin join is reported (``latin-wrap-joined``) for an analyst to check.
 4. Runs of spaces and tabs inside a line become one space; each field is trimmed.
 5. Kangxi radicals (U+2F00–U+2FDF) and CJK compatibility ideographs (U+F900–U+FAFF,
    U+2F800–U+2FA1F) are mapped to their unified ideographs, one code point at a time.
@@ -37,17 +40,27 @@ def is_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
-def join_wrapped_lines(text: str) -> str:
-    """Rule 3: one line out of visually wrapped lines."""
+_TIGHT_LINE_ENDS = "-/"
+
+
+def join_with_report(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Rule 3, and the (left, right) sides of each join that inserted a space."""
     out = ""
+    spaced: list[tuple[str, str]] = []
     for line in text.split("\n"):
         line = line.strip()
         if not line:
             continue
-        if out and not (is_wide(out[-1]) or is_wide(line[0])):
+        if out and not (is_wide(out[-1]) or is_wide(line[0]) or out[-1] in _TIGHT_LINE_ENDS):
+            spaced.append((out.rsplit(" ", 1)[-1][-12:], line.split(" ", 1)[0][:12]))
             out += " "
         out += line
-    return out
+    return out, spaced
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Rule 3: one line out of visually wrapped lines."""
+    return join_with_report(text)[0]
 
 
 def map_ideograph(char: str) -> str:
@@ -102,11 +115,33 @@ def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], int]:
     return out, mapped
 
 
+def latin_joins(table: str, rows: list[Row]) -> list[Finding]:
+    """One info finding per field where a wrap between two Latin fragments became a space."""
+    spec = TABLES_BY_NAME.get(table)
+    if spec is None:
+        return []
+    columns = [c.name for c in spec.columns if c.dtype == "string" and c.is_normalized]
+    findings = []
+    for row in rows:
+        key = "/".join(str(row.get(c)) for c in spec.primary_key[1:])
+        for col in columns:
+            value = row.get(col)
+            if not isinstance(value, str) or "\n" not in value:
+                continue
+            _joined, spaced = join_with_report(tags_to_breaks(value))
+            for left, right in spaced:
+                findings.append(Finding(
+                    "latin-wrap-joined", "info", row.get("page_start"), f"{table}:{key}:{col}",
+                    f"line break between {left!r} and {right!r} read as a space between words"))
+    return findings
+
+
 def normalize_tables(doc: TableSet) -> TableSet:
     """Apply the policy to every table; mapped ideographs are reported, not hidden."""
     tables: dict[str, list[Row]] = {}
     findings: list[Finding] = []
     for name, rows in doc.tables.items():
+        findings += latin_joins(name, rows)
         tables[name], mapped = normalize_rows(name, rows)
         if mapped:
             findings.append(Finding(

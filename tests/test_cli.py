@@ -49,8 +49,9 @@ def test_no_bar_for_a_few_documents_and_a_line_each_when_verbose(tmp_path: Path)
 
 def _make(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["make", "--no-print-directory", "-C", str(REPO), f"RAW={tmp / 'raw'}", f"INTERIM={tmp / 'interim'}",
-         f"CURATED={tmp / 'curated'}", *args], capture_output=True, text=True, check=False)
+        ["make", "--no-print-directory", "-C", str(REPO), f"RAW={tmp / 'raw'}",
+         f"INTERIM={tmp / 'interim'}", f"CURATED={tmp / 'curated'}", *args],
+        capture_output=True, text=True, check=False)
 
 
 @pytest.fixture

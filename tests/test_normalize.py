@@ -17,6 +17,8 @@ from pipeline.records import TableSet
         ("系統，\n以利團隊", "系統，以利團隊", "full-width punctuation wrap"),
         ("machine\nlearning", "machine learning", "Latin wrap keeps one space"),
         ("PC Base\n程式語言", "PC Base程式語言", "Latin then CJK: no space"),
+        ("(Inter-\nProcess)", "(Inter-Process)", "a line ending in a hyphen joins tight"),
+        ("dBm/\nm", "dBm/m", "a line ending in a slash joins tight"),
         ("國貿條規 (INCOTERMS) 與", "國貿條規 (INCOTERMS) 與", "Latin spacing kept"),
         ("包括：冷靜、謹慎（細心）；", "包括：冷靜、謹慎（細心）；", "full-width punctuation kept"),
         ("  甲   乙\t丙  ", "甲 乙 丙", "space runs collapsed, ends trimmed"),
@@ -62,3 +64,15 @@ def test_nullable_field_emptied_by_the_policy_becomes_null(sample: TableSet) -> 
     out = normalize_tables(TableSet(sample.source, tables))
     assert out.tables["knowledge"][0]["description"] is None
     assert out.tables["tasks"][0]["name"] == ""
+
+
+def test_every_latin_wrap_read_as_a_space_is_reported(sample: TableSet) -> None:
+    """A layout may break inside an over-long word; such a join must never pass unseen."""
+    tables = {name: [dict(r) for r in rows] for name, rows in sample.tables.items()}
+    tables["indicators"][0]["text"] = "依 ISO\n9001 與 Total\nIsotropic 規範，\n確認"
+    out = normalize_tables(TableSet(sample.source, tables))
+    assert out.tables["indicators"][0]["text"] == "依 ISO 9001 與 Total Isotropic 規範，確認"
+    joins = [(f.code, f.severity, f.where) for f in out.findings if f.code == "latin-wrap-joined"]
+    assert joins == [("latin-wrap-joined", "info", "indicators:P1.1.1:text")] * 2
+    messages = [f.message for f in out.findings if f.code == "latin-wrap-joined"]
+    assert "'Total' and 'Isotropic'" in messages[1]
