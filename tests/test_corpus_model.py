@@ -1,6 +1,6 @@
 """Every corpus standard rebuilt by ``tests.render.corpus`` is well formed; repairs on real cases.
 
-The corpus lives outside the repository (``shared/corpus/icap-content`` or ``$ICAP_CORPUS``);
+The corpus is copied into the repository (``tests/corpus/icap-content``, or ``$ICAP_CORPUS``);
 without it these tests are skipped.
 """
 
@@ -228,7 +228,7 @@ def test_corpus_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch,
     finally:
         monkeypatch.delenv("ICAP_CORPUS")
         importlib.reload(corpus)
-    assert corpus.CORPUS_DIR.parts[-3:] == ("shared", "corpus", "icap-content")
+    assert corpus.CORPUS_DIR.parts[-3:] == ("tests", "corpus", "icap-content")
 
 
 # ---------------------------------------------------------------- repair rules on real cases
