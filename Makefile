@@ -1,6 +1,7 @@
 # iCAP competency standards pipeline: raw/ → interim/ → curated/.
-# Every data step is a real file target per document, so make rebuilds only what changed:
-# a new or edited file in raw/, or an edited stage module, re-runs just the steps that depend on it.
+# Every data step is a real file per document and stage (interim/<file>/<stage>.json) rebuilt
+# only when older than its input or its code: a new or edited file in raw/, or an edited stage
+# module, re-runs just the steps that depend on it; nothing changed, nothing runs.
 
 RAW ?= raw
 INTERIM ?= interim
@@ -10,10 +11,8 @@ PYTHON ?= python3
 # Seconds one document may take to extract before it is rejected with time-limit.
 DOC_TIME_LIMIT ?= 300
 
-# Documents are independent make targets: JOBS=2 extracts two at a time (output is the same).
-ifdef JOBS
-MAKEFLAGS += -j$(JOBS)
-endif
+# Documents processed at once (the output is the same whatever the number).
+JOBS ?= 1
 
 PY := $(VENV)/bin/python
 # Commands are not echoed unless V=1; QUIET=1 prints only errors, VERBOSE=1 a line per document.
@@ -31,12 +30,9 @@ VALIDATED := $(DOCS:%=$(INTERIM)/%/validate.json)
 MANIFEST := $(INTERIM)/.documents
 $(shell mkdir -p $(INTERIM) && (echo '$(DOCS)' | cmp -s - $(MANIFEST) || echo '$(DOCS)' > $(MANIFEST)))
 
-COMMON := $(PKG)/__init__.py $(PKG)/__main__.py $(PKG)/cli.py $(PKG)/records.py $(PKG)/layout.py
 
 .PHONY: all help setup test lint docs clean roundtrip diff lo-fixtures
 .DELETE_ON_ERROR:
-# interim/ files are for analysts to open, not throw-away intermediates.
-.SECONDARY:
 
 all: $(CURATED)/.built ## set up .venv if needed and build curated/ from raw/ (default)
 
@@ -53,29 +49,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-$(INTERIM)/%/extract.json: $(RAW)/% $(PKG)/extract.py $(COMMON) | $(STAMP)
-	$(Q)$(PIPELINE) extract --time-limit $(DOC_TIME_LIMIT) $< $@
-
-$(INTERIM)/%/stitch.json: $(INTERIM)/%/extract.json $(PKG)/stitch.py $(COMMON) | $(STAMP)
-	$(Q)$(PIPELINE) stitch $< $@
-
-$(INTERIM)/%/parse.json: $(INTERIM)/%/stitch.json $(PKG)/parse.py $(PKG)/sections.py \
-		$(PKG)/normalize.py $(COMMON) | $(STAMP)
-	$(Q)$(PIPELINE) parse $< $@
-
-$(INTERIM)/%/normalize.json: $(INTERIM)/%/parse.json $(PKG)/normalize.py $(PKG)/spec.py \
-		$(COMMON) | $(STAMP)
-	$(Q)$(PIPELINE) normalize $< $@
-
-$(INTERIM)/%/validate.json: $(INTERIM)/%/normalize.json $(PKG)/validate.py $(PKG)/spec.py \
-		$(PKG)/progress.py $(COMMON) | $(STAMP)
-	$(Q)$(PIPELINE) validate --progress $(MANIFEST) $< $@
-
+# One step brings every document's interim files up to date: pipeline/build.py re-runs, per
+# document and per stage, exactly what is older than its input or its code (make's rule), in one
+# process or JOBS of them, so Python and pdfplumber start once, not once per stage and document.
 # Export exits 1 when a document was rejected; the stamp is then not written, so the next make
 # reports the rejection again instead of looking up to date.
-$(CURATED)/.built: $(VALIDATED) $(MANIFEST) $(PKG)/export.py $(PKG)/spec.py \
-		$(PKG)/dictionary.py $(PKG)/versions.py $(PKG)/publish.py $(PKG)/database.py \
-		$(PKG)/workbook.py $(PKG)/progress.py $(COMMON) | $(STAMP)
+$(CURATED)/.built: $(SOURCES) $(MANIFEST) $(wildcard $(PKG)/*.py) | $(STAMP)
+	$(Q)$(PIPELINE) build --interim $(INTERIM) --jobs $(JOBS) --time-limit $(DOC_TIME_LIMIT) \
+		$(SOURCES)
 	$(Q)$(PIPELINE) export --curated $(CURATED) $(VALIDATED)
 	$(Q)touch $@
 

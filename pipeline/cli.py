@@ -15,40 +15,29 @@ from typing import Any
 from pipeline import records
 
 
-def _on_alarm(_signum: int, _frame: object) -> None:
-    from pipeline.extract import TimeLimit
-
-    raise TimeLimit
-
-
 def _extract(args: argparse.Namespace) -> int:
-    import hashlib
-    import signal
+    from pipeline.build import extract_stage
 
-    from pipeline.extract import TimeLimit, UnsupportedSource, extract_file
-    from pipeline.records import ExtractedDocument, Finding, GridRow, Source
+    records.write_json(extract_stage(Path(args.source), args.time_limit), Path(args.output))
+    return 0
 
-    path = Path(args.source)
-    failure: tuple[str, str] | None = None
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(args.time_limit)
-    try:
-        doc = extract_file(path)
-    except UnsupportedSource as exc:
-        failure = (exc.code, str(exc))
-    except TimeLimit:
-        failure = ("time-limit", f"extraction took longer than the {args.time_limit} s limit "
-                   "per document (raise it with DOC_TIME_LIMIT=seconds)")
-    finally:
-        signal.alarm(0)
-    if failure is not None:
-        # Not fatal for the run: the document flows on as rejected and export reports it.
-        doc = ExtractedDocument(
-            source=Source(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), "unknown", 0),
-            title=GridRow(1, ("",)), versions=(), profile=(), main=(), attitudes=(), notes=(),
-            findings=(Finding(failure[0], "error", None, path.name, failure[1]),),
-        )
-    records.write_json(doc, Path(args.output))
+
+def _build(args: argparse.Namespace) -> int:
+    from pipeline.build import build, module_times, plan, print_plan
+    from pipeline.progress import show_progress
+
+    sources = [Path(s) for s in args.sources]
+    interim = Path(args.interim)
+    if args.dry_run:
+        print_plan(plan(sources, interim, module_times(assume_new=tuple(args.assume_new))))
+        return 0
+
+    def done(index: int, total: int, result: Any) -> None:
+        if not args.quiet:
+            status = f"{result.status} ({' '.join(result.stages)})"
+            show_progress(sys.stderr, index, total, result.source, status, args.verbose)
+
+    build(sources, interim, args.jobs, args.time_limit, done)
     return 0
 
 
@@ -80,16 +69,9 @@ def _normalize(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from pipeline.progress import show_progress
     from pipeline.validate import validate_document
 
-    doc = validate_document(records.tableset_from_dict(records.read_json(Path(args.input))))
-    records.write_json(doc, Path(args.output))
-    if args.progress and not args.quiet:
-        errors = sum(1 for f in doc.findings if f.severity == "error")
-        status = f"rejected ({errors} error(s))" if doc.is_rejected else "ok"
-        show_progress(sys.stderr, Path(args.progress), doc.source.file, status, args.verbose)
-    return 0
+    return _stage(records.tableset_from_dict, validate_document)(args)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -173,14 +155,22 @@ def build_parser() -> argparse.ArgumentParser:
     stage("stitch", "join the cells page breaks split, by each cell's role", _stitch)
     stage("parse", "cells → coded items, one row list per table", _parse)
     stage("normalize", "apply the documented text policy to every text field", _normalize)
-    p = sub.add_parser("validate", help="check every rule; mark the document accepted or rejected",
-                       description="Check every validation rule on one document's tables and "
-                       "mark it accepted or rejected (an error-level finding rejects it).")
-    p.add_argument("input", help="the previous stage's JSON file in interim/")
-    p.add_argument("output", help="this stage's JSON file in interim/")
-    p.add_argument("--progress", metavar="DOCUMENT_LIST", default=None,
-                   help="the run's document list; show this document's place in it")
-    p.set_defaults(func=_validate)
+    stage("validate", "check every rule; mark the document accepted or rejected", _validate)
+
+    p = sub.add_parser("build", help="bring every document's interim files up to date",
+                       description="Run every stale stage of every given document (a stage is "
+                       "stale when its output is missing or older than its input or its code), "
+                       "in one process or a pool of --jobs processes.")
+    p.add_argument("sources", nargs="*", help="the documents in raw/")
+    p.add_argument("--interim", required=True, help="the interim/ folder")
+    p.add_argument("--jobs", type=int, default=1, help="documents processed at once (default 1)")
+    p.add_argument("--time-limit", type=int, default=300, metavar="SECONDS",
+                   help="give up on a document that takes longer than this (default 300)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print what would be re-run (document: stages) and do nothing")
+    p.add_argument("--assume-new", action="append", default=[], metavar="MODULE",
+                   help="with --dry-run: plan as if this pipeline module had just been edited")
+    p.set_defaults(func=_build)
 
     p = sub.add_parser("export", help="validated documents → curated Parquet + CSV",
                        description="Assemble curated/ from validated interim files; a rejected "

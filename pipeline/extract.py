@@ -18,11 +18,6 @@ from pipeline import layout
 from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
 
 
-class TimeLimit(BaseException):
-    """A document ran past its time limit. A BaseException, so that no library's blanket
-    ``except Exception`` (pdfplumber wraps pdfminer's errors that way) can swallow it."""
-
-
 class UnsupportedSource(Exception):
     """The file cannot be read as a competency standard; ``code`` is the finding code."""
 

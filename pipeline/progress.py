@@ -23,16 +23,9 @@ def bar_line(index: int, total: int, name: str, status: str) -> str:
     return f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {index}/{total} {name}: {status}"
 
 
-def document_position(manifest: Path, file_name: str) -> tuple[int, int]:
-    """This document's place in the run's document list (written by the Makefile)."""
-    names = manifest.read_text(encoding="utf-8").split() if manifest.exists() else []
-    index = names.index(file_name) + 1 if file_name in names else 0
-    return index, len(names)
-
-
-def show_progress(stream: TextIO, manifest: Path, file_name: str, status: str,
+def show_progress(stream: TextIO, index: int, total: int, file_name: str, status: str,
                   verbose: bool) -> None:
-    index, total = document_position(manifest, file_name)
+    """After the index-th of the total documents this run works on."""
     if verbose:
         print(f"[{index}/{total}] {file_name}: {status}", file=stream)
     elif stream.isatty() and total >= MIN_DOCUMENTS_FOR_BAR:

@@ -71,10 +71,10 @@ def test_two_builds_are_byte_identical(built: Path, tmp_path_factory: pytest.Tem
 
 def test_adding_a_document_extracts_only_that_document(built: Path) -> None:
     (built / "raw" / "RTM1324-002v5.txt").write_text(sample_v5(), encoding="utf-8")
-    result = make(built, "V=1")  # echo the commands make runs
+    result = make(built, "VERBOSE=1")  # one line per document worked on
     assert result.returncode == 0, result.stderr
-    extracted = [line for line in result.stdout.splitlines() if " extract " in line]
-    assert len(extracted) == 1 and "RTM1324-002v5.txt" in extracted[0]
+    worked = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert worked == ["[1/1] RTM1324-002v5.txt: ok (extract stitch parse normalize validate)"]
     assert "2 document(s) converted" in result.stdout
     standards = (built / "curated" / "standards.csv").read_text(encoding="utf-8")
     assert "RTM1324-002v4," in standards and "RTM1324-002v5," in standards
@@ -124,12 +124,24 @@ def test_text_without_main_table_is_rejected(built: Path) -> None:
 @pytest.mark.parametrize(
     ("module", "first_stage"),
     [("pipeline/validate.py", "validate"), ("pipeline/stitch.py", "stitch"),
-     ("pipeline/export.py", "export")],
+     ("pipeline/extract_pdf.py", "extract"), ("pipeline/spec.py", "normalize")],
 )
 def test_editing_a_stage_reruns_that_stage_and_the_ones_after(built: Path, module: str,
                                                               first_stage: str) -> None:
-    """make's what-if mode (-W: pretend the file changed, -n: only print) shows the plan."""
-    result = make(built, "-n", "-W", module)  # the path as the Makefile names it
-    stages = ["extract", "stitch", "parse", "normalize", "validate", "export"]
-    planned = [s for s in stages if f"pipeline {s} " in result.stdout]
-    assert planned == stages[stages.index(first_stage):]
+    """The build's dry run, planning as if the module had just been edited."""
+    result = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "python"), "-m", "pipeline", "build", "--dry-run",
+         "--assume-new", module, "--interim", str(built / "interim"),
+         str(built / "raw" / "RTM1324-002v4.txt")],
+        capture_output=True, text=True, check=True, cwd=REPO)
+    stages = ["extract", "stitch", "parse", "normalize", "validate"]
+    assert result.stdout == (
+        f"RTM1324-002v4.txt: {' '.join(stages[stages.index(first_stage):])}\n")
+
+
+def test_nothing_to_redo_plans_nothing(built: Path) -> None:
+    result = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "python"), "-m", "pipeline", "build", "--dry-run",
+         "--interim", str(built / "interim"), str(built / "raw" / "RTM1324-002v4.txt")],
+        capture_output=True, text=True, check=True, cwd=REPO)
+    assert result.stdout == ""

@@ -19,31 +19,25 @@ class Terminal(io.StringIO):
         return True
 
 
-def manifest(tmp_path: Path, count: int) -> Path:
-    path = tmp_path / ".documents"
-    path.write_text(" ".join(f"doc{i}.txt" for i in range(1, count + 1)) + "\n")
-    return path
-
-
 def test_progress_bar_is_drawn_on_a_terminal(tmp_path: Path) -> None:
     stream = Terminal()
-    show_progress(stream, manifest(tmp_path, 8), "doc2.txt", "ok", verbose=False)
+    show_progress(stream, 2, 8, "doc2.txt", "ok", verbose=False)
     assert stream.getvalue().startswith("\r")
     assert "[######------------------] 2/8 doc2.txt: ok" in stream.getvalue()
 
 
 def test_progress_bar_is_hidden_when_not_a_terminal(tmp_path: Path) -> None:
     stream = io.StringIO()
-    show_progress(stream, manifest(tmp_path, 8), "doc2.txt", "ok", verbose=False)
+    show_progress(stream, 2, 8, "doc2.txt", "ok", verbose=False)
     assert stream.getvalue() == ""
 
 
 def test_no_bar_for_a_few_documents_and_a_line_each_when_verbose(tmp_path: Path) -> None:
     terminal = Terminal()
-    show_progress(terminal, manifest(tmp_path, 2), "doc1.txt", "ok", verbose=False)
+    show_progress(terminal, 1, 2, "doc1.txt", "ok", verbose=False)
     assert terminal.getvalue() == ""
     plain = io.StringIO()
-    show_progress(plain, manifest(tmp_path, 2), "doc1.txt", "ok", verbose=True)
+    show_progress(plain, 1, 2, "doc1.txt", "ok", verbose=True)
     assert plain.getvalue() == "[1/2] doc1.txt: ok\n"
 
 
@@ -84,8 +78,8 @@ def test_quiet_prints_only_errors_and_verbose_every_document(raw: Path) -> None:
     assert quiet.stderr.splitlines()[0] == "ERROR empty.txt: empty-file: empty file (0 bytes)"
     shutil.rmtree(raw / "interim")
     verbose = _make(raw, "VERBOSE=1")
-    assert "[1/2] RTM1324-002v4.txt: ok" in verbose.stderr
-    assert "[2/2] empty.txt: rejected (1 error(s))" in verbose.stderr
+    assert "[1/2] RTM1324-002v4.txt: ok (extract" in verbose.stderr
+    assert "[2/2] empty.txt: rejected (1 error(s)) (extract" in verbose.stderr
     assert "WARNING RTM1324-002v4.txt p.7: description-fuzzy-match: K02:" in verbose.stderr
 
 

@@ -1,0 +1,179 @@
+"""Build: bring every document's interim files up to date, in one process or a pool of them.
+
+Each document keeps one file per stage in ``interim/<file>/`` (extract.json … validate.json). A
+stage is re-run when its output is missing or older than its input or than any module it depends
+on — make's rule, applied per document and per stage — so adding a file re-extracts that file
+only, editing ``validate.py`` re-runs validation (and export) but extracts nothing, and an
+unchanged catalogue does no work. It runs in-process rather than as a make recipe per stage
+because starting Python and importing pdfplumber for every stage of every document cost more
+than parsing the PDFs themselves (see the README's benchmark).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline import records
+
+STAGES = ("extract", "stitch", "parse", "normalize", "validate")
+_PACKAGE = Path(__file__).resolve().parent
+_COMMON = ("__init__.py", "records.py", "layout.py", "build.py")
+# The modules each stage's output depends on (its own code and what it imports).
+STAGE_MODULES: dict[str, tuple[str, ...]] = {
+    "extract": ("extract.py", "extract_pdf.py"),
+    "stitch": ("stitch.py", "normalize.py"),
+    "parse": ("parse.py", "sections.py", "normalize.py"),
+    "normalize": ("normalize.py", "spec.py"),
+    "validate": ("validate.py", "spec.py"),
+}
+
+
+def stage_file(interim: Path, source: Path, stage: str) -> Path:
+    return interim / source.name / f"{stage}.json"
+
+
+def module_times(package: Path = _PACKAGE, assume_new: tuple[str, ...] = ()) -> dict[str, float]:
+    """Modification time of each stage's newest module (``assume_new``: treat as just edited)."""
+    out = {}
+    for stage, names in STAGE_MODULES.items():
+        paths = [package / n for n in (*names, *_COMMON)]
+        newest = max(p.stat().st_mtime for p in paths)
+        if any(Path(a).name in (*names, *_COMMON) for a in assume_new):
+            newest = float("inf")
+        out[stage] = newest
+    return out
+
+
+def stale_stages(source: Path, interim: Path, modules: dict[str, float]) -> list[str]:
+    """The stages to re-run for one document, in order (from the first stale one on)."""
+    previous = source.stat().st_mtime
+    for index, stage in enumerate(STAGES):
+        output = stage_file(interim, source, stage)
+        if not output.exists():
+            return list(STAGES[index:])
+        made = output.stat().st_mtime
+        if made < previous or made < modules[stage]:
+            return list(STAGES[index:])
+        previous = made
+    return []
+
+
+class TimeLimit(BaseException):
+    """A document ran past its time limit. A BaseException, so that no library's blanket
+    ``except Exception`` (pdfplumber wraps pdfminer's errors that way) can swallow it."""
+
+
+def _on_alarm(_signum: int, _frame: object) -> None:
+    raise TimeLimit
+
+
+def extract_stage(source: Path, time_limit: int) -> records.ExtractedDocument:
+    """Extract one source; a file that cannot be read becomes a document with one error."""
+    from pipeline.extract import UnsupportedSource, extract_file
+
+    failure: tuple[str, str] | None = None
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(time_limit)
+    try:
+        return extract_file(source)
+    except UnsupportedSource as exc:
+        failure = (exc.code, str(exc))
+    except TimeLimit:
+        failure = ("time-limit", f"extraction took longer than the {time_limit} s limit per "
+                   "document (raise it with DOC_TIME_LIMIT=seconds)")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    return records.ExtractedDocument(
+        source=records.Source(source.name, hashlib.sha256(source.read_bytes()).hexdigest(),
+                              "unknown", 0),
+        title=records.GridRow(1, ("",)), versions=(), profile=(), main=(), attitudes=(), notes=(),
+        findings=(records.Finding(failure[0], "error", None, source.name, failure[1]),),
+    )
+
+
+def _later_stages() -> dict[str, tuple[Callable[[dict[str, Any]], Any], Callable[[Any], Any]]]:
+    from pipeline.normalize import normalize_tables
+    from pipeline.parse import parse_document
+    from pipeline.stitch import stitch_document
+    from pipeline.validate import validate_document
+
+    return {
+        "stitch": (records.extracted_from_dict, stitch_document),
+        "parse": (records.stitched_from_dict, parse_document),
+        "normalize": (records.tableset_from_dict, normalize_tables),
+        "validate": (records.tableset_from_dict, validate_document),
+    }
+
+
+def run_stage(stage: str, source: Path, interim: Path, time_limit: int) -> Any:
+    """Run one stage for one document from the previous stage's file; write and return it."""
+    if stage == "extract":
+        result: Any = extract_stage(source, time_limit)
+    else:
+        load, run = _later_stages()[stage]
+        before = STAGES[STAGES.index(stage) - 1]
+        result = run(load(records.read_json(stage_file(interim, source, before))))
+    records.write_json(result, stage_file(interim, source, stage))
+    return result
+
+
+@dataclass(frozen=True)
+class DocumentWork:
+    source: Path
+    stages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    source: str
+    stages: tuple[str, ...]
+    status: str  # ok | rejected (n error(s))
+
+
+def process(work: DocumentWork, interim: Path, time_limit: int) -> DocumentResult:
+    result = None
+    for stage in work.stages:
+        result = run_stage(stage, work.source, interim, time_limit)
+    errors = sum(1 for f in result.findings if f.severity == "error") if result else 0
+    rejected = bool(result and getattr(result, "is_rejected", False))
+    status = f"rejected ({errors} error(s))" if rejected else "ok"
+    return DocumentResult(work.source.name, work.stages, status)
+
+
+def plan(sources: list[Path], interim: Path, modules: dict[str, float]) -> list[DocumentWork]:
+    work = [DocumentWork(s, tuple(stale_stages(s, interim, modules))) for s in sources]
+    return [w for w in work if w.stages]
+
+
+def _process_one(args: tuple[DocumentWork, Path, int]) -> DocumentResult:
+    return process(*args)
+
+
+def build(sources: list[Path], interim: Path, jobs: int, time_limit: int,
+          on_done: Callable[[int, int, DocumentResult], None]) -> list[DocumentResult]:
+    """Bring every document up to date; ``on_done(k, n, result)`` after each one."""
+    todo = plan(sources, interim, module_times())
+    results: list[DocumentResult] = []
+    if jobs <= 1 or len(todo) <= 1:
+        for work in todo:
+            results.append(process(work, interim, time_limit))
+            on_done(len(results), len(todo), results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for done in pool.map(_process_one, [(w, interim, time_limit) for w in todo]):
+            results.append(done)
+            on_done(len(results), len(todo), done)
+    return results
+
+
+def print_plan(todo: list[DocumentWork]) -> None:
+    for work in todo:
+        print(f"{work.source.name}: {' '.join(work.stages)}", file=sys.stdout)
