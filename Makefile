@@ -31,7 +31,7 @@ MANIFEST := $(INTERIM)/.documents
 $(shell mkdir -p $(INTERIM) && (echo '$(DOCS)' | cmp -s - $(MANIFEST) || echo '$(DOCS)' > $(MANIFEST)))
 
 
-.PHONY: all help setup test lint docs clean roundtrip diff lo-fixtures
+.PHONY: all help setup test lint docs clean roundtrip diff lo-fixtures bench
 .DELETE_ON_ERROR:
 
 all: $(CURATED)/.built ## set up .venv if needed and build curated/ from raw/ (default)
@@ -70,6 +70,10 @@ diff: $(CURATED)/.built ## build, then compare curated/ with BASE (default: cura
 
 roundtrip: $(STAMP) ## render every real-content standard as a PDF and compare all fields with its truth
 	$(PY) -m tests.render.roundtrip
+
+BENCH_N ?= 900
+bench: $(STAMP) ## time the whole pipeline on BENCH_N rendered documents against pdfplumber alone
+	BENCH_N=$(BENCH_N) $(PY) -m tests.render.bench
 
 # Needs LibreOffice (apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-uming);
 # CI only reads the committed PDFs.

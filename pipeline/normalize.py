@@ -28,6 +28,7 @@ TAGS = regex.compile(r"</?p\s*>", regex.IGNORECASE)
 PRIVATE_USE_BULLETS = "\uf09f\uf0b7\uf06c"
 _SPACE_RUN = regex.compile(r"[ \t\u00a0]+")
 _MAPPED_RANGES = ((0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
+_MAPPABLE = regex.compile("[\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 
 def tags_to_breaks(text: str) -> str:
@@ -79,6 +80,8 @@ def clean_text(text: str) -> str:
     text = text.translate({ord(c): None for c in PRIVATE_USE_BULLETS})
     text = join_wrapped_lines(text)
     text = _SPACE_RUN.sub(" ", text).strip()
+    if not _MAPPABLE.search(text):
+        return text
     return "".join(map_ideograph(c) for c in text)
 
 
@@ -107,7 +110,7 @@ def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], int]:
             value = new.get(col)
             if not isinstance(value, str):
                 continue
-            if any(map_ideograph(c) != c for c in value):
+            if _MAPPABLE.search(value) and any(map_ideograph(c) != c for c in value):
                 mapped += 1
             cleaned = clean_text(value)
             new[col] = None if nullable and not cleaned else cleaned

@@ -176,10 +176,16 @@ def tableset_from_dict(data: dict[str, Any]) -> TableSet:
     )
 
 
+def _fields(record: Any) -> dict[str, Any]:
+    return vars(record) if hasattr(record, "__dict__") else asdict(record)
+
+
 def write_json(record: Any, path: Path) -> None:
-    """Write a record as stable, diffable JSON (sorted keys would reorder tables: not used)."""
+    """Write a record as stable JSON, one document per line: readable with any JSON viewer
+    (`python -m json.tool`), and written by the C encoder, which `indent` would bypass —
+    pretty-printing cost a tenth of a whole build."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(asdict(record), ensure_ascii=False, indent=1)
+    text = json.dumps(record, ensure_ascii=False, default=_fields, separators=(",", ":"))
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text + "\n", encoding="utf-8")
     tmp.replace(path)

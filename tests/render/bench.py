@@ -1,0 +1,133 @@
+"""`make bench`: the whole catalogue on this machine, measured against pdfplumber itself.
+
+Renders a synthetic catalogue of BENCH_N documents (default 900) by cycling the real-content
+standards through the fast route, each copy under its own standard code and with its own page
+fill (so layouts vary); PDFs are cached in .cache/bench/ (outside git). Then, on the same files:
+1. the floor — pdfplumber opening each PDF and calling extract_tables() on every page, one process;
+2. the pipeline's cold build (`make`) with JOBS=1 and JOBS=2;
+3. a second `make` with nothing changed, and one new version added to the built catalogue;
+4. the peak RSS of the largest process of the build.
+Prints pages/s and the ratios, and writes docs/benchmark-results.json.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pdfplumber
+
+from tests.render.corpus import all_standards, is_renderable
+from tests.render.model import Standard, Version
+from tests.render.paginate import paginate
+from tests.render.pdf_fast import fast_route_text, render_fast
+from tests.render.roundtrip import map_texts
+
+REPO = Path(__file__).resolve().parents[2]
+CACHE = REPO / ".cache" / "bench"
+RESULTS = REPO / "docs" / "benchmark-results.json"
+
+
+def catalogue_copy(std: Standard, n: int, version: int | None = None) -> Standard:
+    """The n-th copy of a standard as a distinct standard (its own code, its own version table)."""
+    prefix = std.code[:3]
+    version = version or int(std.code.rsplit("v", 1)[1])
+    stem = f"{prefix}{n // 1000:04d}-{n % 1000:03d}"
+    code = f"{stem}v{version}"
+    rows = [Version(f"V{v}", f"{stem}v{v}", std.name, "最新版本" if v == version else "歷史版本",
+                    "略" if v == version else f"已被《{stem}v{v + 1}》取代",
+                    f"{2025 - (version - v)}/12/15")
+            for v in range(version, 0, -1)]
+    return dataclasses.replace(std, code=code, versions=tuple(rows))
+
+
+def render_catalogue(count: int) -> list[Path]:
+    """The benchmark's PDFs, rendered once and cached."""
+    base = [map_texts(s, fast_route_text) for _stem, s in all_standards() if is_renderable(s)]
+    folder = CACHE / "pdf"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        std = catalogue_copy(base[n % len(base)], n)
+        path = folder / f"{std.code}.pdf"
+        if not path.exists():
+            fill = 0.8 + 0.2 * ((n * 7919) % 100) / 100  # layouts vary from copy to copy
+            path.write_bytes(render_fast(paginate(std, fill=fill)[0]))
+        paths.append(path)
+    return paths
+
+
+def floor(paths: list[Path]) -> tuple[int, float]:
+    """pdfplumber alone: open each PDF, extract_tables() on every page."""
+    pages, start = 0, time.perf_counter()
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_tables()
+                page.close()
+                pages += 1
+    return pages, time.perf_counter() - start
+
+
+def make(work: Path, *args: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(["make", "--no-print-directory", "-C", str(REPO), f"RAW={work / 'raw'}",
+                    f"INTERIM={work / 'interim'}", f"CURATED={work / 'curated'}", "QUIET=1",
+                    *args], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def fresh(work: Path, paths: list[Path]) -> None:
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "raw").mkdir(parents=True)
+    for path in paths:
+        os.link(path, work / "raw" / path.name)
+
+
+def main() -> int:
+    count = int(os.environ.get("BENCH_N", "900"))
+    print(f"rendering {count} documents (cached in {CACHE})…", file=sys.stderr)
+    paths = render_catalogue(count)
+    pages, floor_s = floor(paths)
+    work = CACHE / "work"
+    timings = {}
+    for jobs in (1, 2):
+        fresh(work, paths)
+        timings[f"cold_{jobs}"] = make(work, f"JOBS={jobs}")
+    timings["nothing_changed"] = make(work)
+    base = [s for _stem, s in all_standards() if is_renderable(s)]
+    newer = catalogue_copy(map_texts(base[0], fast_route_text), 0,
+                           version=int(base[0].code.rsplit("v", 1)[1]) + 1)
+    (work / "raw" / f"{newer.code}.pdf").write_bytes(render_fast(paginate(newer)[0]))
+    timings["one_new_version"] = make(work)
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    results = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                   f"{platform.python_version()}, pdfplumber {pdfplumber.__version__}",
+        "documents": count, "pages": pages,
+        "floor_pages_per_s": round(pages / floor_s, 1),
+        "pipeline_1_worker_pages_per_s": round(pages / timings["cold_1"], 1),
+        "pipeline_2_workers_pages_per_s": round(pages / timings["cold_2"], 1),
+        "pipeline_over_floor_1_worker": round(floor_s / timings["cold_1"], 2),
+        "two_workers_over_one": round(timings["cold_1"] / timings["cold_2"], 2),
+        "nothing_changed_s": round(timings["nothing_changed"], 2),
+        "one_new_version_s": round(timings["one_new_version"], 2),
+        "peak_rss_mb": round(peak_kb / 1024),
+        "seconds": {k: round(v, 1) for k, v in timings.items()} | {"floor": round(floor_s, 1)},
+    }
+    RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    for key, value in results.items():
+        print(f"{key:32} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
