@@ -74,12 +74,20 @@ def _validate(args: argparse.Namespace) -> int:
     return _stage(records.tableset_from_dict, validate_document)(args)
 
 
+def _exported_part(path: Path) -> Any:
+    """One validated document without its internal tables (``_…``: validation's, not
+    export's), read one at a time so the whole catalogue is never held twice."""
+    doc = records.tableset_from_dict(records.read_json(path))
+    tables = {name: rows for name, rows in doc.tables.items() if not name.startswith("_")}
+    return records.TableSet(doc.source, tables, doc.findings, doc.is_rejected)
+
+
 def _export(args: argparse.Namespace) -> int:
     from pipeline.export import INPUT_WARNINGS, assemble, read_curated, write_curated
     from pipeline.progress import closing_summary, finding_line
 
     curated = Path(args.curated)
-    docs = [records.tableset_from_dict(records.read_json(Path(p))) for p in args.validated]
+    docs = [_exported_part(Path(p)) for p in args.validated]
     previous = read_curated(curated)
     tables, entries = assemble(docs, previous)
     write_curated(curated, tables, entries)
