@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pipeline.spec import TABLES, Column, Table
+from pipeline.spec import TABLES, Column, Table, require_spec_tables
 
 SQL_TYPES = {"string": "TEXT", "int": "INTEGER", "bool": "INTEGER", "date": "TEXT"}
 # Fixed rather than left to the library's compile-time default, which the file would inherit.
@@ -32,10 +32,6 @@ PAGE_SIZE = 4096
 
 class SchemaError(ValueError):
     """The table spec cannot be expressed in SQLite (a programming error, raised at once)."""
-
-
-class TablesMismatch(ValueError):
-    """The tables handed in are not the spec's tables (a programming error, raised at once)."""
 
 
 def _quote(name: str) -> str:
@@ -204,15 +200,6 @@ def sql_value(column: Column, value: object) -> object:
     return value
 
 
-def _check_tables(tables: Mapping[str, list[dict[str, Any]]]) -> None:
-    expected = {t.name for t in TABLES}
-    missing, unknown = expected - set(tables), set(tables) - expected
-    problems = [f"not in the spec: {', '.join(sorted(unknown))}" if unknown else "",
-                f"spec tables missing: {', '.join(sorted(missing))}" if missing else ""]
-    if missing or unknown:
-        raise TablesMismatch("; ".join(p for p in problems if p))
-
-
 def _load(connection: sqlite3.Connection, tables: Mapping[str, list[dict[str, Any]]]) -> None:
     connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
     connection.execute("PRAGMA foreign_keys = ON")  # has no effect inside a transaction
@@ -241,7 +228,7 @@ def write_database(tables: dict[str, list[dict[str, Any]]], path: Path) -> None:
     are enforced during the load; an analyst's own session must turn them on again
     (``PRAGMA foreign_keys = ON``), as SQLite does not store that setting in the file.
     """
-    _check_tables(tables)
+    require_spec_tables(tables)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")  # same folder, so the rename is atomic
     # A crashed earlier run may have left a database (or its journal) there: start empty.

@@ -412,3 +412,18 @@ TABLES: tuple[Table, ...] = (
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+
+class TablesMismatch(ValueError):
+    """A set of tables handed to a writer is not exactly the spec's tables."""
+
+
+def require_spec_tables(names: object) -> None:
+    """Raise unless ``names`` (an iterable of table names) is exactly the spec's tables."""
+    given = set(names)  # type: ignore[call-overload]
+    expected = set(TABLES_BY_NAME)
+    missing, unknown = expected - given, given - expected
+    problems = [f"not in the spec: {', '.join(sorted(unknown))}" if unknown else "",
+                f"spec tables missing: {', '.join(sorted(missing))}" if missing else ""]
+    if missing or unknown:
+        raise TablesMismatch("; ".join(p for p in problems if p))

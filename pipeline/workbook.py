@@ -34,7 +34,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.spec import TABLES, Column, Table
+from pipeline.spec import TABLES, Column, Table, require_spec_tables
 
 AUTHOR = "icap-pipeline"
 # The earliest time a zip entry can carry; used for the document properties too, so nothing in
@@ -47,10 +47,6 @@ EXCEL_MAX_TEXT = 32767
 MAX_WIDTH = 60
 CONTENT_TYPES = "[Content_Types].xml"
 CORE_PROPERTIES = "docProps/core.xml"
-
-
-class TablesMismatch(ValueError):
-    """The tables handed in are not the spec's tables (a programming error, raised at once)."""
 
 
 class TextTooLong(ValueError):
@@ -125,15 +121,6 @@ def _write_sheet(sheet: Worksheet, table: Table, rows: list[dict[str, Any]]) -> 
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(rows) + 1}"
 
 
-def _check_tables(tables: Mapping[str, list[dict[str, Any]]]) -> None:
-    expected = {t.name for t in TABLES}
-    missing, unknown = expected - set(tables), set(tables) - expected
-    problems = [f"not in the spec: {', '.join(sorted(unknown))}" if unknown else "",
-                f"spec tables missing: {', '.join(sorted(missing))}" if missing else ""]
-    if missing or unknown:
-        raise TablesMismatch("; ".join(p for p in problems if p))
-
-
 def _fixed_core_properties(xml: bytes) -> bytes:
     """core.xml with ``modified`` set to ``created`` (fixed); openpyxl stamps "now" on save."""
     text = xml.decode("utf-8")
@@ -166,7 +153,7 @@ def stable_zip(data: bytes) -> bytes:
 
 def workbook_bytes(tables: Mapping[str, list[dict[str, Any]]]) -> bytes:
     """The .xlsx file's bytes: one sheet per spec table, in spec order."""
-    _check_tables(tables)
+    require_spec_tables(tables)
     book = Workbook()
     book.remove(book.worksheets[0])
     book.properties.creator = AUTHOR

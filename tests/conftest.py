@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -26,3 +28,12 @@ def run_stages(path: Path) -> TableSet:
 @pytest.fixture(scope="session")
 def sample() -> TableSet:
     return run_stages(SAMPLE)
+
+
+def run_make(tmp: Path, *args: str, env: dict[str, str] | None = None
+             ) -> subprocess.CompletedProcess[str]:
+    """The real Makefile on tmp/raw into tmp/interim and tmp/curated, as an analyst runs it."""
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(REPO), f"RAW={tmp / 'raw'}",
+         f"INTERIM={tmp / 'interim'}", f"CURATED={tmp / 'curated'}", *args],
+        capture_output=True, text=True, check=False, env={**os.environ, **(env or {})})

@@ -16,18 +16,13 @@ from pathlib import Path
 import pytest
 
 from pipeline.export import document_rows
-from tests.conftest import REPO, SAMPLE, run_stages
+from tests.conftest import SAMPLE, run_stages
+from tests.conftest import run_make as make
 from tests.render.bad_inputs import BAD_INPUTS, BadInput, runaway_pdf, sample_pdf
 
 REJECTED = [b for b in BAD_INPUTS if b.severity == "error"]
 CONVERTED = [b for b in BAD_INPUTS if b.severity == "warning"]
 SOURCE_COLUMNS = {"source_file", "source_sha256", "source_format"}
-
-
-def make(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["make", "-C", str(REPO), f"RAW={tmp / 'raw'}", f"INTERIM={tmp / 'interim'}",
-         f"CURATED={tmp / 'curated'}", *args], capture_output=True, text=True, check=False)
 
 
 def report_rows(tmp: Path) -> dict[str, dict[str, str]]:

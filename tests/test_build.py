@@ -12,14 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, SAMPLE
-
-
-def make(tmp: Path, *targets: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["make", "-C", str(REPO), f"RAW={tmp / 'raw'}", f"INTERIM={tmp / 'interim'}",
-         f"CURATED={tmp / 'curated'}", *targets],
-        capture_output=True, text=True, check=False,
-    )
+from tests.conftest import run_make as make
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

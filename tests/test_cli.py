@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.progress import show_progress
 from tests.conftest import REPO, SAMPLE
+from tests.conftest import run_make as _make
 
 
 class Terminal(io.StringIO):
@@ -39,13 +40,6 @@ def test_no_bar_for_a_few_documents_and_a_line_each_when_verbose(tmp_path: Path)
     plain = io.StringIO()
     show_progress(plain, 1, 2, "doc1.txt", "ok", verbose=True)
     assert plain.getvalue() == "[1/2] doc1.txt: ok\n"
-
-
-def _make(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["make", "--no-print-directory", "-C", str(REPO), f"RAW={tmp / 'raw'}",
-         f"INTERIM={tmp / 'interim'}", f"CURATED={tmp / 'curated'}", *args],
-        capture_output=True, text=True, check=False)
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ import pytest
 
 from pipeline.database import (
     SchemaError,
-    TablesMismatch,
     database_bytes,
     database_schema_sql,
     load_order,
@@ -25,7 +24,7 @@ from pipeline.database import (
 )
 from pipeline.export import assemble, write_curated
 from pipeline.records import TableSet
-from pipeline.spec import TABLES, TABLES_BY_NAME, Column, ForeignKey, Table
+from pipeline.spec import TABLES, TABLES_BY_NAME, Column, ForeignKey, Table, TablesMismatch
 from tests.conftest import REPO, run_stages
 
 V5 = REPO / "tests" / "fixtures" / "versions" / "RTM1324-002v5.txt"

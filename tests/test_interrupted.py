@@ -3,24 +3,15 @@ next `make` finishes the job. Determinism: same inputs, same bytes, whatever the
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, SAMPLE
+from tests.conftest import run_make as make
 
 V5 = REPO / "tests" / "fixtures" / "versions" / "RTM1324-002v5.txt"
-
-
-def make(tmp: Path, *args: str, env: dict[str, str] | None = None
-         ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["make", "-C", str(REPO), f"RAW={tmp / 'raw'}", f"INTERIM={tmp / 'interim'}",
-         f"CURATED={tmp / 'curated'}", *args],
-        capture_output=True, text=True, check=False, env={**os.environ, **(env or {})})
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ import pytest
 from pipeline.export import assemble
 from pipeline.versions import compare_versions, pair_items, split_by_standard
 from tests.conftest import REPO, SAMPLE, run_stages
+from tests.conftest import run_make as _make
 
 V5 = REPO / "tests" / "fixtures" / "versions" / "RTM1324-002v5.txt"
 
@@ -38,12 +38,6 @@ EXPECTED_V4_TO_V5 = {
     ("indicator", "P3.3.3", "renumbered", "code", "P3.2.3", "P3.3.3"),
     ("task_knowledge", "T2.2/K06", "added", None, None, None),
 }
-
-
-def _make(tmp: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["make", "-C", str(REPO), f"RAW={tmp / 'raw'}", f"INTERIM={tmp / 'interim'}",
-         f"CURATED={tmp / 'curated'}"], capture_output=True, text=True, check=False)
 
 
 def _csv(path: Path) -> list[dict[str, str]]:

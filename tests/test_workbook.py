@@ -18,9 +18,8 @@ import pytest
 
 from pipeline.export import assemble, write_curated
 from pipeline.records import TableSet
-from pipeline.spec import TABLES, TABLES_BY_NAME, Column
+from pipeline.spec import TABLES, TABLES_BY_NAME, Column, TablesMismatch
 from pipeline.workbook import (
-    TablesMismatch,
     TextTooLong,
     header_comment,
     workbook_bytes,
