@@ -21,14 +21,21 @@ PIPELINE = $(strip $(PY) -m $(PKG) $(if $(QUIET),--quiet) $(if $(VERBOSE),--verb
 STAMP := $(VENV)/.installed
 PKG := pipeline
 
-SOURCES := $(sort $(wildcard $(RAW)/*.txt $(RAW)/*.pdf))
+# Every file of raw/ is a document: its content, not its name, says what it is. File names never
+# reach a shell: the steps below list raw/ themselves. Names make cannot hold in a prerequisite
+# list (spaces, ; : # = | $$ % and quotes) are left out of it — raw/ itself is a prerequisite, so
+# adding or removing such a file still triggers a build; only an edit in place goes unseen.
+SOURCES := $(sort $(shell find '$(RAW)' -maxdepth 1 -type f ! -name '.*' \
+	! -name '*[][ ;:\#=|$$%*?]*' ! -name "*'*" ! -name '*"*' ! -name '*\\*' 2>/dev/null))
 DOCS := $(notdir $(SOURCES))
-VALIDATED := $(DOCS:%=$(INTERIM)/%/validate.json)
 
 # The document list is a file whose content (not its date) changes when raw/ gains or loses a
 # file, so curated/ is re-assembled then and only then.
 MANIFEST := $(INTERIM)/.documents
-$(shell mkdir -p $(INTERIM) && (echo '$(DOCS)' | cmp -s - $(MANIFEST) || echo '$(DOCS)' > $(MANIFEST)))
+$(shell mkdir -p '$(INTERIM)')
+ifneq ($(strip $(file <$(MANIFEST))),$(strip $(DOCS)))
+$(file >$(MANIFEST),$(DOCS))
+endif
 
 
 .PHONY: all help setup test lint docs clean roundtrip diff lo-fixtures bench
@@ -54,10 +61,10 @@ $(STAMP): pyproject.toml
 # process or JOBS of them, so Python and pdfplumber start once, not once per stage and document.
 # Export exits 1 when a document was rejected; the stamp is then not written, so the next make
 # reports the rejection again instead of looking up to date.
-$(CURATED)/.built: $(SOURCES) $(MANIFEST) $(wildcard $(PKG)/*.py) | $(STAMP)
-	$(Q)$(PIPELINE) build --interim $(INTERIM) --jobs $(JOBS) --time-limit $(DOC_TIME_LIMIT) \
-		$(SOURCES)
-	$(Q)$(PIPELINE) export --curated $(CURATED) $(VALIDATED)
+$(CURATED)/.built: $(RAW) $(SOURCES) $(MANIFEST) $(wildcard $(PKG)/*.py) | $(STAMP)
+	$(Q)$(PIPELINE) build --raw '$(RAW)' --interim '$(INTERIM)' --jobs $(JOBS) \
+		--time-limit $(DOC_TIME_LIMIT)
+	$(Q)$(PIPELINE) export --raw '$(RAW)' --interim '$(INTERIM)' --curated '$(CURATED)'
 	$(Q)touch $@
 
 test: $(STAMP) ## run the test suite

@@ -174,6 +174,11 @@ def build(sources: list[Path], interim: Path, jobs: int, time_limit: int,
     return results
 
 
+def list_sources(raw: Path) -> list[Path]:
+    """The documents of a raw/ folder: every file but hidden ones, in name order."""
+    return sorted(p for p in raw.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
 def print_plan(todo: list[DocumentWork]) -> None:
     for work in todo:
         print(f"{work.source.name}: {' '.join(work.stages)}", file=sys.stdout)

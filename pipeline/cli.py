@@ -23,10 +23,12 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from pipeline.build import build, module_times, plan, print_plan
+    from pipeline.build import build, list_sources, module_times, plan, print_plan
     from pipeline.progress import show_progress
 
     sources = [Path(s) for s in args.sources]
+    if args.raw:
+        sources += list_sources(Path(args.raw))
     interim = Path(args.interim)
     if args.dry_run:
         print_plan(plan(sources, interim, module_times(assume_new=tuple(args.assume_new))))
@@ -83,11 +85,18 @@ def _exported_part(path: Path) -> Any:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from pipeline.build import list_sources, stage_file
     from pipeline.export import INPUT_WARNINGS, assemble, read_curated, write_curated
     from pipeline.progress import closing_summary, finding_line
+    from pipeline.publish import recover
 
     curated = Path(args.curated)
-    docs = [_exported_part(Path(p)) for p in args.validated]
+    validated = [Path(p) for p in args.validated]
+    if args.raw:
+        validated += [stage_file(Path(args.interim), s, "validate")
+                      for s in list_sources(Path(args.raw))]
+    docs = [_exported_part(p) for p in validated]
+    recover(curated)  # an interrupted publish first, so that previous rows are read
     previous = read_curated(curated)
     tables, entries = assemble(docs, previous)
     write_curated(curated, tables, entries)
@@ -169,7 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Run every stale stage of every given document (a stage is "
                        "stale when its output is missing or older than its input or its code), "
                        "in one process or a pool of --jobs processes.")
-    p.add_argument("sources", nargs="*", help="the documents in raw/")
+    p.add_argument("sources", nargs="*", help="documents (in addition to --raw's)")
+    p.add_argument("--raw", default=None, help="take every file of this folder as a document")
     p.add_argument("--interim", required=True, help="the interim/ folder")
     p.add_argument("--jobs", type=int, default=1, help="documents processed at once (default 1)")
     p.add_argument("--time-limit", type=int, default=300, metavar="SECONDS",
@@ -184,7 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Assemble curated/ from validated interim files; a rejected "
                        "document keeps its previous curated rows. Exit 1 if any was rejected.")
     p.add_argument("--curated", required=True, help="the curated/ folder to write")
-    p.add_argument("validated", nargs="*", help="interim/<file>/validate.json of every document")
+    p.add_argument("--raw", default=None, help="export every document of this raw/ folder …")
+    p.add_argument("--interim", default="interim", help="… from this interim/ folder")
+    p.add_argument("validated", nargs="*", help="or: interim/<file>/validate.json files")
     p.set_defaults(func=_export)
 
     p = sub.add_parser("diff", help="compare curated tables with a baseline, by primary key",

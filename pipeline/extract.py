@@ -152,13 +152,18 @@ def decode_text_export(data: bytes) -> tuple[str, list[Finding]]:
     line ends are converted and reported; anything else is refused with the reason.
     """
     findings: list[Finding] = []
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        text = data.decode("utf-16")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:3] == b"\xef\xbb\xbf":
+        utf16 = data[:2] != b"\xef\xbb"
+        try:
+            text = data.decode("utf-16") if utf16 else data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UnsupportedSource(
+                "unknown-encoding", f"marked as {'UTF-16' if utf16 else 'UTF-8'} but not valid "
+                f"{'UTF-16' if utf16 else 'UTF-8'} (byte {exc.start}): damaged or truncated?"
+            ) from exc
         findings.append(Finding("encoding-converted", "warning", None, "encoding",
-                                "UTF-16 text converted to UTF-8"))
-    elif data[:3] == b"\xef\xbb\xbf":
-        text = data[3:].decode("utf-8", errors="strict")
-        findings.append(Finding("bom-removed", "warning", None, "encoding",
+                                "UTF-16 text converted to UTF-8") if utf16 else
+                        Finding("bom-removed", "warning", None, "encoding",
                                 "UTF-8 byte-order mark removed"))
     else:
         try:

@@ -84,6 +84,8 @@ SUPERSEDED_NOTE = regex.compile(r"已被《(?P<code>[^》]+)》取代")
 FURNITURE = (
     regex.compile(r"第\s*\d+\s*頁\s*[，,]\s*(總)?共\s*\d+\s*頁"),
     regex.compile(r"</?p\s*>", regex.IGNORECASE),
+    # A glyph the PDF's font maps to no Unicode text, as pdfminer spells it.
+    regex.compile(r"\(cid:\d+\)"),
 )
 HEADER_WORDS = ("主要職責", "工作任務", "工作產出", "行為指標", "職能級別", "職能內涵")
 # Whole column headers and section titles: one of these inside a field is leaked layout.

@@ -9,7 +9,9 @@ full-width ，：（） into ASCII):
    when both sides are Latin/ASCII (`machine` + `learning`). A layout may also break inside an
    over-long Latin word, which no reader can tell from a wrap between two words, so every
    Latin–Latin join is reported (``latin-wrap-joined``) for an analyst to check.
-4. Runs of spaces and tabs inside a line become one space; each field is trimmed.
+4. Runs of spaces and tabs inside a line become one space; each field is trimmed. Control
+   characters are not text: Word's manual line break (U+000B), form feeds and other line
+   separators count as a line break (rule 3), the remaining C0/C1 controls are removed.
 5. Kangxi radicals (U+2F00–U+2FDF) and CJK compatibility ideographs (U+F900–U+FAFF,
    U+2F800–U+2FA1F) are mapped to their unified ideographs, one code point at a time.
 Everything else — full-width punctuation, Latin spacing, digits — is kept exactly as printed.
@@ -31,9 +33,13 @@ _MAPPED_RANGES = ((0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
 _MAPPABLE = regex.compile("[\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 
+_LINE_BREAKS = regex.compile("[\x0b\x0c\r\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = regex.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
 def tags_to_breaks(text: str) -> str:
-    """Rule 1 alone: what parse uses to see item boundaries before the text is cleaned."""
-    return TAGS.sub("\n", text)
+    """Rule 1 (and the line-break controls of rule 4): where parse sees item boundaries."""
+    return _LINE_BREAKS.sub("\n", TAGS.sub("\n", text))
 
 
 def is_wide(char: str) -> bool:
@@ -76,7 +82,7 @@ def map_ideograph(char: str) -> str:
 
 def clean_text(text: str) -> str:
     """The whole policy on one field."""
-    text = tags_to_breaks(text)
+    text = _CONTROLS.sub("", tags_to_breaks(text))
     text = text.translate({ord(c): None for c in PRIVATE_USE_BULLETS})
     text = join_wrapped_lines(text)
     text = _SPACE_RUN.sub(" ", text).strip()

@@ -6,6 +6,7 @@ Part of the parse stage (see ``pipeline.parse``). Labels are matched by content 
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 
@@ -113,8 +114,11 @@ def parse_versions(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], lis
         date = _DATE.fullmatch(date_text)
         updated_on = None
         if date:
-            year, month, day = (int(g) for g in date.groups())
-            updated_on = f"{year:04d}-{month:02d}-{day:02d}"
+            try:
+                updated_on = dt.date(*(int(g) for g in date.groups())).isoformat()
+            except ValueError:
+                findings.append(Finding("malformed-date", "error", row.page, _cell(row, 0),
+                                        f"發展更新日期 {date_text!r} is not a calendar date"))
         elif date_text:
             findings.append(Finding("malformed-date", "error", row.page, _cell(row, 0),
                                     f"發展更新日期 {date_text!r} is not a date"))

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.export import document_rows
-from tests.conftest import SAMPLE, run_stages
+from tests.conftest import REPO, SAMPLE, run_stages
 from tests.conftest import run_make as make
 from tests.render.bad_inputs import BAD_INPUTS, BadInput, runaway_pdf, sample_pdf
 
@@ -80,6 +80,13 @@ def test_unsafe_standard_code_writes_nothing_outside_curated(
     written = {p.relative_to(tmp).parts[0] for p in tmp.rglob("*") if p.is_file()}
     assert written == {"raw", "interim", "curated"}
     assert not any("passwd" in p.name for p in tmp.rglob("*"))
+
+
+def test_file_names_never_reach_a_shell(
+    rejected_run: tuple[Path, subprocess.CompletedProcess[str]]
+) -> None:
+    tmp, _ = rejected_run
+    assert not any(p.name == "PWNED" for p in (*tmp.rglob("*"), *REPO.iterdir()))
 
 
 @pytest.mark.parametrize("bad", CONVERTED, ids=lambda b: b.file)

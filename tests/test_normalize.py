@@ -24,6 +24,8 @@ from pipeline.records import TableSet
         ("  甲   乙\t丙  ", "甲 乙 丙", "space runs collapsed, ends trimmed"),
         ("\uf0b7操作\uf09f機台\uf06c", "操作機台", "private-use bullets removed"),
         ("3D列印技術：說明", "3D列印技術：說明", "leading digit kept"),
+        ("資訊系\x0b統和文件", "資訊系統和文件", "Word's manual line break is a line break"),
+        ("machine\x0blearning\x07", "machine learning", "other control characters removed"),
         ("\u2f08\u2f2f", "人工", "Kangxi radicals → unified"),
         ("\uf9dc\U0002f800", "隆\u4e3d", "compatibility ideographs (both blocks) → unified"),
         ("\u2e80甲", "\u2e80甲", "CJK radicals supplement: not mapped (no unified equivalent)"),

@@ -119,3 +119,30 @@ def test_wrong_footer_page_number_is_a_warning(sample_paged: PagedDocument, tmp_
     assert [(f.code, f.severity, f.page) for f in from_pdf.findings
             if f.code == "footer-page-mismatch"] == [("footer-page-mismatch", "warning", 4)]
     assert not from_pdf.is_rejected
+
+
+def test_a_glyph_straddling_a_tables_edge_is_reported(tmp_path: Path) -> None:
+    """pdfplumber's outside_bbox leaves out what overlaps a table; it must then be in a cell."""
+    import io
+
+    import pdfplumber
+    from reportlab.pdfgen import canvas
+
+    from pipeline.extract_pdf import _find_tables, _text_lines_outside, _uncovered_in_tables
+
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=(400, 400), invariant=True)
+    c.grid([50, 150, 250], [300, 250, 200])
+    c.setFont("Helvetica", 10)
+    c.drawString(60, 270, "inside")
+    c.drawString(60, 196, "GONE")  # across the table's bottom rule
+    c.showPage()
+    c.save()
+    path = tmp_path / "straddle.pdf"
+    path.write_bytes(buffer.getvalue())
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        tables = _find_tables(page, 1, [])
+        outside = " ".join(line["text"] for line in _text_lines_outside(page, tables))
+        assert "GONE" not in outside
+        assert _uncovered_in_tables(page, tables) == "GONE"

@@ -275,6 +275,9 @@ BREAKAGES = [
          set_field("versions", "version_label", "V1", position=3),
          "version-table-inconsistent", "error", "versions:3", 1),
     # layout residue
+    case("a glyph without Unicode mapping in a skill name", check_layout_residue,
+         set_field("skills", "name", "(cid:204)新能力", skill_code="S01"),
+         "layout-residue", "error", "skills:S01:name", 1),
     case("page footer inside indicator P1.2.3", check_layout_residue,
          append_text("indicators", "text", FOOTER, indicator_code="P1.2.3"),
          "layout-residue", "error", "indicators:P1.2.3:text", 2),

@@ -140,6 +140,13 @@ BAD_INPUTS: tuple[BadInput, ...] = (
              "missing-section", "error"),
     BadInput("cut-off.txt", lambda: sample_text()[: sample_text().index("T2評估")].encode(),
              "document-truncated", "error"),
+    BadInput("report.docx", docx_bytes, "wrong-format", "error"),
+    BadInput("half-utf16.txt", lambda: sample_text().encode("utf-16")[:-1], "unknown-encoding",
+             "error"),
+    BadInput("inject';touch${IFS}PWNED;'.txt", lambda: b"hello", "not-a-standard", "error"),
+    BadInput("bad-date.txt", lambda: sample_text().replace(
+        "最新版本\t略\t2025/12/15", "最新版本\t略\t2025/02/30").encode("utf-8"),
+             "malformed-date", "error"),
     BadInput("unsafe-code.txt", lambda: sample_text().replace(
         "職能基準代碼\tRTM1324-002v4", "職能基準代碼\t../../etc/passwd").encode("utf-8"),
              "malformed-standard-code", "error"),
