@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
-import regex
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
@@ -30,7 +29,6 @@ from pipeline import layout
 from pipeline.extract import section_findings
 from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
 
-FOOTER = regex.compile(r"第\s*(\d+)\s*頁\s*[，,]\s*(?:總)?共\s*(\d+)\s*頁")
 # A rule this far below a table's last detected rule means a row part with no closing rule.
 _OPEN_ROW_GAP = 2.0
 
@@ -148,7 +146,7 @@ def _read_page(page: Any, number: int, state: _Sections) -> None:
 
 def _read_line(text: str, number: int, state: _Sections) -> None:
     squashed = layout.squash(text)
-    footer = FOOTER.fullmatch(squashed)
+    footer = layout.FOOTER.fullmatch(squashed)
     if footer:
         if int(footer.group(1)) != number:
             state.findings.append(Finding("footer-page-mismatch", "warning", number, "footer",

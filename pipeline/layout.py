@@ -81,9 +81,12 @@ VERSION_LABEL = regex.compile(r"V([0-9]+)")
 SUPERSEDED_NOTE = regex.compile(r"已被《(?P<code>[^》]+)》取代")
 
 # Page furniture and header words that must never survive into a curated text field.
+# The page footer 第 N 頁，總共 M 頁 (N and M captured), and HTML paragraph residue.
+FOOTER = regex.compile(r"第\s*(\d+)\s*頁\s*[，,]\s*(?:總)?共\s*(\d+)\s*頁")
+HTML_TAGS = regex.compile(r"</?p\s*>", regex.IGNORECASE)
 FURNITURE = (
-    regex.compile(r"第\s*\d+\s*頁\s*[，,]\s*(總)?共\s*\d+\s*頁"),
-    regex.compile(r"</?p\s*>", regex.IGNORECASE),
+    FOOTER,
+    HTML_TAGS,
     # A glyph the PDF's font maps to no Unicode text, as pdfminer spells it.
     regex.compile(r"\(cid:\d+\)"),
 )

@@ -23,10 +23,11 @@ import unicodedata
 
 import regex
 
+from pipeline import layout
 from pipeline.records import Finding, Row, TableSet
 from pipeline.spec import TABLES_BY_NAME
 
-TAGS = regex.compile(r"</?p\s*>", regex.IGNORECASE)
+TAGS = layout.HTML_TAGS
 PRIVATE_USE_BULLETS = "\uf09f\uf0b7\uf06c"
 _SPACE_RUN = regex.compile(r"[ \t\u00a0]+")
 _MAPPED_RANGES = ((0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))

@@ -39,7 +39,11 @@ def parse_profile(
         label = layout.squash(_cell(row, 0))
         if label:
             block = label
-        if block == layout.PROFILE_CODE:
+        single = {layout.PROFILE_CODE: "code", layout.PROFILE_LEVEL: "level"}
+        if block in single and not label and _cell(row, 1):
+            findings.append(Finding("unknown-profile-row", "error", row.page, block,
+                                    f"a second {block} value {_cell(row, 1)!r}"))
+        elif block == layout.PROFILE_CODE:
             values["code"] = _cell(row, 1)
         elif block.startswith(layout.PROFILE_NAME) and _cell(row, 1) in layout.PROFILE_NAME_KINDS:
             names[_cell(row, 1)] = _cell(row, 2)
@@ -55,7 +59,9 @@ def parse_profile(
                 "page_start": row.page, "page_end": row.page,
             })
         elif block == layout.PROFILE_DESCRIPTION:
-            values["description"] = _cell(row, 1)
+            # A description printed over several rows continues, line by line.
+            values["description"] = "\n".join(
+                v for v in (values.get("description", ""), _cell(row, 1)) if v)
         elif block == layout.PROFILE_LEVEL:
             values["level"] = _cell(row, 1)
         else:

@@ -29,7 +29,7 @@ from pipeline.records import (
     StitchedDocument,
 )
 
-_TAGS = regex.compile(r"</?p\s*>", regex.IGNORECASE)
+_TAGS = layout.HTML_TAGS
 _ANY_CODE = regex.compile("|".join(p.pattern for p in layout.ITEM_START.values()))
 
 

@@ -157,3 +157,23 @@ def test_runaway_document_is_stopped_by_the_time_limit(tmp_path: Path) -> None:
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
     assert len(errors) == 1 and errors[0].startswith("ERROR runaway.pdf: time-limit: ")
     assert report_rows(tmp_path)["RTM1324-002v4.txt"]["status"] == "converted"
+
+
+def test_a_description_continued_on_a_second_profile_row_is_kept_whole(tmp_path: Path) -> None:
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "之相關作業。\t\t\t\n", "之相關作業。\t\t\t\n\t並協調跨部門資源。\t\t\t\n")
+    path = tmp_path / "two-rows.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = run_stages(path)
+    assert doc.tables["standards"][0]["description"].endswith("之相關作業。並協調跨部門資源。")
+    assert not doc.is_rejected
+
+
+def test_a_second_level_in_the_profile_is_an_error_not_an_overwrite(tmp_path: Path) -> None:
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "基準級別\t5\t\t\t\n", "基準級別\t5\t\t\t\n\t6\t\t\t\n")
+    path = tmp_path / "two-levels.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = run_stages(path)
+    assert doc.is_rejected
+    assert [f.code for f in doc.findings if f.severity == "error"] == ["unknown-profile-row"]
