@@ -31,10 +31,14 @@ DOCS := $(notdir $(SOURCES))
 
 # The document list is a file whose content (not its date) changes when raw/ gains or loses a
 # file, so curated/ is re-assembled then and only then.
+# Holds each file's name, size and modification time, so that a file replaced by one with an older
+# timestamp (cp -p, wget) still changes it.
 MANIFEST := $(INTERIM)/.documents
+STATE := $(shell find '$(RAW)' -maxdepth 1 -type f ! -name '.*' -printf '%f %s %T@\n' 2>/dev/null \
+	| sort)
 $(shell mkdir -p '$(INTERIM)')
-ifneq ($(strip $(file <$(MANIFEST))),$(strip $(DOCS)))
-$(file >$(MANIFEST),$(DOCS))
+ifneq ($(strip $(file <$(MANIFEST))),$(strip $(STATE)))
+$(file >$(MANIFEST),$(STATE))
 endif
 
 

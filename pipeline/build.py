@@ -51,8 +51,22 @@ def module_times(package: Path = _PACKAGE, assume_new: tuple[str, ...] = ()) -> 
     return out
 
 
+def source_signature(source: Path) -> str:
+    """Size and modification time to the nanosecond: any replacement of the file changes it,
+    even by a copy that keeps an older timestamp (`cp -p`, `wget`), which "newer than" misses."""
+    info = source.stat()
+    return f"{info.st_size} {info.st_mtime_ns}"
+
+
+def _signature_file(interim: Path, source: Path) -> Path:
+    return interim / source.name / "source.sig"
+
+
 def stale_stages(source: Path, interim: Path, modules: dict[str, float]) -> list[str]:
     """The stages to re-run for one document, in order (from the first stale one on)."""
+    signature = _signature_file(interim, source)
+    if not signature.exists() or signature.read_text() != source_signature(source):
+        return list(STAGES)
     previous = source.stat().st_mtime
     for index, stage in enumerate(STAGES):
         output = stage_file(interim, source, stage)
@@ -116,7 +130,10 @@ def _later_stages() -> dict[str, tuple[Callable[[dict[str, Any]], Any], Callable
 def run_stage(stage: str, source: Path, interim: Path, time_limit: int) -> Any:
     """Run one stage for one document from the previous stage's file; write and return it."""
     if stage == "extract":
+        signature = source_signature(source)
         result: Any = extract_stage(source, time_limit)
+        _signature_file(interim, source).parent.mkdir(parents=True, exist_ok=True)
+        _signature_file(interim, source).write_text(signature)
     else:
         load, run = _later_stages()[stage]
         before = STAGES[STAGES.index(stage) - 1]

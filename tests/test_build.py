@@ -138,3 +138,17 @@ def test_nothing_to_redo_plans_nothing(built: Path) -> None:
          "--interim", str(built / "interim"), str(built / "raw" / "RTM1324-002v4.txt")],
         capture_output=True, text=True, check=True, cwd=REPO)
     assert result.stdout == ""
+
+
+def test_a_file_replaced_by_an_older_copy_is_extracted_again(built: Path) -> None:
+    """`cp -p` or `wget` keep the server's old timestamp; the content still changed."""
+    import os
+
+    source = built / "raw" / "RTM1324-002v4.txt"
+    old = source.stat()
+    source.write_text(SAMPLE.read_text(encoding="utf-8").replace(
+        "T1.3制訂應變管理策略", "T1.3制訂應變與管理策略"), encoding="utf-8")
+    os.utime(source, ns=(old.st_atime_ns, old.st_mtime_ns - 10**12))  # older than before
+    result = make(built)
+    assert result.returncode == 0, result.stderr
+    assert "制訂應變與管理策略" in (built / "curated" / "tasks.csv").read_text(encoding="utf-8")
