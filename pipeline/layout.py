@@ -75,6 +75,12 @@ ATTITUDE_CODE = regex.compile(r"A([0-9]+)(?![0-9]|[.．][0-9])")
 
 # A level cell: one level digit as printed.
 LEVEL_TEXT = regex.compile(r"[1-7]")
+# Everything a 職能級別 cell has been seen to hold (compared with white space removed): one level,
+# a level with a grade in brackets (`3（初）`), two levels run together (`34`), an open range
+# (`4級以上`), a level with a stray letter (`4K`), or the header word itself (`級別`).
+LEVEL_CELL = regex.compile(r"[1-7]|[1-7][（(][^）)]{1,4}[）)]|[1-7]{2}|[1-7]級以上|[1-7][A-Z]|級別")
+# The cases where the printed text names exactly one level: that digit.
+LEVEL_UNAMBIGUOUS = regex.compile(r"(?P<level>[1-7])(?:[（(][^）)]{1,4}[）)])?")
 
 STANDARD_CODE = regex.compile(r"(?P<id>[A-Z]{3}[0-9]{4}-[0-9]{3})v(?P<version>[0-9]+)")
 VERSION_LABEL = regex.compile(r"V([0-9]+)")

@@ -173,7 +173,8 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str) -> tuple[
 
         level_pieces = row.cells.get(layout.LEVEL, ())
         level_text = "\n".join(p.text.strip() for p in level_pieces) or None
-        level = int(level_text) if level_text and layout.LEVEL_TEXT.fullmatch(level_text) else None
+        single = layout.LEVEL_UNAMBIGUOUS.fullmatch(layout.squash(level_text or ""))
+        level = int(single.group("level")) if single else None
         if level_text is None:
             findings.append(Finding("missing-level", "warning", row.page_start, where,
                                     "the 職能級別 cell is empty"))

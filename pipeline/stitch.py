@@ -61,7 +61,7 @@ class _Cell:
 def classify_cell(text: str, column: int) -> _Cell:
     """The role a non-empty cell plays, read from its content."""
     bare = _bare(text)
-    if layout.LEVEL_TEXT.fullmatch(bare):
+    if layout.LEVEL_CELL.fullmatch(layout.squash(bare)):
         return _Cell(column, text, layout.LEVEL, False)
     role = layout.role_of_code(bare)
     if role is not None:

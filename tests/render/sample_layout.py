@@ -31,7 +31,7 @@ _COLUMN_OF = (
     (re.compile(r"T\d+"), 0),
     (re.compile(r"O\d"), 2),
     (re.compile(r"P\d"), 3),
-    (re.compile(r"[1-7]$"), 4),
+    (re.compile(r"(?:[1-7]{1,2}|[1-7]級以上|[1-7][（(].{1,4}[）)]|[1-7] ?[A-Z]|級別)$"), 4),
     (re.compile(r"K\d"), 5),
     (re.compile(r"S\d"), 6),
 )
