@@ -37,3 +37,21 @@ def run_make(tmp: Path, *args: str, env: dict[str, str] | None = None
         ["make", "--no-print-directory", "-C", str(REPO), f"RAW={tmp / 'raw'}",
          f"INTERIM={tmp / 'interim'}", f"CURATED={tmp / 'curated'}", *args],
         capture_output=True, text=True, check=False, env={**os.environ, **(env or {})})
+
+
+V5 = REPO / "tests" / "fixtures" / "versions" / "RTM1324-002v5.txt"
+
+
+@pytest.fixture(scope="session")
+def two_versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A catalogue with the sample (v4) and its edited next version (v5), built by make; the
+    folder holding raw/, interim/ and curated/."""
+    import shutil
+
+    tmp = tmp_path_factory.mktemp("two-versions")
+    (tmp / "raw").mkdir()
+    shutil.copy(SAMPLE, tmp / "raw")
+    shutil.copy(V5, tmp / "raw")
+    result = run_make(tmp)
+    assert result.returncode == 0, result.stderr
+    return tmp

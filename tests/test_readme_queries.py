@@ -4,16 +4,14 @@ catalogue with two versions of the sample so that `is_latest` matters."""
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
-from tests.conftest import REPO, SAMPLE
+from tests.conftest import REPO
 
 V5 = REPO / "tests" / "fixtures" / "versions" / "RTM1324-002v5.txt"
 
@@ -30,16 +28,8 @@ def statements(sql: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("readme")
-    (tmp / "raw").mkdir()
-    shutil.copy(SAMPLE, tmp / "raw")
-    shutil.copy(V5, tmp / "raw")
-    result = subprocess.run(
-        ["make", "-C", str(REPO), f"RAW={tmp / 'raw'}", f"INTERIM={tmp / 'interim'}",
-         f"CURATED={tmp / 'curated'}"], capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    return tmp
+def catalogue(two_versions: Path) -> Path:
+    return two_versions
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ item added to one task, a renumbered task, a changed level, a new version-table 
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ import pytest
 from pipeline.export import assemble
 from pipeline.versions import compare_versions, pair_items, split_by_standard
 from tests.conftest import REPO, SAMPLE, run_stages
-from tests.conftest import run_make as _make
 
 V5 = REPO / "tests" / "fixtures" / "versions" / "RTM1324-002v5.txt"
 
@@ -46,14 +44,8 @@ def _csv(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("versions")
-    (tmp / "raw").mkdir()
-    shutil.copy(SAMPLE, tmp / "raw")
-    shutil.copy(V5, tmp / "raw")
-    result = _make(tmp)
-    assert result.returncode == 0, result.stderr
-    return tmp / "curated"
+def catalogue(two_versions: Path) -> Path:
+    return two_versions / "curated"
 
 
 def test_version_changes_lists_exactly_the_edits(catalogue: Path) -> None:
