@@ -13,8 +13,6 @@ import pytest
 
 from tests.conftest import REPO
 
-V5 = REPO / "tests" / "fixtures" / "versions" / "RTM1324-002v5.txt"
-
 
 def readme_block(name: str) -> str:
     text = (REPO / "README.md").read_text(encoding="utf-8")

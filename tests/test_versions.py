@@ -14,9 +14,7 @@ import pytest
 
 from pipeline.export import assemble
 from pipeline.versions import compare_versions, pair_items, split_by_standard
-from tests.conftest import REPO, SAMPLE, run_stages
-
-V5 = REPO / "tests" / "fixtures" / "versions" / "RTM1324-002v5.txt"
+from tests.conftest import SAMPLE, V5, run_stages
 
 # (entity, key, change, field, old, new): what the edits above must produce, and nothing else.
 EXPECTED_V4_TO_V5 = {
