@@ -68,6 +68,9 @@ class _Sections:
     notes: list[GridRow] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     current: str = "start"
+    # The last free-text line of the attitude/notes section reached the text's right edge:
+    # the next line may continue its paragraph.
+    wrapped: bool = False
 
 
 def _find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
@@ -136,12 +139,28 @@ def _read_page(page: Any, number: int, state: _Sections) -> None:
         state.findings.append(Finding("uncovered-text", "error", number, "inside a table",
                                       f"text in a table but in no cell: {missed[:60]!r}"))
     items: list[tuple[float, str, Any]] = [(t.bbox[1], "table", t) for t in tables]
-    items += [(line["top"], "line", line) for line in _text_lines_outside(page, tables)]
+    lines = _text_lines_outside(page, tables)
+    items += [(line["top"], "line", line) for line in lines]
+    right = max((line["x1"] for line in lines), default=0.0)
     for _top, kind, obj in sorted(items, key=lambda item: item[0]):
         if kind == "line":
             _read_line(obj["text"], number, state)
+            em = max((c["x1"] - c["x0"] for c in obj["chars"]), default=0.0)
+            state.wrapped = obj["x1"] >= right - 1.5 * em
         else:
             _read_table(obj, number, state)
+            state.wrapped = False
+
+
+def starts_item(text: str) -> bool:
+    """Whether a free-text line begins a new attitude or note rather than continuing one."""
+    bare = text.strip()
+    return bool(
+        layout.ATTITUDE_CODE.match(bare)
+        or layout.BULLET.match(bare)
+        or layout.squash(bare).rstrip("：:") in layout.NOTE_SECTIONS
+        or bare.startswith("【")
+    )
 
 
 def _read_line(text: str, number: int, state: _Sections) -> None:
@@ -159,7 +178,12 @@ def _read_line(text: str, number: int, state: _Sections) -> None:
     elif state.current == "start" and number == 1:
         state.title.append(text.strip())
     elif state.current in ("attitudes", "notes"):
-        getattr(state, state.current).append(GridRow(number, (text,)))
+        rows = getattr(state, state.current)
+        if state.wrapped and rows and rows[-1].page == number and not starts_item(text):
+            # A paragraph printed as free text, wrapped at the right edge: one item, not two.
+            rows[-1] = GridRow(number, (rows[-1].cells[0] + "\n" + text,))
+        else:
+            rows.append(GridRow(number, (text,)))
     else:
         state.findings.append(Finding("uncovered-text", "error", number, "text outside tables",
                                       f"text in no table cell or known line: {text[:60]!r}"))

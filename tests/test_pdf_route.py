@@ -146,3 +146,28 @@ def test_a_glyph_straddling_a_tables_edge_is_reported(tmp_path: Path) -> None:
         outside = " ".join(line["text"] for line in _text_lines_outside(page, tables))
         assert "GONE" not in outside
         assert _uncovered_in_tables(page, tables) == "GONE"
+
+
+def _as_free_text(paged: PagedDocument) -> PagedDocument:
+    """The attitude and notes sections printed as paragraphs instead of table rows."""
+    pages = []
+    for page in paged.pages:
+        blocks: list[TableBlock | TextBlock] = []
+        for block in page.blocks:
+            if isinstance(block, TableBlock) and block.kind in ("attitudes", "notes"):
+                blocks.append(TextBlock(block.header[0].cells[0] or "", style="body"))
+                blocks += [TextBlock(row.cells[0] or "", style="body") for row in block.rows]
+            else:
+                blocks.append(block)
+        pages.append(dataclasses.replace(page, blocks=tuple(blocks)))
+    return dataclasses.replace(paged, pages=tuple(pages))
+
+
+def test_attitudes_and_notes_printed_as_wrapped_free_text_stay_whole(
+    sample: TableSet, sample_paged: PagedDocument, tmp_path: Path
+) -> None:
+    from_pdf = _build(_as_free_text(sample_paged), tmp_path)
+    assert not from_pdf.is_rejected, [f for f in from_pdf.findings if f.severity == "error"]
+    for name in ("attitudes", "notes", "knowledge", "skills"):
+        assert _without_source(document_rows(from_pdf)[name]) == _without_source(
+            document_rows(sample)[name]), name

@@ -202,16 +202,18 @@ def render_fast(doc: PagedDocument) -> bytes:
         c.setFont(FONT, FONT_SIZE)
         y = PAGE_HEIGHT - MARGIN
         for block in page.blocks:
-            if isinstance(block, TextBlock):
-                size = TITLE_SIZE if block.style == "title" else FONT_SIZE
-                c.setFont(FONT, size)
-                y -= size + 4
-                if block.style == "title":
-                    c.drawCentredString(PAGE_WIDTH / 2, y, block.text)
-                else:
-                    c.drawString(MARGIN, y, block.text)
+            if isinstance(block, TextBlock) and block.style == "title":
+                c.setFont(FONT, TITLE_SIZE)
+                y -= TITLE_SIZE + 4
+                c.drawCentredString(PAGE_WIDTH / 2, y, block.text)
                 c.setFont(FONT, FONT_SIZE)
                 y -= BLOCK_GAP
+            elif isinstance(block, TextBlock):
+                # A paragraph of body text, wrapped at the right margin like Word's.
+                for line in wrap(block.text, PAGE_WIDTH - 2 * MARGIN):
+                    y -= LEADING
+                    c.drawString(MARGIN, y, line)
+                y -= LEADING / 2
             else:
                 y = _draw_table(c, block, y) - BLOCK_GAP
         c.drawCentredString(PAGE_WIDTH / 2, FOOTER_Y, f"第 {page.number} 頁，總共 {total} 頁")
