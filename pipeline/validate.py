@@ -280,6 +280,27 @@ def check_layout_residue(tables: Tables) -> list[Finding]:
     return findings
 
 
+# The most a spreadsheet cell holds (Excel); a longer text would be cut in curated/icap.xlsx.
+MAX_TEXT_LENGTH = 32767
+
+
+def check_text_length(tables: Tables) -> list[Finding]:
+    """No text field longer than a spreadsheet cell holds (a sign of run-together cells, too)."""
+    findings = []
+    for table in TABLES:
+        text_cols = [c.name for c in table.columns if c.dtype == "string"]
+        for row in tables.get(table.name, []):
+            for col in text_cols:
+                value = row.get(col)
+                if isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
+                    findings.append(Finding(
+                        "text-too-long", "error", row.get("page_start"),
+                        f"{_label(table, row)}:{col}",
+                        f"{len(value)} characters, more than a spreadsheet cell holds "
+                        f"({MAX_TEXT_LENGTH})"))
+    return findings
+
+
 RULES: tuple[Callable[[Tables], list[Finding]], ...] = (
     check_primary_keys,
     check_required_fields,
@@ -292,6 +313,7 @@ RULES: tuple[Callable[[Tables], list[Finding]], ...] = (
     check_levels,
     check_version_table,
     check_layout_residue,
+    check_text_length,
 )
 
 
