@@ -50,7 +50,6 @@ def split_items(pieces: tuple[Piece, ...], role: str) -> tuple[list[Item], str]:
             text=_CODE_SEPARATOR.sub("", text[match.end() : end], count=1),
             page_start=min(pages),
             page_end=max(pages),
-            pieces_joined=len(pages),
         ))
     return items, leading.strip()
 
@@ -68,12 +67,21 @@ def unglue(item: Item, expected: str) -> Item | None:
     return None
 
 
-def _code_width(rows: tuple[LogicalRow, ...], role: str) -> int | None:
+def repair_glued(item: Item, expected: str, role: str, findings: list[Finding]) -> Item:
+    """``unglue`` applied, and reported when it changed the reading."""
+    repaired = unglue(item, expected)
+    if repaired is None:
+        return item
+    findings.append(Finding(
+        "code-digits-split", "warning", item.page_start, f"{role}:{expected}",
+        f"printed {item.code + item.text[:6]!r}: read as {expected} followed by a name that "
+        "starts with a digit"))
+    return repaired
+
+
+def _code_width(cells: list[list[Item]]) -> int | None:
     """The usual number of digits of a K or S code in this document (K01 → 2)."""
-    widths: Counter[int] = Counter()
-    for row in rows:
-        items, _ = split_items(row.cells.get(role, ()), role)
-        widths.update(len(i.code) - 1 for i in items)
+    widths: Counter[int] = Counter(len(i.code) - 1 for items in cells for i in items)
     return widths.most_common(1)[0][0] if widths else None
 
 
@@ -84,15 +92,9 @@ class _Sequence:
         self.last: dict[str, int] = {}
         self.findings = findings
 
-    def take(self, item: Item, prefix: str, role: str, page: int) -> Item:
+    def take(self, item: Item, prefix: str, role: str) -> Item:
         expected = f"{prefix}{self.last.get(prefix, 0) + 1}"
-        repaired = unglue(item, expected)
-        if repaired is not None:
-            self.findings.append(Finding(
-                "code-digits-split", "warning", page, f"{role}:{expected}",
-                f"printed {item.code + item.text[:6]!r}: read as {expected} followed by a "
-                "name that starts with a digit"))
-            item = repaired
+        item = repair_glued(item, expected, role, self.findings)
         number = item.code[len(prefix):]
         if item.code.startswith(prefix) and number.isdigit():
             self.last[prefix] = int(number)
@@ -132,27 +134,25 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str) -> tuple[
     task_rows: dict[str, Row] = {}
     current_duty: str | None = None
     sequence = _Sequence(findings)
-    widths = {role: _code_width(rows, role) for role in (layout.KNOWLEDGE, layout.SKILL)}
+    # K and S cells are split once: their codes' usual width is needed before any is read.
+    listed = {
+        role: [_single_item(row, role, n, findings) for n, row in enumerate(rows, start=1)]
+        for role in (layout.KNOWLEDGE, layout.SKILL)
+    }
+    widths = {role: _code_width(cells) for role, cells in listed.items()}
 
     def coded(row: LogicalRow, role: str, block_no: int, prefix: str | None) -> list[Item]:
-        """A cell's items, each code checked against what the sequence expects."""
-        items = _single_item(row, role, block_no, findings)
-        width = widths.get(role)
-        out = []
-        for item in items:
-            if prefix is not None:
-                item = sequence.take(item, prefix, role, item.page_start)
-            elif width is not None and len(item.code) - 1 > width:
-                repaired = unglue(item, item.code[: 1 + width])
-                if repaired is not None:
-                    findings.append(Finding(
-                        "code-digits-split", "warning", item.page_start,
-                        f"{role}:{repaired.code}",
-                        f"printed {item.code + item.text[:6]!r}: read as {repaired.code} "
-                        "followed by a name that starts with a digit"))
-                    item = repaired
-            out.append(item)
-        return out
+        """A cell's items, each code checked against what the sequence (or, for K and S, the
+        document's usual code width) expects."""
+        if prefix is not None:
+            return [sequence.take(item, prefix, role)
+                    for item in _single_item(row, role, block_no, findings)]
+        width = widths[role]
+        return [
+            repair_glued(item, item.code[: 1 + width], role, findings)
+            if width is not None and len(item.code) - 1 > width else item
+            for item in listed[role][block_no - 1]
+        ]
 
     def base(**values: object) -> Row:
         return {"standard_code": standard_code, **values}

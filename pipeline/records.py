@@ -7,7 +7,7 @@ a row went wrong and a stage can be re-run alone.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -116,7 +116,6 @@ class Item:
     text: str
     page_start: int
     page_end: int
-    pieces_joined: int = field(default=1)
 
 
 # ---------------------------------------------------------------- JSON round trip
