@@ -81,23 +81,29 @@ def map_ideograph(char: str) -> str:
     return char
 
 
-def clean_text(text: str) -> str:
-    """The whole policy on one field."""
+def _clean(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The whole policy on one field, and the Latin fragments rule 3 joined with a space."""
     text = _CONTROLS.sub("", tags_to_breaks(text))
     text = text.translate({ord(c): None for c in PRIVATE_USE_BULLETS})
-    text = join_wrapped_lines(text)
+    text, spaced = join_with_report(text)
     text = _SPACE_RUN.sub(" ", text).strip()
-    if not _MAPPABLE.search(text):
-        return text
-    return "".join(map_ideograph(c) for c in text)
+    if _MAPPABLE.search(text):
+        text = "".join(map_ideograph(c) for c in text)
+    return text, spaced
+
+
+def clean_text(text: str) -> str:
+    """The whole policy on one field."""
+    return _clean(text)[0]
 
 
 # Internal tables (name starting with _) are not in the spec; their free text is `name`.
 _INTERNAL_TEXT_COLUMNS = ("name",)
 
 
-def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], int]:
-    """Clean every free-text column of one table; also count fields where rule 5 applied.
+def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], int, list[Finding]]:
+    """Clean every free-text column of one table, in one pass per field; also count the fields
+    where rule 5 applied, and report each Latin–Latin join of a curated table's field.
 
     A nullable field left empty by the policy becomes null; a required one stays "" so that
     validation reports it.
@@ -111,39 +117,27 @@ def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], int]:
         }
     mapped = 0
     out = []
+    findings = []
     for row in rows:
         new = dict(row)
+        key = "/".join(str(row.get(c)) for c in spec.primary_key[1:]) if spec else ""
         for col, nullable in columns.items():
             value = new.get(col)
             if not isinstance(value, str):
                 continue
             if _MAPPABLE.search(value) and any(map_ideograph(c) != c for c in value):
                 mapped += 1
-            cleaned = clean_text(value)
+            cleaned, spaced = _clean(value)
             new[col] = None if nullable and not cleaned else cleaned
+            findings += [
+                Finding("latin-wrap-joined", "info", row.get("page_start"),
+                        f"{table}:{key}:{col}",
+                        f"line break between {left!r} and {right!r} read as a space between "
+                        "words")
+                for left, right in (spaced if spec else [])
+            ]
         out.append(new)
-    return out, mapped
-
-
-def latin_joins(table: str, rows: list[Row]) -> list[Finding]:
-    """One info finding per field where a wrap between two Latin fragments became a space."""
-    spec = TABLES_BY_NAME.get(table)
-    if spec is None:
-        return []
-    columns = [c.name for c in spec.columns if c.dtype == "string" and c.is_normalized]
-    findings = []
-    for row in rows:
-        key = "/".join(str(row.get(c)) for c in spec.primary_key[1:])
-        for col in columns:
-            value = row.get(col)
-            if not isinstance(value, str) or "\n" not in value:
-                continue
-            _joined, spaced = join_with_report(tags_to_breaks(value))
-            for left, right in spaced:
-                findings.append(Finding(
-                    "latin-wrap-joined", "info", row.get("page_start"), f"{table}:{key}:{col}",
-                    f"line break between {left!r} and {right!r} read as a space between words"))
-    return findings
+    return out, mapped, findings
 
 
 def normalize_tables(doc: TableSet) -> TableSet:
@@ -151,8 +145,8 @@ def normalize_tables(doc: TableSet) -> TableSet:
     tables: dict[str, list[Row]] = {}
     findings: list[Finding] = []
     for name, rows in doc.tables.items():
-        findings += latin_joins(name, rows)
-        tables[name], mapped = normalize_rows(name, rows)
+        tables[name], mapped, joins = normalize_rows(name, rows)
+        findings += joins
         if mapped:
             findings.append(Finding(
                 "ideograph-mapped", "info", None, name,
