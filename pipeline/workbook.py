@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.spec import TABLES, Column, Table, require_spec_tables
+from pipeline.values import column_values
 
 AUTHOR = "icap-pipeline"
 # The earliest time a zip entry can carry; used for the document properties too, so nothing in
@@ -60,63 +60,29 @@ class TextTooLong(ValueError):
     """A text longer than an Excel cell holds; Excel would cut it, so nothing is written."""
 
 
-def cell_value(column: Column, value: object) -> object:
-    """A row value as the workbook stores it: dates as ``datetime.date``, others unchanged.
-
-    Dates arrive as ``datetime.date`` (from Parquet) or ISO text (from interim/ JSON).
-    """
-    if value is None:
-        return None
-    if column.dtype == "date":
-        if isinstance(value, dt.datetime):
-            raise TypeError(f"{column.name}: expected a date, got the timestamp {value!r}")
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            return dt.date.fromisoformat(value)
-        raise TypeError(f"{column.name}: expected a date, got {value!r}")
-    if column.dtype == "bool" and not isinstance(value, bool):
-        raise TypeError(f"{column.name}: expected a bool, got {value!r}")
-    if column.dtype == "string":
-        if not isinstance(value, str):
-            raise TypeError(f"{column.name}: expected text, got {value!r}")
-        if len(value) > EXCEL_MAX_TEXT:
-            raise TextTooLong(f"{column.name}: {len(value)} characters, Excel holds "
-                              f"{EXCEL_MAX_TEXT}: {value[:40]!r}…")
-    return value
-
-
 def header_comment(column: Column) -> str:
     """What hovering over a header shows: 中文 label, meaning, type and nullability."""
     null = "may be empty" if column.nullable else "never empty"
     return f"{column.label_zh}\n{column.description}\n({column.dtype}, {null})"
 
 
+# Characters a spreadsheet shows two columns wide (CJK ideographs, full-width punctuation).
+_WIDE = regex.compile(r"[\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}]")
+
+
 def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def column_widths(table: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Each column's width: its widest value's display width (CJK counts double), capped.
-
-    A value is measured only when it could widen its column (display width ≤ 2 × length), so a
-    catalogue's million cells cost a length check each, not a character walk each.
-    """
+    """Each column's width: its widest value's display width (CJK counts double), capped."""
     widths = [len(c.name) + 2 for c in table.columns]
     for index, column in enumerate(table.columns):
-        if column.dtype == "date":
-            if any(r.get(column.name) is not None for r in rows):
-                widths[index] = max(widths[index], len(DATE_FORMAT) + 2)
-            continue
-        if column.dtype != "string":
-            continue
-        widest = widths[index]
-        for row in rows:
-            value = row.get(column.name)
-            if widest >= MAX_WIDTH or value is None or 2 * len(value) + 2 <= widest:
-                continue
-            widest = max(widest, _display_width(value) + 2)
-        widths[index] = widest
+        values = [v for v in column_values(column, rows) if v is not None]
+        if column.dtype == "date" and values:
+            widths[index] = max(widths[index], len(DATE_FORMAT) + 2)
+        elif column.dtype == "string" and values:
+            widths[index] = max(widths[index], max(map(_display_width, values)) + 2)
     return [min(w, MAX_WIDTH) for w in widths]
 
 
@@ -209,38 +175,54 @@ def _styles(first_sheet: bytes) -> _Styles:
     return _Styles(text=found["A"], date=found["B"])
 
 
-def _text_cell(ref: str, style: str, value: str) -> str:
-    if _NOT_XML.search(value):
-        raise ValueError(f"{ref}: a character XML cannot hold: {value[:40]!r}")
-    text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+def _text_cells(column: Column, values: list[str | None], style: str) -> list[str | None]:
+    present = [v for v in values if v is not None]
+    longest = max(present, key=len, default="")
+    if len(longest) > EXCEL_MAX_TEXT:
+        raise TextTooLong(f"{column.name}: {len(longest)} characters, Excel holds "
+                          f"{EXCEL_MAX_TEXT}: {longest[:40]!r}…")
+    bad = _NOT_XML.search("\n".join(present))
+    if bad is not None:
+        raise ValueError(f"{column.name}: {bad.group()!r} is a character XML cannot hold")
+    head = f'" s="{style}" t="inlineStr"><is><t>'
+    kept = f'" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+    out: list[str | None] = []
+    for value in values:
+        if value is None:
+            out.append(None)
+            continue
+        text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if "\r" in text:
+            text = text.replace("\r", "&#13;")
+        # Leading or trailing white space is kept only when the element says so.
+        out.append((kept if value != value.strip() else head) + text + "</t></is></c>")
+    return out
+
+
+def _cells(column: Column, rows: list[dict[str, Any]], styles: _Styles) -> list[str | None]:
+    """Each value of a column as the rest of its ``<c r="…`` element (None: an empty cell)."""
+    values = column_values(column, rows)
+    if column.dtype == "string":
+        return _text_cells(column, values, styles.text)
+    if column.dtype == "bool":
+        return [None if v is None else f'" t="b"><v>{int(v)}</v></c>' for v in values]
+    if column.dtype == "date":
+        return [None if v is None else
+                f'" s="{styles.date}" t="n"><v>{(v - _EXCEL_EPOCH).days}</v></c>'
+                for v in values]
+    return [None if v is None else f'" t="n"><v>{v}</v></c>' for v in values]
 
 
 def sheet_rows(table: Table, rows: list[dict[str, Any]], styles: _Styles) -> Iterator[str]:
     """The data rows of one sheet as SpreadsheetML, row 2 onwards, in chunks of rows."""
-    columns = [(c, get_column_letter(i)) for i, c in enumerate(table.columns, start=1)]
+    letters = [get_column_letter(i) for i in range(1, len(table.columns) + 1)]
+    columns = [_cells(c, rows, styles) for c in table.columns]
     chunk: list[str] = []
-    for row_no, row in enumerate(rows, start=2):
+    for row_no, cells in enumerate(zip(*columns, strict=True), start=2):
         number = str(row_no)
-        cells = []
-        for column, letter in columns:
-            value = cell_value(column, row.get(column.name))
-            if value is None:
-                continue
-            ref = letter + number
-            if column.dtype == "string":
-                cells.append(_text_cell(ref, styles.text, value))  # type: ignore[arg-type]
-            elif column.dtype == "bool":
-                cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')  # type: ignore[call-overload]
-            elif column.dtype == "date":
-                serial = (value - _EXCEL_EPOCH).days  # type: ignore[operator]
-                cells.append(f'<c r="{ref}" s="{styles.date}" t="n"><v>{serial}</v></c>')
-            else:
-                cells.append(f'<c r="{ref}" t="n"><v>{value}</v></c>')
-        chunk.append(f'<row r="{number}">{"".join(cells)}</row>')
+        chunk.append(f'<row r="{number}">' + "".join(
+            f'<c r="{letter}{number}{cell}' for letter, cell in zip(letters, cells, strict=True)
+            if cell is not None) + "</row>")
         if len(chunk) == _ROWS_PER_CHUNK:
             yield "".join(chunk)
             chunk = []
