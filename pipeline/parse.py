@@ -124,10 +124,21 @@ def _single_item(row: LogicalRow, role: str, block_no: int,
     return items
 
 
-def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str) -> tuple[
-    _MainTables, list[Finding]
-]:
-    """Logical rows → duties, tasks, blocks and everything a block holds."""
+def _duty_of_task(row: LogicalRow) -> str | None:
+    """The duty a row's first task code names (T1.2 → T1), for a table with no 主要職責 column."""
+    pieces = row.cells.get(layout.TASK, ())
+    match = layout.CODE_PATTERNS[layout.TASK].match(tags_to_breaks(pieces[0].text).strip()) \
+        if pieces else None
+    return f"T{match.group(1)}" if match else None
+
+
+def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
+                     has_duty_column: bool = True) -> tuple[_MainTables, list[Finding]]:
+    """Logical rows → duties, tasks, blocks and everything a block holds.
+
+    Without a 主要職責 column (``has_duty_column`` false) a duty is known only by the number its
+    tasks' codes start with: its row is made from them with a null name, and reported
+    (``duty-name-missing``) — the name is nowhere in the document."""
     findings: list[Finding] = []
     out = _MainTables([], [], [], [], [], [], [], [], [])
     duty_pages: dict[str, list[int]] = {}
@@ -165,6 +176,17 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str) -> tuple[
             out.duties.append(base(duty_code=item.code, position=len(out.duties) + 1,
                                    name=item.text, page_start=row.page_start,
                                    page_end=row.page_end))
+        derived = None if has_duty_column or layout.DUTY in row.cells else _duty_of_task(row)
+        if derived is not None and derived != current_duty:
+            current_duty = derived
+            if derived not in duty_pages:
+                duty_pages[derived] = [row.page_start, row.page_end]
+                out.duties.append(base(duty_code=derived, position=len(out.duties) + 1,
+                                       name=None, page_start=row.page_start,
+                                       page_end=row.page_end))
+                findings.append(Finding(
+                    "duty-name-missing", "warning", row.page_start, f"duty {derived}",
+                    f"no 主要職責 column: duty {derived} read from its task codes, name unknown"))
         if current_duty is None:
             findings.append(Finding("missing-duty", "error", row.page_start, where,
                                     "a task row before any duty (主要職責) code"))
@@ -269,7 +291,7 @@ def parse_document(doc: StitchedDocument) -> TableSet:
         return TableSet(doc.source, {}, (*doc.findings, *malformed), is_rejected=True)
     versions, version_findings = sections.parse_versions(doc.versions, code)
     findings += version_findings
-    main, main_findings = parse_main_table(doc.rows, code)
+    main, main_findings = parse_main_table(doc.rows, code, layout.DUTY in doc.columns)
     findings += main_findings
     knowledge = _first_printings(main.printings, layout.KNOWLEDGE, "knowledge_code")
     skills = _first_printings(main.printings, layout.SKILL, "skill_code")

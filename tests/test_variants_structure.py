@@ -1,0 +1,173 @@
+"""Layout variants of the main table's structure (issue: every layout the catalogue uses): header
+words, a missing 主要職責 column, a two-row header, task groups, one task in several level blocks,
+the older 工作任務/工作活動 template.
+
+Each fixture is the sample's text export edited to show one variant (`tests/fixtures/variants/`).
+Its golden folder (`tests/golden/variants/<variant>/`) holds, written by hand from the edit, every
+curated table that differs from the sample's own golden (`tests/golden/RTM1324-002v4/`); every
+other table must still equal the sample's. Both the text route and the fast PDF route rendered
+from the fixture must meet it. The variant table is in the README.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import layout
+from pipeline.export import assemble, csv_text
+from pipeline.extract import extract_file, extract_text_export
+from pipeline.records import Source, TableSet
+from pipeline.spec import TABLES, TABLES_BY_NAME
+from tests.conftest import GOLDEN, REPO, run_stages
+from tests.render.pdf_fast import render_fast
+from tests.render.sample_layout import sample_layout
+
+FIXTURES = REPO / "tests" / "fixtures" / "variants"
+VARIANT_GOLDEN = GOLDEN / "variants"
+SAMPLE_GOLDEN = GOLDEN / "RTM1324-002v4"
+ENTITY_TABLES = [t.name for t in TABLES if t.name not in ("findings", "version_changes")]
+# Which file was read (name, hash, text or pdf) is not content: the variants share the sample's.
+SOURCE_COLUMNS = ["source_file", "source_sha256", "source_format"]
+ROUTES = ("text", "pdf")
+
+VARIANTS = ("header-duty-alias", "header-no-duty-column", "header-two-rows")
+
+
+@pytest.fixture(scope="module")
+def routes(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], TableSet]:
+    """Every variant through both routes, once: (variant, route) → its validated tables."""
+    tmp = tmp_path_factory.mktemp("structure")
+    out: dict[tuple[str, str], TableSet] = {}
+    for name in VARIANTS:
+        text = FIXTURES / f"{name}.txt"
+        pdf = tmp / f"{name}.pdf"
+        pdf.write_bytes(render_fast(sample_layout(extract_file(text))))
+        out[name, "text"] = run_stages(text)
+        out[name, "pdf"] = run_stages(pdf)
+    return out
+
+
+def _frame(text: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+
+
+def _golden(variant: str, table: str) -> Path:
+    own = VARIANT_GOLDEN / variant / f"{table}.csv"
+    return own if own.exists() else SAMPLE_GOLDEN / f"{table}.csv"
+
+
+def _curated(doc: TableSet) -> dict[str, list[dict[str, object]]]:
+    return assemble([doc], {})[0]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_variant_is_accepted(routes: dict[tuple[str, str], TableSet], variant: str,
+                             route: str) -> None:
+    doc = routes[variant, route]
+    assert not doc.is_rejected, [f for f in doc.findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize("table", ENTITY_TABLES)
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_tables_match_golden(routes: dict[tuple[str, str], TableSet], variant: str, route: str,
+                             table: str) -> None:
+    produced = _frame(csv_text(TABLES_BY_NAME[table], _curated(routes[variant, route])[table]))
+    expected = _frame(_golden(variant, table).read_text(encoding="utf-8"))
+    if table == "standards":
+        produced, expected = produced.drop(columns=SOURCE_COLUMNS), expected.drop(
+            columns=SOURCE_COLUMNS)
+    pd.testing.assert_frame_equal(produced, expected)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_findings_a_reader_can_name_match_golden(routes: dict[tuple[str, str], TableSet],
+                                                 variant: str, route: str) -> None:
+    """The golden's finding codes, each where the edit puts it, and no other of those codes."""
+    expected = _frame(_golden(variant, "findings").read_text(encoding="utf-8"))
+    rows = _curated(routes[variant, route])["findings"]
+    produced = pd.DataFrame(
+        [{k: "" if r[k] is None else str(r[k]) for k in expected.columns}
+         for r in rows if r["code"] in set(expected["code"])],
+        columns=expected.columns,
+    )
+    pd.testing.assert_frame_equal(produced.reset_index(drop=True), expected)
+
+
+# ---------------------------------------------------------------- one header classifier
+
+TEXT_HEADER = ("主要職責\t工作任務\t工作產出\t行為指標\t職能級別\t職能內涵 (K=knowledge 知識)\t"
+               "職能內涵 (S=skills 技能)")
+
+
+@pytest.mark.parametrize(("first", "second", "kind", "rows", "roles"), [
+    # The text export's one-line header, and pdfplumber's wrapped header words.
+    (TEXT_HEADER.split("\t"), None, "main", 1, layout.ROLE_ORDER),
+    (["主要職責", "工作任務", "工作產出", "行為指標", "職能級\n別", "職能內涵\n(K=knowledge 知識)",
+      "職能內涵\n(S=skills 技能)"], None, "main", 1, layout.ROLE_ORDER),
+    (["工作職責", *TEXT_HEADER.split("\t")[1:]], None, "main", 1, layout.ROLE_ORDER),
+    (TEXT_HEADER.split("\t")[1:], None, "main", 1, layout.ROLE_ORDER[1:]),
+    # The older template: 工作任務 heads the T1 column when 工作活動 heads the T1.1 column.
+    (["工作任務", "工作活動", *TEXT_HEADER.split("\t")[2:]], None, "main", 1, layout.ROLE_ORDER),
+    # A two-row header as pdfplumber returns it (None under spanned and merged cells) and as the
+    # text export prints it (two lines, the lower one padded with empty cells).
+    (["主要職責", "工作任務", "工作產出", "行為指標", "職能\n級別", "職能內涵", None],
+     [None, None, None, None, None, "(K=knowledge 知\n識)", "(S=skills 技能)"],
+     "main", 2, layout.ROLE_ORDER),
+    ("主要職責\t工作任務\t工作產出\t行為指標\t職能級別\t職能內涵".split("\t"),
+     "\t\t\t\t\t(K=knowledge 知識)\t(S=skills 技能)".split("\t"), "main", 2, layout.ROLE_ORDER),
+    (["版本", "職能基準代碼", "職能基準名稱", "狀態", "更新說明", "發展更新日期"], None, "versions",
+     1, ()),
+    (["職能基準代碼", "RTM1324-002v4", "", ""], None, "profile", 0, ()),
+    (["職能內涵 (A=attitude 態度)"], None, "attitudes", 1, ()),
+    (["說明與補充事項", None], None, "notes", 1, ()),
+])
+def test_one_header_rule_for_both_routes(first: list[str | None], second: list[str | None] | None,
+                                         kind: str, rows: int, roles: tuple[str, ...]) -> None:
+    header = layout.classify_header(first, second)
+    assert header is not None
+    assert (header.kind, header.rows) == (kind, rows)
+    assert tuple(r for r in header.columns if r is not None) == roles
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    # 職能內涵 over K and S, but no row below naming them: not a header.
+    ("主要職責\t工作任務\t工作產出\t行為指標\t職能級別\t職能內涵".split("\t"), None),
+    ("主要職責\t工作任務\t工作產出\t行為指標\t職能級別\t職能內涵".split("\t"),
+     "T1.1管理\t\tP1.1.1領導\t5\tK01標準\tS01領導".split("\t")),
+    # A column out of order, or one missing that is not optional.
+    (["工作任務", "主要職責", *TEXT_HEADER.split("\t")[2:]], None),
+    (TEXT_HEADER.split("\t")[:-1], None),
+])
+def test_anything_else_is_no_header(first: list[str], second: list[str] | None) -> None:
+    assert layout.classify_header(first, second) is None
+
+
+def test_text_route_keeps_the_two_header_lines_and_their_columns() -> None:
+    text = (FIXTURES / "header-two-rows.txt").read_text(encoding="utf-8")
+    doc = extract_text_export(text, Source("header-two-rows.txt", "", "text", 0))
+    assert [len(g.header) for g in doc.main] == [2] * 6
+    assert all(g.columns == layout.ROLE_ORDER for g in doc.main)
+    # The lower header line is not read as a table row: page 1's first row is T1.1's.
+    assert doc.main[0].rows[0].cells[1].startswith("T1.1")
+
+
+def test_a_header_that_changes_between_pages_is_an_error(tmp_path: Path) -> None:
+    """Rows are read against their page's header: a page whose header names other columns than
+    the first page's is not silently read against the wrong one."""
+    text = (FIXTURES / "header-no-duty-column.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("工作任務\t"))
+    lines[first] = "主要職責\t" + lines[first]
+    path = tmp_path / "mixed-headers.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    doc = run_stages(path)
+    assert doc.is_rejected
+    changed = [(f.page, f.severity) for f in doc.findings if f.code == "header-changed"]
+    assert changed == [(p, "error") for p in range(2, 7)]
