@@ -18,6 +18,9 @@ from pipeline import layout, sections
 from pipeline.normalize import tags_to_breaks
 from pipeline.records import Finding, Item, LogicalRow, Piece, Row, StitchedDocument, TableSet
 
+# The task numbers an output or indicator code starts with (P1.3.2 → 1, 3).
+_TASK_OF_ITEM = regex.compile(r"[OP]([0-9]+)\.([0-9]+)\.")
+
 # A code printed with a trailing period (`P2.2.2.以正確…`): the period separates, it is not text.
 _CODE_SEPARATOR = regex.compile(r"^[.．]")
 
@@ -165,6 +168,21 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
             for item in listed[role][block_no - 1]
         ]
 
+    def owned(row: LogicalRow, role: str, block_no: int,
+              tasks: list[Item]) -> list[tuple[str, Item]]:
+        """A block's outputs or indicators, each with its task: in a task group (several task
+        codes in one cell) the task whose numbers its code starts with (P1.3.2 → T1.3), else
+        the block's first task — a code naming no task of the block then fails validation's
+        code-parent check instead of being moved."""
+        letter = "O" if role == layout.OUTPUT else "P"
+        found = []
+        for item in _single_item(row, role, block_no, findings):
+            named = _TASK_OF_ITEM.match(item.code)
+            task = f"T{named.group(1)}.{named.group(2)}" if named else ""
+            owner = task if task in (t.code for t in tasks) else tasks[0].code
+            found.append((owner, sequence.take(item, f"{letter}{owner[1:]}.", role)))
+        return found
+
     def base(**values: object) -> Row:
         return {"standard_code": standard_code, **values}
 
@@ -224,14 +242,13 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         if not tasks:
             continue
         owner = tasks[0].code
-        numbers = owner[1:]
 
-        for item in coded(row, layout.OUTPUT, block_no, f"O{numbers}."):
-            out.outputs.append(base(output_code=item.code, task_code=owner, block_no=block_no,
-                                    name=item.text, page_start=item.page_start,
-                                    page_end=item.page_end))
-        for item in coded(row, layout.INDICATOR, block_no, f"P{numbers}."):
-            out.indicators.append(base(indicator_code=item.code, task_code=owner,
+        for task_code, item in owned(row, layout.OUTPUT, block_no, tasks):
+            out.outputs.append(base(output_code=item.code, task_code=task_code,
+                                    block_no=block_no, name=item.text,
+                                    page_start=item.page_start, page_end=item.page_end))
+        for task_code, item in owned(row, layout.INDICATOR, block_no, tasks):
+            out.indicators.append(base(indicator_code=item.code, task_code=task_code,
                                        block_no=block_no, text=item.text,
                                        page_start=item.page_start, page_end=item.page_end))
         for role, links, code_col in (

@@ -34,7 +34,7 @@ ENTITY_TABLES = [t.name for t in TABLES if t.name not in ("findings", "version_c
 SOURCE_COLUMNS = ["source_file", "source_sha256", "source_format"]
 ROUTES = ("text", "pdf")
 
-VARIANTS = ("header-duty-alias", "header-no-duty-column", "header-two-rows")
+VARIANTS = ("header-duty-alias", "header-no-duty-column", "header-two-rows", "task-groups")
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +98,37 @@ def test_findings_a_reader_can_name_match_golden(routes: dict[tuple[str, str], T
         columns=expected.columns,
     )
     pd.testing.assert_frame_equal(produced.reset_index(drop=True), expected)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_task_group_is_one_block_whose_items_keep_their_own_task(
+        routes: dict[tuple[str, str], TableSet], route: str) -> None:
+    """T1.2 and T1.3 printed in one task cell: one block; P1.3.x stay T1.3's. T2.2 and T2.3:
+    one block whose indicators (P2.2.x) and K/S items both tasks share."""
+    tables = routes["task-groups", route].tables
+    group = {b: [t["task_code"] for t in tables["block_tasks"] if t["block_no"] == b]
+             for b in (2, 6)}
+    assert group == {2: ["T1.2", "T1.3"], 6: ["T2.2", "T2.3"]}
+    owners = {i["indicator_code"]: (i["task_code"], i["block_no"]) for i in tables["indicators"]}
+    assert owners["P1.2.5"] == ("T1.2", 2) and owners["P1.3.3"] == ("T1.3", 2)
+    assert not any(code.startswith("P2.3.") for code in owners)
+    cited = {(k["task_code"], k["knowledge_code"]) for k in tables["task_knowledge"]
+             if k["block_no"] == 6}
+    assert cited == {(t, f"K0{n}") for t in ("T2.2", "T2.3") for n in range(1, 6)}
+
+
+def test_an_item_naming_a_task_outside_its_group_is_not_moved(tmp_path: Path) -> None:
+    """P1.4.1 in a block of T1.2 and T1.3 belongs to neither: it stays with the block's first
+    task and validation rejects the document (code-parent-mismatch), nothing is guessed."""
+    text = (FIXTURES / "task-groups.txt").read_text(encoding="utf-8")
+    edited = text.replace("P1.3.1依工作程序", "P1.4.9依工作程序", 1)
+    assert edited != text
+    path = tmp_path / "task-group-foreign-indicator.txt"
+    path.write_text(edited, encoding="utf-8")
+    doc = run_stages(path)
+    assert doc.is_rejected
+    assert [(f.code, f.where) for f in doc.findings if f.severity == "error"] == [
+        ("code-parent-mismatch", "indicators:P1.4.9")]
 
 
 # ---------------------------------------------------------------- one header classifier
