@@ -86,6 +86,8 @@ CODE_PATTERNS: dict[str, regex.Pattern[str]] = {
 ITEM_START: dict[str, regex.Pattern[str]] = {
     role: regex.compile(r"(?<!\S)" + pattern.pattern) for role, pattern in CODE_PATTERNS.items()
 }
+# The task an output or indicator code belongs to: its first two numbers (P1.3.2 → T1.3).
+ITEM_TASK = regex.compile(r"[OP]([0-9]+)\.([0-9]+)\.")
 ATTITUDE_CODE = regex.compile(r"A([0-9]+)(?![0-9]|[.．][0-9])")
 
 # A level cell: one level digit as printed.

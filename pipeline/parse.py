@@ -18,9 +18,6 @@ from pipeline import layout, sections
 from pipeline.normalize import tags_to_breaks
 from pipeline.records import Finding, Item, LogicalRow, Piece, Row, StitchedDocument, TableSet
 
-# The task numbers an output or indicator code starts with (P1.3.2 → 1, 3).
-_TASK_OF_ITEM = regex.compile(r"[OP]([0-9]+)\.([0-9]+)\.")
-
 # A code printed with a trailing period (`P2.2.2.以正確…`): the period separates, it is not text.
 _CODE_SEPARATOR = regex.compile(r"^[.．]")
 
@@ -89,19 +86,40 @@ def _code_width(cells: list[list[Item]]) -> int | None:
 
 
 class _Sequence:
-    """Expected next code per parent, and the repair of codes glued to a leading digit."""
+    """Expected next code per parent, and the repair of codes glued to a leading digit.
+
+    A task may come back in another level block, printed with its code and name again: its code
+    is then expected too, besides the next in sequence, but read from a glued print only when
+    the name that is left is the name it had before (`T1.12D繪圖` again is T1.1 + 2D繪圖; after
+    T1.1…T1.10, `T1.12任務` is task 12, not T1.1 + 2任務). The next code in sequence never moves
+    backwards when an earlier task comes back."""
 
     def __init__(self, findings: list[Finding]) -> None:
         self.last: dict[str, int] = {}
+        self.names: dict[str, dict[str, str]] = {}  # prefix → code → name, for tasks
         self.findings = findings
 
     def take(self, item: Item, prefix: str, role: str) -> Item:
         expected = f"{prefix}{self.last.get(prefix, 0) + 1}"
-        item = repair_glued(item, expected, role, self.findings)
+        seen = self.names.setdefault(prefix, {}) if role == layout.TASK else {}
+        if item.code not in seen:
+            again = [
+                code for code, name in seen.items()
+                if (read := unglue(item, code)) is not None and _same_name(read.text, name)
+            ]
+            item = repair_glued(item, again[0] if len(again) == 1 else expected, role,
+                                self.findings)
         number = item.code[len(prefix):]
         if item.code.startswith(prefix) and number.isdigit():
-            self.last[prefix] = int(number)
+            self.last[prefix] = max(self.last.get(prefix, 0), int(number))
+            if role == layout.TASK:
+                seen.setdefault(item.code, item.text)
         return item
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Two printings of one name, whatever their line wraps."""
+    return layout.squash(tags_to_breaks(a)) == layout.squash(tags_to_breaks(b))
 
 
 @dataclass
@@ -177,7 +195,7 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         letter = "O" if role == layout.OUTPUT else "P"
         found = []
         for item in _single_item(row, role, block_no, findings):
-            named = _TASK_OF_ITEM.match(item.code)
+            named = layout.ITEM_TASK.match(item.code)
             task = f"T{named.group(1)}.{named.group(2)}" if named else ""
             owner = task if task in (t.code for t in tasks) else tasks[0].code
             found.append((owner, sequence.take(item, f"{letter}{owner[1:]}.", role)))

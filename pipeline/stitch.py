@@ -117,7 +117,7 @@ class _RowBuilder:
         )
 
 
-def _start_row(row: GridRow, findings: list[Finding], row_no: int) -> _RowBuilder | None:
+def _start_row(row: GridRow, findings: list[Finding], row_no: int) -> _RowBuilder:
     """A row that begins a new row-group: every cell must announce its role."""
     builder = _RowBuilder(row.page)
     for cell in _non_empty_cells(row):
@@ -219,6 +219,33 @@ def _continue_row(
         f"row of {task} continues from page {builder.page_start} onto page {row.page}"))
 
 
+def _is_next_level_block(cells: list[_Cell], current: _RowBuilder) -> bool:
+    """A row that is not a page's first, with no task code, but whole: its own level cell, its
+    own indicators, every cell starting with a code — and every output or indicator code naming
+    a task of the row before. That is the next level block of the same task, printed with the
+    task cell merged over both rows (``task-cell-merged``); anything less stays an orphan row."""
+    roles = [c.role for c in cells]
+    if (None in roles or any(c.leads_with_fragment for c in cells)
+            or layout.DUTY in roles or layout.TASK in roles
+            or layout.LEVEL not in roles or layout.INDICATOR not in roles):
+        return False
+    tasks = {
+        m.group(0)
+        for piece in current.cells.get(layout.TASK, [])
+        for m in layout.ITEM_START[layout.TASK].finditer(_bare(piece.text))
+    }
+    for cell in cells:
+        if cell.role in (layout.OUTPUT, layout.INDICATOR):
+            for item in layout.ITEM_START[cell.role].finditer(_bare(cell.text)):
+                named = layout.ITEM_TASK.match(item.group(0))
+                task = f"T{named.group(1)}.{named.group(2)}" if named else "?"
+                # A task code printed glued to a name starting with a digit reads longer.
+                if not any(t == task or (t.startswith(task) and t[len(task):].isdigit())
+                           for t in tasks):
+                    return False
+    return True
+
+
 def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
                 columns: tuple[str | None, ...] = layout.ROLE_ORDER) -> tuple[
     list[LogicalRow], list[Finding]
@@ -242,6 +269,15 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
                 current = _start_row(row, findings, row_no)
             elif index == 0 and current is not None:
                 _continue_row(current, row, findings, row_no, columns)
+            elif current is not None and _is_next_level_block(cells, current):
+                task_cell = current.cells[layout.TASK]
+                rows.append(current.build())
+                findings.append(Finding(
+                    "task-cell-merged", "info", row.page, f"row {row_no}",
+                    f"a row with its own level and items of {current.task_code()} but no task "
+                    "cell: a further level block of that task (its task cell merged over both)"))
+                current = _start_row(row, findings, row_no)
+                current.cells[layout.TASK] = list(task_cell)
             else:
                 findings.append(Finding(
                     "orphan-row", "error", row.page, f"row {row_no}",

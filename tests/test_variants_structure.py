@@ -20,8 +20,10 @@ import pytest
 from pipeline import layout
 from pipeline.export import assemble, csv_text
 from pipeline.extract import extract_file, extract_text_export
-from pipeline.records import Source, TableSet
+from pipeline.parse import parse_main_table
+from pipeline.records import GridRow, LogicalRow, Piece, Source, TableSet
 from pipeline.spec import TABLES, TABLES_BY_NAME
+from pipeline.stitch import stitch_rows
 from tests.conftest import GOLDEN, REPO, run_stages
 from tests.render.pdf_fast import render_fast
 from tests.render.sample_layout import sample_layout
@@ -34,7 +36,8 @@ ENTITY_TABLES = [t.name for t in TABLES if t.name not in ("findings", "version_c
 SOURCE_COLUMNS = ["source_file", "source_sha256", "source_format"]
 ROUTES = ("text", "pdf")
 
-VARIANTS = ("header-duty-alias", "header-no-duty-column", "header-two-rows", "task-groups")
+VARIANTS = ("header-duty-alias", "header-no-duty-column", "header-two-rows", "task-groups",
+            "level-blocks")
 
 
 @pytest.fixture(scope="module")
@@ -202,3 +205,103 @@ def test_a_header_that_changes_between_pages_is_an_error(tmp_path: Path) -> None
     assert doc.is_rejected
     changed = [(f.page, f.severity) for f in doc.findings if f.code == "header-changed"]
     assert changed == [(p, "error") for p in range(2, 7)]
+
+
+# ---------------------------------------------------------------- one task, several level blocks
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_one_task_in_several_level_blocks_is_one_task_with_a_block_per_level(
+        routes: dict[tuple[str, str], TableSet], route: str) -> None:
+    """T1.4 printed twice (code and name again, the name starting with a digit: `T1.43PL…`) and
+    T3.2 once with its task cell merged over a second row: two blocks each, each with its own
+    level and items; one task each, whose level is null since its blocks differ."""
+    tables = routes["level-blocks", route].tables
+    blocks = {b["block_no"]: b["level"] for b in tables["blocks"]}
+    of_task = {code: [(b["block_no"], blocks[b["block_no"]]) for b in tables["block_tasks"]
+                      if b["task_code"] == code] for code in ("T1.4", "T3.2")}
+    assert of_task == {"T1.4": [(4, 3), (5, 4)], "T3.2": [(11, 4), (12, 5)]}
+    tasks = {t["task_code"]: (t["name"], t["level"]) for t in tables["tasks"]}
+    assert tasks["T1.4"] == ("3PL進出口物流的作業期程", None) and tasks["T3.2"][1] is None
+    assert len(tasks) == 10
+    assert [(o["output_code"], o["block_no"]) for o in tables["outputs"]
+            if o["task_code"] == "T1.4"] == [("O1.4.1", 4), ("O1.4.2", 5)]
+
+
+def _block(page: int, **cells: str) -> LogicalRow:
+    return LogicalRow({role: (Piece(text, page),) for role, text in cells.items()}, page, page)
+
+
+def _tasks_and_blocks(rows: list[LogicalRow]) -> tuple[list[tuple[str, str]], list[tuple[int, str]],
+                                                       list[str]]:
+    main, findings = parse_main_table(tuple(rows), "RTM1324-002v4")
+    return ([(t["task_code"], t["name"]) for t in main.tasks],
+            [(b["block_no"], b["task_code"]) for b in main.block_tasks],
+            [f.where for f in findings if f.code == "code-digits-split"])
+
+
+def test_a_glued_code_is_read_the_same_when_its_task_comes_back_in_another_level_block() -> None:
+    """`T1.1` + `2D繪圖` prints `T1.12D繪圖` in each of the task's blocks. The second time the
+    next code in sequence is T1.2, yet the printed code is T1.1's again (same name): it is read
+    as T1.1, not as a new task T1.12, and the T1.2 that follows is still expected."""
+    common = {"knowledge": "K01甲", "skill": "S01乙"}
+    rows = [
+        _block(1, duty="T1繪圖", task="T1.12D繪圖", indicator="P1.1.1畫", level="3", **common),
+        _block(1, task="T1.12D繪圖", indicator="P1.1.2審", level="4", **common),
+        _block(2, task="T1.23D建模", indicator="P1.2.1建", level="4", **common),
+    ]
+    tasks, blocks, split = _tasks_and_blocks(rows)
+    assert tasks == [("T1.1", "2D繪圖"), ("T1.2", "3D建模")]
+    assert blocks == [(1, "T1.1"), (2, "T1.1"), (3, "T1.2")]
+    assert split == ["task:T1.1", "task:T1.1", "task:T1.2"]
+
+
+def test_a_task_coming_back_does_not_move_the_expected_next_code_backwards() -> None:
+    """T1.1 again after T1.2: the next new task is still T1.3, so `T1.33D…` reads T1.3 + 3D…"""
+    common = {"knowledge": "K01甲", "skill": "S01乙"}
+    rows = [
+        _block(1, duty="T1繪圖", task="T1.1繪圖", indicator="P1.1.1畫", level="3", **common),
+        _block(1, task="T1.2審圖", indicator="P1.2.1審", level="3", **common),
+        _block(2, task="T1.1繪圖", indicator="P1.1.2畫", level="4", **common),
+        _block(2, task="T1.33D建模", indicator="P1.3.1建", level="4", **common),
+    ]
+    tasks, blocks, split = _tasks_and_blocks(rows)
+    assert [code for code, _name in tasks] == ["T1.1", "T1.2", "T1.3"]
+    assert blocks == [(1, "T1.1"), (2, "T1.2"), (3, "T1.1"), (4, "T1.3")]
+    assert split == ["task:T1.3"]
+
+
+def test_a_code_that_only_looks_glued_to_a_task_seen_before_is_kept() -> None:
+    """T1.12 printed after T1.1…T1.10 (T1.11 missing) is not T1.1 + a name starting with 2: a
+    task that comes back carries its name again, and `2任務十二` is not T1.1's name. The gap is
+    validation's to report (numbering-gap), not parse's to repair."""
+    common = {"knowledge": "K01甲", "skill": "S01乙"}
+    rows = [_block(1, duty="T1職責", task=f"T1.{n}任務{n}", indicator=f"P1.{n}.1做", level="3",
+                   **common) for n in range(1, 11)]
+    rows.append(_block(2, task="T1.12任務十二", indicator="P1.12.1做", level="3", **common))
+    tasks, _blocks, split = _tasks_and_blocks(rows)
+    assert tasks[-1] == ("T1.12", "任務十二") and split == []
+
+
+T32 = ("", "T3.2督導與管理團隊客戶諮詢服務", "", "P3.2.1督導團隊。 P3.2.2依據需求。", "4",
+       "K01國際運送承攬 K02國際貿易", "S01領導能力")
+
+
+@pytest.mark.parametrize(("second", "merged"), [
+    # Its own level, indicators of T3.2: the next level block of T3.2.
+    (("", "", "", "P3.2.3依公司程序。", "5", "K04資訊系統", "S05緊急應變能力"), True),
+    # Indicators of another task, no level, or a fragment: still an orphan row, not guessed.
+    (("", "", "", "P3.3.1依公司程序。", "5", "K04資訊系統", "S05緊急應變能力"), False),
+    (("", "", "", "P3.2.3依公司程序。", "", "K04資訊系統", "S05緊急應變能力"), False),
+    (("", "", "", "程序。 P3.2.3依公司程序。", "5", "K04資訊系統", "S05緊急應變能力"), False),
+])
+def test_a_row_without_a_task_cell_is_a_level_block_only_when_whole(
+        second: tuple[str, ...], merged: bool) -> None:
+    rows, findings = stitch_rows(((6, (GridRow(6, T32), GridRow(6, second))),))
+    codes = [f.code for f in findings]
+    if merged:
+        assert len(rows) == 2 and codes == ["task-cell-merged"]
+        assert rows[1].cells[layout.TASK] == rows[0].cells[layout.TASK]
+        assert [p.text for p in rows[1].cells[layout.INDICATOR]] == ["P3.2.3依公司程序。"]
+    else:
+        assert len(rows) == 1 and codes == ["orphan-row"]

@@ -96,9 +96,15 @@ def _main_block(grid: PageGrid) -> TableBlock:
     printed: list[TableRow] = []
     for index, row in enumerate(grid.rows):
         has_task = any(re.match(r"T\d+\.\d+", re.sub(r"</?p>", "", c).strip()) for c in row.cells)
-        cells = main_row(row, index == 0 and not has_task, columns)
-        merged = has_duty and index > 0 and not cells[0]
-        printed.append(TableRow(cells, (merged, *([False] * (len(columns) - 1)))))
+        is_continuation = index == 0 and not has_task
+        cells = main_row(row, is_continuation, columns)
+        # 主要職責 is merged over its tasks' rows; a task cell over its further level blocks.
+        merged = [False] * len(columns)
+        if has_duty and index > 0 and not cells[0]:
+            merged[0] = True
+        if not is_continuation and not has_task:
+            merged[columns.index(layout.TASK)] = True
+        printed.append(TableRow(cells, tuple(merged)))
     return TableBlock("main", _header_rows(grid), tuple(printed), _widths(columns))
 
 
