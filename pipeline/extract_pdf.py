@@ -37,27 +37,6 @@ def _cells(row: list[str | None]) -> tuple[str, ...]:
     return tuple("" if c is None else c for c in row)
 
 
-def classify_table(first_row: tuple[str, ...]) -> str | None:
-    """Which section a table (or the part of one on a page) belongs to, from its first row."""
-    filled = [layout.squash(c) for c in first_row if c.strip()]
-    if not filled:
-        return None
-    expected = list(layout.MAIN_HEADER.values())
-    if len(filled) == len(expected) and all(
-        f in aliases for f, aliases in zip(filled, expected, strict=True)
-    ):
-        return "main"
-    if tuple(filled) == layout.VERSION_HEADER:
-        return "versions"
-    if filled[0] == layout.PROFILE_CODE:
-        return "profile"
-    if filled == [layout.ATTITUDE_TITLE]:
-        return "attitudes"
-    if filled == [layout.NOTES_TITLE]:
-        return "notes"
-    return None
-
-
 @dataclass
 class _Sections:
     title: list[str] = field(default_factory=list)
@@ -191,18 +170,19 @@ def _read_line(text: str, number: int, state: _Sections) -> None:
 
 def _read_table(table: Any, number: int, state: _Sections) -> None:
     rows = [_cells(r) for r in table.extract()]
-    kind = classify_table(rows[0]) if rows else None
-    if kind is None:
+    header = layout.classify_header(rows[0], rows[1] if len(rows) > 1 else None) if rows else None
+    if header is None:
         first = " | ".join(c for c in (rows[0] if rows else ()) if c)[:40]
         state.findings.append(Finding("unknown-table", "error", number, "table",
                                       f"a table whose first row is not a known header: {first!r}"))
         return
-    state.current = kind
-    body = rows if kind == "profile" else rows[1:]
-    if kind == "main":
-        state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in body)))
+    state.current = header.kind
+    body = rows[header.rows:]
+    if header.kind == "main":
+        state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in body),
+                                   tuple(rows[:header.rows]), header.columns))
     else:
-        getattr(state, kind).extend(GridRow(number, r) for r in body)
+        getattr(state, header.kind).extend(GridRow(number, r) for r in body)
 
 
 class UnreadablePdf(Exception):
