@@ -75,6 +75,13 @@ def _to_standard() -> ForeignKey:
     return ForeignKey(("standard_code",), "standards", ("standard_code",))
 
 
+def _code_as_printed(example: str) -> Column:
+    return Column("code_as_printed", "string", "The code exactly as printed when that is not "
+                  f"the canonical code in the code column (e.g. {example}); null when printed "
+                  "canonically. Each such reading is also a code-as-printed finding with its "
+                  "page.", "代碼原文", nullable=True, is_normalized=False)
+
+
 def _fk(columns: tuple[str, ...], table: str) -> ForeignKey:
     return ForeignKey(("standard_code", *columns), table, ("standard_code", *columns))
 
@@ -217,6 +224,7 @@ OUTPUTS = Table(
     columns=(
         _standard_code(),
         Column("output_code", "string", "Output code, e.g. O1.4.1.", "工作產出代碼"),
+        _code_as_printed("`O 1.2.1`, or `04.2.1` with a digit zero for the O"),
         Column("task_code", "string", "The task the output belongs to.", "工作任務代碼"),
         Column("block_no", "int", "The block it is printed in.", "區塊序號"),
         Column("name", "string", "Output name without its code.", "工作產出"),
@@ -235,6 +243,7 @@ INDICATORS = Table(
     columns=(
         _standard_code(),
         Column("indicator_code", "string", "Indicator code, e.g. P1.1.1.", "行為指標代碼"),
+        _code_as_printed("`P.1.1.1` or `P 5.1.2`"),
         Column("task_code", "string", "The task the indicator belongs to.", "工作任務代碼"),
         Column("block_no", "int", "The block it is printed in.", "區塊序號"),
         Column("text", "string", "Indicator text without its code.", "行為指標"),

@@ -1,0 +1,113 @@
+"""Layout variants of the real catalogue about codes and the sections around the main table
+(issue: every layout the catalogue uses): printed code forms, attitudes, notes, private-use and
+compatibility characters, unplaceable rows, nested tables.
+
+Each fixture is the sample edited to show one variant; its golden (``tests/golden/variants/
+<fixture>/``) is written from the edit, and both the text route and the fast PDF route must meet
+it. The variant table (variant → fixture → behaviour) is in the README.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from pipeline import layout
+from pipeline.extract import extract_file
+from pipeline.parse import split_items
+from pipeline.records import Piece, TableSet
+from tests.conftest import REPO, run_stages
+from tests.render.pdf_fast import render_fast
+from tests.render.sample_layout import sample_layout
+
+FIXTURES = REPO / "tests" / "fixtures" / "variants"
+GOLDEN = REPO / "tests" / "golden" / "variants"
+ROUTES = ["text", "pdf"]
+
+
+def _routes(name: str, tmp: Path) -> dict[str, TableSet]:
+    """The fixture through the text route, and rendered by the fast route through the PDF one."""
+    text = FIXTURES / f"{name}.txt"
+    pdf = tmp / f"{name}.pdf"
+    pdf.write_bytes(render_fast(sample_layout(extract_file(text))))
+    return {"text": run_stages(text), "pdf": run_stages(pdf)}
+
+
+def _golden(case: str, table: str) -> tuple[list[str], list[dict[str, str]]]:
+    with (GOLDEN / case / f"{table}.csv").open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or ()), list(reader)
+
+
+def _as_text(value: object) -> str:
+    return "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def assert_table_matches(doc: TableSet, case: str, table: str) -> None:
+    """The golden's columns of every row of the table, in printed order."""
+    columns, expected = _golden(case, table)
+    got = [{c: _as_text(row.get(c)) for c in columns} for row in doc.tables[table]]
+    assert expected, "an empty golden checks nothing"
+    assert got == expected
+
+
+def assert_findings_match(doc: TableSet, case: str) -> None:
+    """Every finding of the codes the golden names, and nothing else of those codes."""
+    columns, expected = _golden(case, "findings")
+    codes = {r["code"] for r in expected}
+    got = [{c: _as_text(getattr(f, c)) for c in columns} for f in doc.findings if f.code in codes]
+    key = lambda r: tuple(r[c] for c in columns)  # noqa: E731
+    assert sorted(got, key=key) == sorted(expected, key=key)
+
+
+def _accepted(doc: TableSet) -> None:
+    assert not doc.is_rejected, [f for f in doc.findings if f.severity == "error"]
+
+
+# ---------------------------------------------------------------- 5. codes as printed
+
+
+@pytest.fixture(scope="module")
+def printed_codes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TableSet]:
+    return _routes("printed-codes", tmp_path_factory.mktemp("variants"))
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_printed_codes_are_stored_canonical_with_the_printed_form_kept(
+    printed_codes: dict[str, TableSet], route: str
+) -> None:
+    doc = printed_codes[route]
+    _accepted(doc)
+    assert_table_matches(doc, "printed-codes", "outputs")
+    assert_table_matches(doc, "printed-codes", "indicators")
+    assert_findings_match(doc, "printed-codes")
+
+
+def _piece(text: str) -> tuple[Piece, ...]:
+    return (Piece(text, 1),)
+
+
+def test_a_code_printed_without_its_letter_is_read_only_where_the_task_expects_it() -> None:
+    items, leading = split_items(_piece("04.2.1報告"), layout.OUTPUT, "O4.2.")
+    assert [(i.code, i.code_as_printed, i.text) for i in items] == [("O4.2.1", "04.2.1", "報告")]
+    assert leading == ""
+    # Another task's numbers: text, so the cell has text before any code (an uncoded-text error).
+    items, leading = split_items(_piece("04.2.1報告"), layout.OUTPUT, "O1.2.")
+    assert items == [] and leading == "04.2.1報告"
+    # Inside an item, after white space, with numbers that are not the task's: part of the name.
+    items, _ = split_items(_piece("O1.2.1計畫 (form 04.2.1)"), layout.OUTPUT, "O1.2.")
+    assert [(i.code, i.text) for i in items] == [("O1.2.1", "計畫 (form 04.2.1)")]
+
+
+def test_printed_code_forms_are_read_only_at_an_item_start_and_only_in_their_column() -> None:
+    # Glued to the text before it, a code-like string is text.
+    items, _ = split_items(_piece("P1.1.1依規範P 1.1.2執行"), layout.INDICATOR, "P1.1.")
+    assert [i.code for i in items] == ["P1.1.1"]
+    # An indicator cell has no letterless codes: `01.1.2` there is text.
+    items, _ = split_items(_piece("P1.1.1依 01.1.2 執行"), layout.INDICATOR, "P1.1.")
+    assert [(i.code, i.text) for i in items] == [("P1.1.1", "依 01.1.2 執行")]
+    # A canonical code keeps no printed form.
+    items, _ = split_items(_piece("P1.1.1甲 P.1.1.2乙"), layout.INDICATOR, "P1.1.")
+    assert [(i.code, i.code_as_printed) for i in items] == [("P1.1.1", None), ("P1.1.2", "P.1.1.2")]
