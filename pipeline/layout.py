@@ -55,7 +55,14 @@ PROFILE_LEVEL = "基準級別"
 NOTE_SECTIONS: dict[str, str] = {
     "建議擔任此職類/職業之學歷/經歷/或能力條件": "qualifications",
     "其他補充說明": "supplementary",
+    # A list of related categories: each entry printed on its own line is one note.
+    "相關所屬類別": "related_categories",
 }
+# A glossary entry of 說明與補充事項 (`【註1】INCOTERMS：…`): one note each, in the section
+# `glossary` wherever it is printed. It starts a line, or follows a sentence end — a marker inside
+# a sentence (`照明相關規範【註2】概要`) is a reference to an entry, not one.
+GLOSSARY_ENTRY = regex.compile(r"(?:^|(?<=[。；！？.]\s*))【註\s*[0-9]+】")
+GLOSSARY_SECTION = "glossary"
 
 # A code at the start of a cell or item. Each role's code, and the parts that make it canonical.
 CODE_PATTERNS: dict[str, regex.Pattern[str]] = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
 
 from pipeline import layout
@@ -191,6 +192,19 @@ def _link_title(title: str, items: dict[str, str]) -> tuple[str | None, float]:
     return None, 0.0
 
 
+def _note_entries(rows: tuple[GridRow, ...]) -> list[tuple[GridRow, str]]:
+    """Each printed paragraph of 說明與補充事項 (bullet removed), split where a glossary entry
+    (`【註2】…`) starts inside it: several entries printed in one cell are one note each."""
+    out = []
+    for row in rows:
+        text = _line(row)
+        starts = [m.start() for m in layout.GLOSSARY_ENTRY.finditer(text)]
+        bounds = sorted({0, *starts, len(text)})
+        parts = (text[a:b].strip() for a, b in itertools.pairwise(bounds))
+        out += [(row, part) for part in parts if part]
+    return out
+
+
 def parse_notes(
     rows: tuple[GridRow, ...], code: str, knowledge: list[Row], skills: list[Row]
 ) -> tuple[list[Row], list[Finding]]:
@@ -204,18 +218,19 @@ def parse_notes(
     by_code = {**{k["knowledge_code"]: k for k in knowledge},
                **{s["skill_code"]: s for s in skills}}
     section: str | None = None
-    for row in rows:
-        text = _line(row)
+    for row, text in _note_entries(rows):
         heading = layout.squash(text).rstrip("：:")
         if heading in layout.NOTE_SECTIONS:
             section = layout.NOTE_SECTIONS[heading]
             continue
-        if section is None:
+        entry_section = (layout.GLOSSARY_SECTION if layout.GLOSSARY_ENTRY.match(text)
+                         else section)
+        if entry_section is None:
             findings.append(Finding("unplaceable-note", "error", row.page, "notes",
                                     f"paragraph before any known heading: {text[:40]!r}"))
             continue
         refers_to = None
-        if section == "supplementary" and layout.TITLE_COLON in text:
+        if entry_section == "supplementary" and layout.TITLE_COLON in text:
             title, _, explanation = text.partition(layout.TITLE_COLON)
             refers_to, ratio = _link_title(clean_text(title), items)
             if refers_to is not None:
@@ -231,8 +246,8 @@ def parse_notes(
                     findings.append(Finding("duplicate-description", "warning", row.page,
                                             refers_to, "a second paragraph explains this item"))
         out.append({
-            "standard_code": code, "section": section,
-            "position": sum(1 for n in out if n["section"] == section) + 1,
+            "standard_code": code, "section": entry_section,
+            "position": sum(1 for n in out if n["section"] == entry_section) + 1,
             "text": text, "refers_to": refers_to, "page_start": row.page, "page_end": row.page,
         })
     return out, findings

@@ -328,12 +328,17 @@ NOTES = Table(
     name="notes",
     grain="One paragraph of 說明與補充事項.",
     description="qualifications = 建議擔任此職類/職業之學歷/經歷/或能力條件; supplementary = "
-    "其他補充說明. refers_to names the K or S item a paragraph explains.",
+    "其他補充說明; related_categories = 相關所屬類別; glossary = 【註n】 entries. refers_to names "
+    "the K or S item a supplementary paragraph explains.",
     columns=(
         _standard_code(),
-        Column("section", "string", "qualifications or supplementary.", "段落"),
+        Column("section", "string", "qualifications, supplementary, related_categories (one "
+               "entry of a 相關所屬類別 list) or glossary (a 【註n】 entry, wherever it is "
+               "printed; several in one paragraph are one note each).", "段落"),
         Column("position", "int", "Order within its section, from 1.", "順序"),
-        Column("text", "string", "The paragraph as printed (bullet marker removed).", "內容"),
+        Column("text", "string", "The paragraph as printed (bullet marker removed; a digit is "
+               "never a bullet: 3D列印技術 keeps its 3; a glossary entry keeps its 【註n】).",
+               "內容"),
         Column("refers_to", "string", "K or S code whose name is the paragraph's title, else "
                "null.", "對應代碼", nullable=True),
         *_pages(),

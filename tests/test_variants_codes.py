@@ -10,6 +10,7 @@ it. The variant table (variant → fixture → behaviour) is in the README.
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,10 @@ import pytest
 from pipeline import layout
 from pipeline.extract import extract_file
 from pipeline.parse import split_items
-from pipeline.records import Piece, TableSet
+from pipeline.records import GridRow, Piece, TableSet
+from pipeline.sections import parse_notes
 from tests.conftest import REPO, run_stages
+from tests.render.model import PagedDocument, TableBlock, TextBlock
 from tests.render.pdf_fast import render_fast
 from tests.render.sample_layout import sample_layout
 
@@ -27,12 +30,34 @@ GOLDEN = REPO / "tests" / "golden" / "variants"
 ROUTES = ["text", "pdf"]
 
 
-def _routes(name: str, tmp: Path) -> dict[str, TableSet]:
-    """The fixture through the text route, and rendered by the fast route through the PDF one."""
+def _as_free_text(paged: PagedDocument) -> PagedDocument:
+    """The attitude and notes sections printed as wrapped paragraphs instead of table rows."""
+    pages = []
+    for page in paged.pages:
+        blocks: list[TableBlock | TextBlock] = []
+        for block in page.blocks:
+            if isinstance(block, TableBlock) and block.kind in ("attitudes", "notes"):
+                blocks.append(TextBlock(block.header[0].cells[0] or "", style="body"))
+                blocks += [TextBlock(row.cells[0] or "", style="body") for row in block.rows]
+            else:
+                blocks.append(block)
+        pages.append(dataclasses.replace(page, blocks=tuple(blocks)))
+    return dataclasses.replace(paged, pages=tuple(pages))
+
+
+def _routes(name: str, tmp: Path, free_text: bool = False) -> dict[str, TableSet]:
+    """The fixture through the text route, and rendered by the fast route through the PDF one
+    (and, with ``free_text``, rendered with the back matter as paragraphs: ``pdf-free-text``)."""
     text = FIXTURES / f"{name}.txt"
-    pdf = tmp / f"{name}.pdf"
-    pdf.write_bytes(render_fast(sample_layout(extract_file(text))))
-    return {"text": run_stages(text), "pdf": run_stages(pdf)}
+    paged = sample_layout(extract_file(text))
+    routes = {"text": run_stages(text)}
+    for route, layout_ in (("pdf", paged), ("pdf-free-text", _as_free_text(paged))):
+        if route == "pdf-free-text" and not free_text:
+            continue
+        pdf = tmp / f"{name}-{route}.pdf"
+        pdf.write_bytes(render_fast(layout_))
+        routes[route] = run_stages(pdf)
+    return routes
 
 
 def _golden(case: str, table: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -45,11 +70,20 @@ def _as_text(value: object) -> str:
     return "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def assert_table_matches(doc: TableSet, case: str, table: str) -> None:
-    """The golden's columns of every row of the table, in printed order."""
+def _natural(row: dict[str, str], columns: tuple[str, ...]) -> tuple[object, ...]:
+    return tuple((0, int(row[c]), "") if row[c].isdigit() else (1, 0, row[c]) for c in columns)
+
+
+def assert_table_matches(doc: TableSet, case: str, table: str,
+                         sort_by: tuple[str, ...] = ()) -> None:
+    """The golden's columns of every row of the table, in printed order (or both sorted by
+    ``sort_by``, the golden's primary key, when the golden is written in key order)."""
     columns, expected = _golden(case, table)
     got = [{c: _as_text(row.get(c)) for c in columns} for row in doc.tables[table]]
     assert expected, "an empty golden checks nothing"
+    if sort_by:
+        got.sort(key=lambda r: _natural(r, sort_by))
+        expected.sort(key=lambda r: _natural(r, sort_by))
     assert got == expected
 
 
@@ -111,3 +145,32 @@ def test_printed_code_forms_are_read_only_at_an_item_start_and_only_in_their_col
     # A canonical code keeps no printed form.
     items, _ = split_items(_piece("P1.1.1甲 P.1.1.2乙"), layout.INDICATOR, "P1.1.")
     assert [(i.code, i.code_as_printed) for i in items] == [("P1.1.1", None), ("P1.1.2", "P.1.1.2")]
+
+
+# ---------------------------------------------------------------- 9. notes
+
+
+@pytest.fixture(scope="module")
+def notes_glossary(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TableSet]:
+    return _routes("notes-glossary", tmp_path_factory.mktemp("variants"), free_text=True)
+
+
+@pytest.mark.parametrize("route", [*ROUTES, "pdf-free-text"])
+def test_glossary_entries_related_categories_and_leading_digits(
+    notes_glossary: dict[str, TableSet], route: str
+) -> None:
+    """【註n】 entries one note each (two printed in one paragraph are split; a marker inside a
+    sentence is a reference and stays), the 相關所屬類別 list one note per entry, wrapped lines
+    joined, and `2年…` / `3D列印技術` keep their digits when the bullet before them goes."""
+    doc = notes_glossary[route]
+    _accepted(doc)
+    assert_table_matches(doc, "notes-glossary", "notes", sort_by=("section", "position"))
+
+
+def test_a_glossary_marker_inside_a_sentence_is_not_an_entry() -> None:
+    rows = (GridRow(1, ("其他補充說明：",)),
+            GridRow(1, ("照明相關規範【註2】概要：見 【註2】說明",)))
+    notes, findings = parse_notes(rows, "X", [], [])
+    assert findings == []
+    assert [(n["section"], n["text"]) for n in notes] == [
+        ("supplementary", "照明相關規範【註2】概要：見 【註2】說明")]
