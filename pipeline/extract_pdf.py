@@ -217,7 +217,19 @@ def _read_table(table: Any, number: int, state: _Sections) -> None:
     state.current = kind
     body = rows if kind == "profile" else rows[1:]
     if kind == "main":
-        state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in body)))
+        # The attitude (or notes) section may share the ruled table with the last task: from its
+        # title row on, the rows belong to that section.
+        titles = [i for i, r in enumerate(body) if classify_table(r) in ("attitudes", "notes")]
+        tail = body[titles[0]:] if titles else []
+        body = body[:titles[0]] if titles else body
+        if body or not tail:
+            state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in body)))
+        for row in tail:
+            section = classify_table(row)
+            if section in ("attitudes", "notes"):
+                state.current = section
+            else:
+                getattr(state, state.current).append(GridRow(number, row))
     else:
         getattr(state, kind).extend(GridRow(number, r) for r in body)
 

@@ -144,26 +144,46 @@ def _line(row: GridRow) -> str:
 
 
 def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], list[Finding]]:
-    """Attitude lines → A items; a line with neither code nor colon continues the previous one."""
+    """Attitude lines → A items, each with its printed position, its code null where none is
+    printed. A line with no bullet and no code continues the attitude above: as its description
+    when the line has no colon (a name printed on its own line, the description below), as the
+    rest of its name when the A-coded item above has no colon yet (`A03應對不確` | `定性：…`, a
+    name wrapped onto the next line)."""
     findings: list[Finding] = []
     out: list[Row] = []
+    # The A-coded item above has printed no colon yet: its name may go on.
+    name_open = False
     for row in rows:
+        raw = " ".join(c for c in row.cells if c.strip()).strip()
         text = _line(row)
         match = layout.ATTITUDE_CODE.match(text)
         body = text[match.end():] if match else text
-        if not match and layout.TITLE_COLON not in body and out:
-            previous = out[-1]
+        continues = not match and not layout.BULLET.match(raw) and bool(out)
+        previous = out[-1] if out else {}
+        if continues and layout.TITLE_COLON not in body:
             previous["description"] = (previous["description"] or "") + "\n" + body
             previous["page_end"] = row.page
             findings.append(Finding("attitude-line-joined", "info", row.page,
                                     previous["attitude_code"] or previous["name"],
                                     f"line without code joined to the attitude above: "
                                     f"{body[:30]!r}"))
+            name_open = False
             continue
-        name, _, description = body.partition(layout.TITLE_COLON)
+        if continues and name_open:
+            rest, _, description = body.partition(layout.TITLE_COLON)
+            previous["name"] += "\n" + rest
+            previous["description"] = description or None
+            previous["page_end"] = row.page
+            findings.append(Finding("attitude-name-joined", "info", row.page,
+                                    previous["attitude_code"],
+                                    f"name continued on the next line: {rest[:30]!r}"))
+            name_open = False
+            continue
+        name, colon, description = body.partition(layout.TITLE_COLON)
+        name_open = bool(match) and not colon
         if not match:
             findings.append(Finding("attitude-without-code", "warning", row.page, name[:20],
-                                    "attitude printed without an A code"))
+                                    f"attitude {len(out) + 1} printed without an A code"))
         out.append({
             "standard_code": code, "position": len(out) + 1,
             "attitude_code": match.group(0) if match else None,

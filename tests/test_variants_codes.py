@@ -174,3 +174,44 @@ def test_a_glossary_marker_inside_a_sentence_is_not_an_entry() -> None:
     assert findings == []
     assert [(n["section"], n["text"]) for n in notes] == [
         ("supplementary", "照明相關規範【註2】概要：見 【註2】說明")]
+
+
+# ---------------------------------------------------------------- 7. attitudes
+
+
+@pytest.fixture(scope="module")
+def attitudes_shared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TableSet]:
+    return _routes("attitudes-shared-table", tmp_path_factory.mktemp("variants"))
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_attitudes_sharing_the_last_tasks_table_uncoded_and_wrapped(
+    attitudes_shared: dict[str, TableSet], route: str
+) -> None:
+    """A01–A03 and 團隊意識 printed as rows of the main table under T3.2 (page 6): the task
+    keeps its rows, every attitude its position; A02's name wrapped before its colon is joined,
+    A03's description printed below its name is joined; code-less attitudes keep a null code."""
+    doc = attitudes_shared[route]
+    _accepted(doc)
+    assert_table_matches(doc, "attitudes-shared-table", "attitudes")
+    assert_findings_match(doc, "attitudes-shared-table")
+    last = doc.tables["blocks"][-1]
+    assert (last["block_no"], last["page_start"], last["page_end"]) == (10, 6, 6)
+    assert [r["skill_code"] for r in doc.tables["task_skills"] if r["block_no"] == 10][-1] == "S14"
+
+
+def test_the_attitude_title_row_inside_the_main_table_starts_the_attitude_section() -> None:
+    from pipeline.extract_pdf import _read_table, _Sections
+
+    class Table:
+        def extract(self) -> list[list[str | None]]:
+            header = ["主要職責", "工作任務", "工作產出", "行為指標", "職能級別",
+                      "職能內涵 (K=knowledge 知識)", "職能內涵 (S=skills 技能)"]
+            return [header, ["", "T1.1甲", "", "P1.1.1乙", "3", "K01丙", "S01丁"],
+                    ["職能內涵 (A=attitude 態度)", *[None] * 6], ["A01戊：己", *[None] * 6]]
+
+    state = _Sections()
+    _read_table(Table(), 4, state)
+    assert [len(g.rows) for g in state.main] == [1]
+    assert state.attitudes == [GridRow(4, ("A01戊：己", "", "", "", "", "", ""))]
+    assert state.current == "attitudes"

@@ -9,6 +9,7 @@ export shifts left are put back under their own column header.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from pipeline.records import ExtractedDocument, GridRow
@@ -103,10 +104,21 @@ def sample_layout(doc: ExtractedDocument) -> PagedDocument:
         for i, r in enumerate(doc.profile)
     ]
     blocks[1].append(TableBlock("profile", (), tuple(profile), PROFILE_WIDTHS))
+    # Attitude lines printed as rows of the main table (a text export gives them one cell per
+    # main-table column) are drawn in that table, under a title row spanning it.
+    shared = {r for r in doc.attitudes if len(r.cells) == len(MAIN_HEADER)}
     for grid in doc.main:
-        blocks[grid.page].append(_main_block(grid.rows))
+        block = _main_block(grid.rows)
+        on_page = [r for r in doc.attitudes if r in shared and r.page == grid.page]
+        if on_page:
+            span = (None,) * (len(MAIN_HEADER) - 1)
+            rows = [TableRow((ATTITUDE_TITLE, *span))]
+            rows += [TableRow((" ".join(c for c in r.cells if c.strip()), *span))
+                     for r in on_page]
+            block = dataclasses.replace(block, rows=(*block.rows, *rows))
+        blocks[grid.page].append(block)
     for page in range(1, page_count + 1):
-        attitudes = [r for r in doc.attitudes if r.page == page]
+        attitudes = [r for r in doc.attitudes if r.page == page and r not in shared]
         if attitudes:
             blocks[page].append(_line_block("attitudes", ATTITUDE_TITLE, attitudes))
         notes = [r for r in doc.notes if r.page == page]
