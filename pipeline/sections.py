@@ -10,9 +10,10 @@ import datetime as dt
 import difflib
 import itertools
 import re
+from collections import Counter
 
 from pipeline import layout
-from pipeline.normalize import clean_text
+from pipeline.normalize import PRIVATE_USE_BULLETS, clean_text
 from pipeline.records import Finding, GridRow, Row, Source
 
 # A paragraph title may differ slightly from the item name it explains (K02's title adds a 的).
@@ -138,9 +139,30 @@ def parse_versions(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], lis
     return out, findings
 
 
+def _raw_line(row: GridRow) -> str:
+    return " ".join(c for c in row.cells if c.strip()).strip()
+
+
 def _line(row: GridRow) -> str:
-    text = " ".join(c for c in row.cells if c.strip()).strip()
-    return layout.BULLET.sub("", text)
+    """The row's text without its bullet marker."""
+    return layout.BULLET.sub("", _raw_line(row))
+
+
+def bullet_findings(rows: tuple[GridRow, ...], section: str) -> list[Finding]:
+    """Private-use bullet characters removed as line markers (``_line``), counted once per
+    section like the ones normalise removes inside text: never a silent removal."""
+    found: Counter[str] = Counter()
+    pages = []
+    for row in rows:
+        marker = layout.BULLET.match(_raw_line(row))
+        chars = [c for c in (marker.group(0) if marker else "") if c in PRIVATE_USE_BULLETS]
+        found.update(chars)
+        pages += [row.page] if chars else []
+    if not found:
+        return []
+    listed = ", ".join(f"U+{ord(c):04X} ×{n}" for c, n in sorted(found.items()))
+    return [Finding("private-use-removed", "info", min(pages), section,
+                    f"{len(pages)} line(s) began with a private-use bullet, removed: {listed}")]
 
 
 def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], list[Finding]]:
@@ -154,7 +176,7 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
     # The A-coded item above has printed no colon yet: its name may go on.
     name_open = False
     for row in rows:
-        raw = " ".join(c for c in row.cells if c.strip()).strip()
+        raw = _raw_line(row)
         text = _line(row)
         match = layout.ATTITUDE_CODE.match(text)
         body = text[match.end():] if match else text
@@ -190,7 +212,7 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
             "name": name, "description": description or None,
             "page_start": row.page, "page_end": row.page,
         })
-    return out, findings
+    return out, [*bullet_findings(rows, "attitudes"), *findings]
 
 
 def _link_title(title: str, items: dict[str, str]) -> tuple[str | None, float]:
@@ -270,4 +292,4 @@ def parse_notes(
             "position": sum(1 for n in out if n["section"] == entry_section) + 1,
             "text": text, "refers_to": refers_to, "page_start": row.page, "page_end": row.page,
         })
-    return out, findings
+    return out, [*bullet_findings(rows, "notes"), *findings]

@@ -215,3 +215,53 @@ def test_the_attitude_title_row_inside_the_main_table_starts_the_attitude_sectio
     assert [len(g.rows) for g in state.main] == [1]
     assert state.attitudes == [GridRow(4, ("A01戊：己", "", "", "", "", "", ""))]
     assert state.current == "attitudes"
+
+
+# ---------------------------------------------------------------- 11. private use, Kangxi
+
+
+PRIVATE_USE = "private-use-kangxi"
+# Printed with code points the fast route's CID font cannot encode: the PDF is rendered once by
+# tests/render/make_private_use_fixture.py (TrueType AR PL UMing) and committed.
+ODD_CODE_POINTS = {"\uf0b7", "\uf09f", "\uf06c", "\u2f08", "\u2f12", "\u2f1d", "\u2fa8",
+                   "\u2fb5", "\uf9b4", "\uf9e4", "\ufa63"}
+
+
+@pytest.fixture(scope="module")
+def private_use() -> dict[str, TableSet]:
+    return {"text": run_stages(FIXTURES / f"{PRIVATE_USE}.txt"),
+            "pdf": run_stages(FIXTURES / f"{PRIVATE_USE}.pdf")}
+
+
+def test_the_committed_pdfs_text_layer_has_the_odd_code_points() -> None:
+    import pdfplumber
+
+    with pdfplumber.open(FIXTURES / f"{PRIVATE_USE}.pdf") as pdf:
+        printed = {c["text"] for page in pdf.pages for c in page.chars}
+    assert ODD_CODE_POINTS <= printed
+    text = (FIXTURES / f"{PRIVATE_USE}.txt").read_text(encoding="utf-8")
+    assert ODD_CODE_POINTS <= set(text)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_private_use_bullets_removed_and_ideographs_mapped_are_counted(
+    private_use: dict[str, TableSet], route: str
+) -> None:
+    """Every curated text equals the sample's (whose text has none of these code points), the
+    added `3D列印技術` note keeps its 3 after its U+F06C bullet, and each table where a character
+    was removed or mapped has a finding counting them by code point, at the first page."""
+    doc = private_use[route]
+    _accepted(doc)
+    sample_golden = REPO / "tests" / "golden" / "RTM1324-002v4"
+    for table in ("duties", "tasks", "indicators", "outputs", "knowledge", "skills",
+                  "attitudes", "task_knowledge", "task_skills"):
+        with (sample_golden / f"{table}.csv").open(encoding="utf-8") as handle:
+            expected = list(csv.DictReader(handle))
+        got = [{c: _as_text(r.get(c)) for c in expected[0]} for r in doc.tables[table]]
+        assert sorted(got, key=str) == sorted(expected, key=str), table
+    assert doc.tables["standards"][0]["description"].startswith("督導及管理國際貨運部門人員")
+    assert_table_matches(doc, PRIVATE_USE, "notes", sort_by=("section", "position"))
+    assert_findings_match(doc, PRIVATE_USE)
+    texts = [v for rows in doc.tables.values() for r in rows for v in r.values()
+             if isinstance(v, str)]
+    assert not any(set(v) & ODD_CODE_POINTS for v in texts)
