@@ -27,6 +27,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline import layout
 from pipeline.extract import section_findings
+from pipeline.normalize import is_wide
 from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
 
 # A rule this far below a table's last detected rule means a row part with no closing rule.
@@ -47,9 +48,10 @@ class _Sections:
     notes: list[GridRow] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     current: str = "start"
-    # The last free-text line of the attitude/notes section reached the text's right edge:
-    # the next line may continue its paragraph.
-    wrapped: bool = False
+    # Room left between the last free-text line of the attitude/notes section and the text's
+    # right edge (None after a table): when the next line's first word would not have fitted
+    # there, the line was wrapped and the next one may continue its paragraph.
+    room: float | None = None
 
 
 def _find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
@@ -123,12 +125,27 @@ def _read_page(page: Any, number: int, state: _Sections) -> None:
     right = max((line["x1"] for line in lines), default=0.0)
     for _top, kind, obj in sorted(items, key=lambda item: item[0]):
         if kind == "line":
-            _read_line(obj["text"], number, state)
-            em = max((c["x1"] - c["x0"] for c in obj["chars"]), default=0.0)
-            state.wrapped = obj["x1"] >= right - 1.5 * em
+            _read_line(obj["text"], number, state, is_wrap(state.room, obj["chars"]))
+            state.room = right - obj["x1"]
         else:
             _read_table(obj, number, state)
-            state.wrapped = False
+            state.room = None
+
+
+def is_wrap(room: float | None, chars: list[dict[str, Any]]) -> bool:
+    """Whether the line before (with ``room`` left to the right edge) broke only because this
+    line's first word did not fit: a CJK character, or a whole Latin word (a line broken before
+    a long Latin word ends short of the edge, and is still wrapped). Half an em of slack."""
+    if room is None or not chars:
+        return False
+    first = [chars[0]]
+    if not is_wide(chars[0]["text"]):
+        for char in chars[1:]:
+            if char["text"].isspace() or is_wide(char["text"]):
+                break
+            first.append(char)
+    em = max(c["x1"] - c["x0"] for c in chars)
+    return room < first[-1]["x1"] - first[0]["x0"] + 0.5 * em
 
 
 def starts_item(text: str) -> bool:
@@ -142,7 +159,7 @@ def starts_item(text: str) -> bool:
     )
 
 
-def _read_line(text: str, number: int, state: _Sections) -> None:
+def _read_line(text: str, number: int, state: _Sections, wraps: bool = False) -> None:
     squashed = layout.squash(text)
     footer = layout.FOOTER.fullmatch(squashed)
     if footer:
@@ -158,7 +175,7 @@ def _read_line(text: str, number: int, state: _Sections) -> None:
         state.title.append(text.strip())
     elif state.current in ("attitudes", "notes"):
         rows = getattr(state, state.current)
-        if state.wrapped and rows and rows[-1].page == number and not starts_item(text):
+        if wraps and rows and rows[-1].page == number and not starts_item(text):
             # A paragraph printed as free text, wrapped at the right edge: one item, not two.
             rows[-1] = GridRow(number, (rows[-1].cells[0] + "\n" + text,))
         else:
@@ -166,6 +183,12 @@ def _read_line(text: str, number: int, state: _Sections) -> None:
     else:
         state.findings.append(Finding("uncovered-text", "error", number, "text outside tables",
                                       f"text in no table cell or known line: {text[:60]!r}"))
+
+
+def _section_title(row: tuple[str, ...]) -> str | None:
+    """"attitudes" or "notes" when the row is that section's title, else None."""
+    header = layout.classify_header(row)
+    return header.kind if header is not None and header.kind in ("attitudes", "notes") else None
 
 
 def _read_table(table: Any, number: int, state: _Sections) -> None:
@@ -179,8 +202,20 @@ def _read_table(table: Any, number: int, state: _Sections) -> None:
     state.current = header.kind
     body = rows[header.rows:]
     if header.kind == "main":
-        state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in body),
-                                   tuple(rows[:header.rows]), header.columns))
+        # The attitude (or notes) section may share the ruled table with the last task: from its
+        # title row on, the rows belong to that section.
+        titles = [i for i, r in enumerate(body) if _section_title(r) is not None]
+        tail = body[titles[0]:] if titles else []
+        body = body[:titles[0]] if titles else body
+        if body or not tail:
+            state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in body),
+                                       tuple(rows[:header.rows]), header.columns))
+        for row in tail:
+            section = _section_title(row)
+            if section is not None:
+                state.current = section
+            else:
+                getattr(state, state.current).append(GridRow(number, row))
     else:
         getattr(state, header.kind).extend(GridRow(number, r) for r in body)
 

@@ -70,7 +70,14 @@ PROFILE_LEVEL = "基準級別"
 NOTE_SECTIONS: dict[str, str] = {
     "建議擔任此職類/職業之學歷/經歷/或能力條件": "qualifications",
     "其他補充說明": "supplementary",
+    # A list of related categories: each entry printed on its own line is one note.
+    "相關所屬類別": "related_categories",
 }
+# A glossary entry of 說明與補充事項 (`【註1】INCOTERMS：…`): one note each, in the section
+# `glossary` wherever it is printed. It starts a line, or follows a sentence end — a marker inside
+# a sentence (`照明相關規範【註2】概要`) is a reference to an entry, not one.
+GLOSSARY_ENTRY = regex.compile(r"(?:^|(?<=[。；！？.]\s*))【註\s*[0-9]+】")
+GLOSSARY_SECTION = "glossary"
 
 # A code at the start of a cell or item. Each role's code, and the parts that make it canonical.
 CODE_PATTERNS: dict[str, regex.Pattern[str]] = {
@@ -81,10 +88,26 @@ CODE_PATTERNS: dict[str, regex.Pattern[str]] = {
     KNOWLEDGE: regex.compile(r"K([0-9]+)(?![0-9]|[.．][0-9])"),
     SKILL: regex.compile(r"S([0-9]+)(?![0-9]|[.．][0-9])"),
 }
+# The letter of each role's canonical code.
+CODE_LETTER: dict[str, str] = {
+    DUTY: "T", TASK: "T", OUTPUT: "O", INDICATOR: "P", KNOWLEDGE: "K", SKILL: "S",
+}
+# A code as the catalogue prints it, same groups as CODE_PATTERNS. Besides the canonical form:
+# a period or a space between letter and number (`P.1.1.1`, `P 5.1.2`, `O 1.2.1`), and an output
+# code whose O is a digit zero (`04.2.1`). Parse stores the canonical code, keeps the printed one
+# (`code_as_printed`) and reports the reading (`code-as-printed`); a zero-form output code is read
+# as a code only when its numbers are the owning task's (parse checks), else it stays text.
+PRINTED_CODE_PATTERNS: dict[str, regex.Pattern[str]] = {
+    **CODE_PATTERNS,
+    OUTPUT: regex.compile(r"(?:O[.． ]?|0(?=[1-9]))([0-9]+)\.([0-9]+)\.([0-9]+)"
+                          r"(?![0-9]|[.．][0-9])"),
+    INDICATOR: regex.compile(r"P[.． ]?([0-9]+)\.([0-9]+)\.([0-9]+)(?![0-9]|[.．][0-9])"),
+}
 # An item's code inside a cell: at the start or after white space (items are printed one per
 # line or separated by spaces), so a code-like string inside a sentence is not taken for an item.
 ITEM_START: dict[str, regex.Pattern[str]] = {
-    role: regex.compile(r"(?<!\S)" + pattern.pattern) for role, pattern in CODE_PATTERNS.items()
+    role: regex.compile(r"(?<!\S)" + pattern.pattern)
+    for role, pattern in PRINTED_CODE_PATTERNS.items()
 }
 # The task an output or indicator code belongs to: its first two numbers (P1.3.2 → T1.3).
 ITEM_TASK = regex.compile(r"[OP]([0-9]+)\.([0-9]+)\.")
@@ -136,8 +159,8 @@ def squash(text: str) -> str:
 
 
 def role_of_code(text: str) -> str | None:
-    """The role whose code the text starts with, if any."""
-    for role, pattern in CODE_PATTERNS.items():
+    """The role whose code (in any printed form) the text starts with, if any."""
+    for role, pattern in PRINTED_CODE_PATTERNS.items():
         if pattern.match(text):
             return role
     return None
@@ -228,3 +251,8 @@ def classify_header(first: Sequence[str | None],
     if texts == [NOTES_TITLE]:
         return Header("notes", 1)
     return None
+
+
+def canonical_code(role: str, match: regex.Match[str]) -> str:
+    """The canonical code of a printed code matched by ``PRINTED_CODE_PATTERNS[role]``."""
+    return CODE_LETTER[role] + ".".join(match.groups())

@@ -3,7 +3,8 @@
 Chinese text is data, so the policy is deliberately narrow (never NFKC wholesale: it would turn
 full-width ，：（） into ASCII):
 1. HTML paragraph residue (`<p>`, `</p>`) becomes a line break.
-2. Private-use bullet characters from Word's Symbol font (U+F09F, U+F0B7, U+F06C) are removed.
+2. Private-use bullet characters from Word's Symbol font (U+F09F, U+F0B7, U+F06C) are removed
+   (counted per table: ``private-use-removed``).
 3. Wrapped lines are joined: nothing between them when either side is CJK or full-width
    (`資訊系` + `統和文件`) or the line ends with `-` or `/` (`Inter-` + `Process`), one space
    when both sides are Latin/ASCII (`machine` + `learning`). A layout may also break inside an
@@ -13,13 +14,16 @@ full-width ，：（） into ASCII):
    characters are not text: Word's manual line break (U+000B), form feeds and other line
    separators count as a line break (rule 3), the remaining C0/C1 controls are removed.
 5. Kangxi radicals (U+2F00–U+2FDF) and CJK compatibility ideographs (U+F900–U+FAFF,
-   U+2F800–U+2FA1F) are mapped to their unified ideographs, one code point at a time.
+   U+2F800–U+2FA1F) are mapped to their unified ideographs, one code point at a time (counted
+   per table: ``ideograph-mapped``).
 Everything else — full-width punctuation, Latin spacing, digits — is kept exactly as printed.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
 
 import regex
 
@@ -101,9 +105,32 @@ def clean_text(text: str) -> str:
 _INTERNAL_TEXT_COLUMNS = ("name",)
 
 
-def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], int, list[Finding]]:
-    """Clean every free-text column of one table, in one pass per field; also count the fields
-    where rule 5 applied, and report each Latin–Latin join of a curated table's field.
+@dataclass
+class _Tally:
+    """What rules 2 and 5 changed in one table: fields touched, characters by code point, and
+    the first page where it happened."""
+
+    fields: int = 0
+    chars: Counter[str] = field(default_factory=Counter)
+    page: int | None = None
+
+    def add(self, changed: list[str], page: int | None) -> None:
+        if changed:
+            self.fields += 1
+            self.chars.update(changed)
+            self.page = page if self.page is None else self.page
+
+    def listed(self, mapped: bool) -> str:
+        return ", ".join(
+            f"U+{ord(c):04X}{'→' + map_ideograph(c) if mapped else ''} ×{n}"
+            for c, n in sorted(self.chars.items()))
+
+
+def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], list[Finding]]:
+    """Clean every free-text column of one table, in one pass per field. For a curated table,
+    report each Latin–Latin join of a field, and — once per table, with counts per code point
+    and the first page — the private-use characters removed (rule 2) and the ideographs mapped
+    (rule 5): documented normalisations, but never silent ones.
 
     A nullable field left empty by the policy becomes null; a required one stays "" so that
     validation reports it.
@@ -115,7 +142,7 @@ def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], int, list[Fi
         columns = {
             c.name: c.nullable for c in spec.columns if c.dtype == "string" and c.is_normalized
         }
-    mapped = 0
+    mapped, removed = _Tally(), _Tally()
     out = []
     findings = []
     for row in rows:
@@ -125,8 +152,11 @@ def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], int, list[Fi
             value = new.get(col)
             if not isinstance(value, str):
                 continue
-            if _MAPPABLE.search(value) and any(map_ideograph(c) != c for c in value):
-                mapped += 1
+            if _MAPPABLE.search(value):
+                mapped.add([c for c in value if map_ideograph(c) != c], row.get("page_start"))
+            if any(c in value for c in PRIVATE_USE_BULLETS):
+                removed.add([c for c in value if c in PRIVATE_USE_BULLETS],
+                            row.get("page_start"))
             cleaned, spaced = _clean(value)
             new[col] = None if nullable and not cleaned else cleaned
             findings += [
@@ -137,19 +167,25 @@ def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], int, list[Fi
                 for left, right in (spaced if spec else [])
             ]
         out.append(new)
-    return out, mapped, findings
+    if spec is not None and removed.fields:
+        findings.append(Finding(
+            "private-use-removed", "info", removed.page, table,
+            f"{removed.fields} field(s) had private-use bullet characters removed: "
+            f"{removed.listed(mapped=False)}"))
+    if spec is not None and mapped.fields:
+        findings.append(Finding(
+            "ideograph-mapped", "info", mapped.page, table,
+            f"{mapped.fields} field(s) had Kangxi radicals or compatibility ideographs mapped "
+            f"to unified ideographs: {mapped.listed(mapped=True)}"))
+    return out, findings
 
 
 def normalize_tables(doc: TableSet) -> TableSet:
-    """Apply the policy to every table; mapped ideographs are reported, not hidden."""
+    """Apply the policy to every table; removed and mapped characters are reported, not
+    hidden."""
     tables: dict[str, list[Row]] = {}
     findings: list[Finding] = []
     for name, rows in doc.tables.items():
-        tables[name], mapped, joins = normalize_rows(name, rows)
-        findings += joins
-        if mapped:
-            findings.append(Finding(
-                "ideograph-mapped", "info", None, name,
-                f"{mapped} field(s) had Kangxi radicals or compatibility ideographs mapped to "
-                "unified ideographs"))
+        tables[name], table_findings = normalize_rows(name, rows)
+        findings += table_findings
     return TableSet(doc.source, tables, (*doc.findings, *findings), doc.is_rejected)

@@ -20,11 +20,24 @@ from pipeline.records import Finding, Item, LogicalRow, Piece, Row, StitchedDocu
 
 # A code printed with a trailing period (`P2.2.2.以正確…`): the period separates, it is not text.
 _CODE_SEPARATOR = regex.compile(r"^[.．]")
+# The code prefix(es) the owning task(s) expect (`O1.4.`); several in a task group.
+Prefixes = str | tuple[str, ...]
 
 
-def split_items(pieces: tuple[Piece, ...], role: str) -> tuple[list[Item], str]:
-    """A list cell's pieces → its coded items, each with the pages its text covers.
+def _is_item_code(match: regex.Match[str], role: str, prefix: Prefixes | None) -> bool:
+    """A code printed without its letter (`04.2.1`) is an item's code only where the owning
+    task's numbers confirm it (`O4.2.` expected); elsewhere it is text (`依 04.2.1 版`)."""
+    if match.group(0).startswith(layout.CODE_LETTER[role]):
+        return True
+    return prefix is not None and layout.canonical_code(role, match).startswith(prefix)
 
+
+def split_items(pieces: tuple[Piece, ...], role: str,
+                prefix: Prefixes | None = None) -> tuple[list[Item], str]:
+    """A list cell's pieces → its coded items, each with the pages its text covers; codes are
+    canonical, the printed form kept when it differs (see ``layout.PRINTED_CODE_PATTERNS``).
+
+    ``prefix`` is the code prefix the owning task expects (`O1.4.`), when known.
     Returns the items and any text printed before the first code (normally empty).
     """
     text = ""
@@ -35,7 +48,8 @@ def split_items(pieces: tuple[Piece, ...], role: str) -> tuple[list[Item], str]:
         start = len(text)
         text += tags_to_breaks(piece.text)
         spans.append((start, len(text), piece.page))
-    matches = list(layout.ITEM_START[role].finditer(text))
+    matches = [m for m in layout.ITEM_START[role].finditer(text)
+               if _is_item_code(m, role, prefix)]
     leading = text[: matches[0].start()] if matches else text
     items = []
     for k, match in enumerate(matches):
@@ -45,11 +59,13 @@ def split_items(pieces: tuple[Piece, ...], role: str) -> tuple[list[Item], str]:
             for s, e, page in spans
             if text[max(s, match.start()) : min(e, end)].strip()
         ]
+        code = layout.canonical_code(role, match)
         items.append(Item(
-            code=match.group(0),
+            code=code,
             text=_CODE_SEPARATOR.sub("", text[match.end() : end], count=1),
             page_start=min(pages),
             page_end=max(pages),
+            code_as_printed=None if match.group(0) == code else match.group(0),
         ))
     return items, leading.strip()
 
@@ -63,7 +79,9 @@ def unglue(item: Item, expected: str) -> Item | None:
     """
     rest = item.code[len(expected):]
     if item.code != expected and item.code.startswith(expected) and rest.isdigit():
-        return dataclasses.replace(item, code=expected, text=rest + item.text)
+        printed = item.code_as_printed
+        return dataclasses.replace(item, code=expected, text=rest + item.text,
+                                   code_as_printed=printed[: -len(rest)] if printed else None)
     return None
 
 
@@ -135,13 +153,18 @@ class _MainTables:
     printings: list[Row]
 
 
-def _single_item(row: LogicalRow, role: str, block_no: int,
-                 findings: list[Finding]) -> list[Item]:
-    items, leading = split_items(row.cells.get(role, ()), role)
+def _single_item(row: LogicalRow, role: str, block_no: int, findings: list[Finding],
+                 prefix: Prefixes | None = None) -> list[Item]:
+    items, leading = split_items(row.cells.get(role, ()), role, prefix)
     if leading:
         findings.append(Finding(
             "uncoded-text", "error", row.page_start, f"block {block_no}:{role}",
             f"text before the first {role} code: {leading[:40]!r}"))
+    findings += [
+        Finding("code-as-printed", "warning", item.page_start, f"{role}:{item.code}",
+                f"code printed {item.code_as_printed!r}, read as {item.code}")
+        for item in items if item.code_as_printed is not None
+    ]
     return items
 
 
@@ -178,7 +201,7 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         document's usual code width) expects."""
         if prefix is not None:
             return [sequence.take(item, prefix, role)
-                    for item in _single_item(row, role, block_no, findings)]
+                    for item in _single_item(row, role, block_no, findings, prefix)]
         width = widths[role]
         return [
             repair_glued(item, item.code[: 1 + width], role, findings)
@@ -194,7 +217,8 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         code-parent check instead of being moved."""
         letter = "O" if role == layout.OUTPUT else "P"
         found = []
-        for item in _single_item(row, role, block_no, findings):
+        prefixes = tuple(f"{letter}{t.code[1:]}." for t in tasks)
+        for item in _single_item(row, role, block_no, findings, prefixes):
             named = layout.ITEM_TASK.match(item.code)
             task = f"T{named.group(1)}.{named.group(2)}" if named else ""
             owner = task if task in (t.code for t in tasks) else tasks[0].code
@@ -262,11 +286,12 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         owner = tasks[0].code
 
         for task_code, item in owned(row, layout.OUTPUT, block_no, tasks):
-            out.outputs.append(base(output_code=item.code, task_code=task_code,
-                                    block_no=block_no, name=item.text,
+            out.outputs.append(base(output_code=item.code, code_as_printed=item.code_as_printed,
+                                    task_code=task_code, block_no=block_no, name=item.text,
                                     page_start=item.page_start, page_end=item.page_end))
         for task_code, item in owned(row, layout.INDICATOR, block_no, tasks):
-            out.indicators.append(base(indicator_code=item.code, task_code=task_code,
+            out.indicators.append(base(indicator_code=item.code,
+                                       code_as_printed=item.code_as_printed, task_code=task_code,
                                        block_no=block_no, text=item.text,
                                        page_start=item.page_start, page_end=item.page_end))
         for role, links, code_col in (

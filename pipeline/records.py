@@ -120,10 +120,11 @@ class TableSet:
 class Item:
     """A coded item inside a cell, with the pages its text covers."""
 
-    code: str
+    code: str  # canonical (P1.1.1)
     text: str
     page_start: int
     page_end: int
+    code_as_printed: str | None = None  # the printed form when not canonical (`P.1.1.1`)
 
 
 # ---------------------------------------------------------------- JSON round trip

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
+from collections import Counter
 
 from pipeline import layout
-from pipeline.normalize import clean_text
+from pipeline.normalize import PRIVATE_USE_BULLETS, clean_text
 from pipeline.records import Finding, GridRow, Row, Source
 
 # A paragraph title may differ slightly from the item name it explains (K02's title adds a 的).
@@ -137,39 +139,80 @@ def parse_versions(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], lis
     return out, findings
 
 
+def _raw_line(row: GridRow) -> str:
+    return " ".join(c for c in row.cells if c.strip()).strip()
+
+
 def _line(row: GridRow) -> str:
-    text = " ".join(c for c in row.cells if c.strip()).strip()
-    return layout.BULLET.sub("", text)
+    """The row's text without its bullet marker."""
+    return layout.BULLET.sub("", _raw_line(row))
+
+
+def bullet_findings(rows: tuple[GridRow, ...], section: str) -> list[Finding]:
+    """Private-use bullet characters removed as line markers (``_line``), counted once per
+    section like the ones normalise removes inside text: never a silent removal."""
+    found: Counter[str] = Counter()
+    pages = []
+    for row in rows:
+        marker = layout.BULLET.match(_raw_line(row))
+        chars = [c for c in (marker.group(0) if marker else "") if c in PRIVATE_USE_BULLETS]
+        found.update(chars)
+        pages += [row.page] if chars else []
+    if not found:
+        return []
+    listed = ", ".join(f"U+{ord(c):04X} ×{n}" for c, n in sorted(found.items()))
+    return [Finding("private-use-removed", "info", min(pages), section,
+                    f"{len(pages)} line(s) began with a private-use bullet, removed: {listed}")]
 
 
 def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], list[Finding]]:
-    """Attitude lines → A items; a line with neither code nor colon continues the previous one."""
+    """Attitude lines → A items, each with its printed position, its code null where none is
+    printed. A line with no bullet and no code continues the attitude above: as its description
+    when the line has no colon (a name printed on its own line, the description below), as the
+    rest of its name when the A-coded item above has no colon yet (`A03應對不確` | `定性：…`, a
+    name wrapped onto the next line)."""
     findings: list[Finding] = []
     out: list[Row] = []
+    # The A-coded item above has printed no colon yet: its name may go on.
+    name_open = False
     for row in rows:
+        raw = _raw_line(row)
         text = _line(row)
         match = layout.ATTITUDE_CODE.match(text)
         body = text[match.end():] if match else text
-        if not match and layout.TITLE_COLON not in body and out:
-            previous = out[-1]
+        continues = not match and not layout.BULLET.match(raw) and bool(out)
+        previous = out[-1] if out else {}
+        if continues and layout.TITLE_COLON not in body:
             previous["description"] = (previous["description"] or "") + "\n" + body
             previous["page_end"] = row.page
             findings.append(Finding("attitude-line-joined", "info", row.page,
                                     previous["attitude_code"] or previous["name"],
                                     f"line without code joined to the attitude above: "
                                     f"{body[:30]!r}"))
+            name_open = False
             continue
-        name, _, description = body.partition(layout.TITLE_COLON)
+        if continues and name_open:
+            rest, _, description = body.partition(layout.TITLE_COLON)
+            previous["name"] += "\n" + rest
+            previous["description"] = description or None
+            previous["page_end"] = row.page
+            findings.append(Finding("attitude-name-joined", "info", row.page,
+                                    previous["attitude_code"],
+                                    f"name continued on the next line: {rest[:30]!r}"))
+            name_open = False
+            continue
+        name, colon, description = body.partition(layout.TITLE_COLON)
+        name_open = bool(match) and not colon
         if not match:
             findings.append(Finding("attitude-without-code", "warning", row.page, name[:20],
-                                    "attitude printed without an A code"))
+                                    f"attitude {len(out) + 1} printed without an A code"))
         out.append({
             "standard_code": code, "position": len(out) + 1,
             "attitude_code": match.group(0) if match else None,
             "name": name, "description": description or None,
             "page_start": row.page, "page_end": row.page,
         })
-    return out, findings
+    return out, [*bullet_findings(rows, "attitudes"), *findings]
 
 
 def _link_title(title: str, items: dict[str, str]) -> tuple[str | None, float]:
@@ -191,6 +234,19 @@ def _link_title(title: str, items: dict[str, str]) -> tuple[str | None, float]:
     return None, 0.0
 
 
+def _note_entries(rows: tuple[GridRow, ...]) -> list[tuple[GridRow, str]]:
+    """Each printed paragraph of 說明與補充事項 (bullet removed), split where a glossary entry
+    (`【註2】…`) starts inside it: several entries printed in one cell are one note each."""
+    out = []
+    for row in rows:
+        text = _line(row)
+        starts = [m.start() for m in layout.GLOSSARY_ENTRY.finditer(text)]
+        bounds = sorted({0, *starts, len(text)})
+        parts = (text[a:b].strip() for a, b in itertools.pairwise(bounds))
+        out += [(row, part) for part in parts if part]
+    return out
+
+
 def parse_notes(
     rows: tuple[GridRow, ...], code: str, knowledge: list[Row], skills: list[Row]
 ) -> tuple[list[Row], list[Finding]]:
@@ -204,18 +260,19 @@ def parse_notes(
     by_code = {**{k["knowledge_code"]: k for k in knowledge},
                **{s["skill_code"]: s for s in skills}}
     section: str | None = None
-    for row in rows:
-        text = _line(row)
+    for row, text in _note_entries(rows):
         heading = layout.squash(text).rstrip("：:")
         if heading in layout.NOTE_SECTIONS:
             section = layout.NOTE_SECTIONS[heading]
             continue
-        if section is None:
+        entry_section = (layout.GLOSSARY_SECTION if layout.GLOSSARY_ENTRY.match(text)
+                         else section)
+        if entry_section is None:
             findings.append(Finding("unplaceable-note", "error", row.page, "notes",
                                     f"paragraph before any known heading: {text[:40]!r}"))
             continue
         refers_to = None
-        if section == "supplementary" and layout.TITLE_COLON in text:
+        if entry_section == "supplementary" and layout.TITLE_COLON in text:
             title, _, explanation = text.partition(layout.TITLE_COLON)
             refers_to, ratio = _link_title(clean_text(title), items)
             if refers_to is not None:
@@ -231,8 +288,8 @@ def parse_notes(
                     findings.append(Finding("duplicate-description", "warning", row.page,
                                             refers_to, "a second paragraph explains this item"))
         out.append({
-            "standard_code": code, "section": section,
-            "position": sum(1 for n in out if n["section"] == section) + 1,
+            "standard_code": code, "section": entry_section,
+            "position": sum(1 for n in out if n["section"] == entry_section) + 1,
             "text": text, "refers_to": refers_to, "page_start": row.page, "page_end": row.page,
         })
-    return out, findings
+    return out, [*bullet_findings(rows, "notes"), *findings]

@@ -75,6 +75,13 @@ def _to_standard() -> ForeignKey:
     return ForeignKey(("standard_code",), "standards", ("standard_code",))
 
 
+def _code_as_printed(example: str) -> Column:
+    return Column("code_as_printed", "string", "The code exactly as printed when that is not "
+                  f"the canonical code in the code column (e.g. {example}); null when printed "
+                  "canonically. Each such reading is also a code-as-printed finding with its "
+                  "page.", "代碼原文", nullable=True, is_normalized=False)
+
+
 def _fk(columns: tuple[str, ...], table: str) -> ForeignKey:
     return ForeignKey(("standard_code", *columns), table, ("standard_code", *columns))
 
@@ -219,6 +226,7 @@ OUTPUTS = Table(
     columns=(
         _standard_code(),
         Column("output_code", "string", "Output code, e.g. O1.4.1.", "工作產出代碼"),
+        _code_as_printed("`O 1.2.1`, or `04.2.1` with a digit zero for the O"),
         Column("task_code", "string", "The task the output belongs to.", "工作任務代碼"),
         Column("block_no", "int", "The block it is printed in.", "區塊序號"),
         Column("name", "string", "Output name without its code.", "工作產出"),
@@ -237,6 +245,7 @@ INDICATORS = Table(
     columns=(
         _standard_code(),
         Column("indicator_code", "string", "Indicator code, e.g. P1.1.1.", "行為指標代碼"),
+        _code_as_printed("`P.1.1.1` or `P 5.1.2`"),
         Column("task_code", "string", "The task the indicator belongs to.", "工作任務代碼"),
         Column("block_no", "int", "The block it is printed in.", "區塊序號"),
         Column("text", "string", "Indicator text without its code.", "行為指標"),
@@ -321,12 +330,17 @@ NOTES = Table(
     name="notes",
     grain="One paragraph of 說明與補充事項.",
     description="qualifications = 建議擔任此職類/職業之學歷/經歷/或能力條件; supplementary = "
-    "其他補充說明. refers_to names the K or S item a paragraph explains.",
+    "其他補充說明; related_categories = 相關所屬類別; glossary = 【註n】 entries. refers_to names "
+    "the K or S item a supplementary paragraph explains.",
     columns=(
         _standard_code(),
-        Column("section", "string", "qualifications or supplementary.", "段落"),
+        Column("section", "string", "qualifications, supplementary, related_categories (one "
+               "entry of a 相關所屬類別 list) or glossary (a 【註n】 entry, wherever it is "
+               "printed; several in one paragraph are one note each).", "段落"),
         Column("position", "int", "Order within its section, from 1.", "順序"),
-        Column("text", "string", "The paragraph as printed (bullet marker removed).", "內容"),
+        Column("text", "string", "The paragraph as printed (bullet marker removed; a digit is "
+               "never a bullet: 3D列印技術 keeps its 3; a glossary entry keeps its 【註n】).",
+               "內容"),
         Column("refers_to", "string", "K or S code whose name is the paragraph's title, else "
                "null.", "對應代碼", nullable=True),
         *_pages(),

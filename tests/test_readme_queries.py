@@ -82,4 +82,4 @@ def test_sqlite_foreign_keys_hold(catalogue: Path) -> None:
     db.execute("PRAGMA foreign_keys=ON")
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     with pytest.raises(sqlite3.IntegrityError):
-        db.execute("INSERT INTO indicators VALUES ('RTM1324-002v5','P9.9.9','T9.9',1,'x',1,1)")
+        db.execute("INSERT INTO indicators VALUES ('RTM1324-002v5','P9.9.9',NULL,'T9.9',1,'x',1,1)")

@@ -44,6 +44,24 @@ _registered = False
 FAST_ROUTE_SUBSTITUTES = {"／": "/", "｢": "「", "｣": "」", "啓": "啟"}
 
 
+def use_truetype_font(path: str, subfont: int = 0,
+                      glyph_aliases: dict[str, str] | None = None) -> None:
+    """Draw every later page with a TrueType font instead of MSung-Light, for text the CID font
+    cannot encode (it drops Kangxi radicals, compatibility ideographs and private-use
+    characters). ``glyph_aliases`` draws a character the font lacks with another's glyph while
+    the text layer keeps the character — as Word's Symbol font prints its private-use bullets.
+    Only fixture scripts call this (the font is not needed to read the committed PDF)."""
+    global FONT, _registered
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    font = TTFont("FixtureTTF", path, subfontIndex=subfont)
+    for char, like in (glyph_aliases or {}).items():
+        font.face.charToGlyph[ord(char)] = font.face.charToGlyph[ord(like)]
+        font.face.charWidths[ord(char)] = font.face.charWidths[ord(like)]
+    pdfmetrics.registerFont(font)
+    FONT, _registered = "FixtureTTF", True
+
+
 def fast_route_text(text: str) -> str:
     return "".join(FAST_ROUTE_SUBSTITUTES.get(c, c) for c in text)
 

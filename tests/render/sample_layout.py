@@ -9,6 +9,7 @@ export shifts left are put back under their own column header.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from pipeline import layout
@@ -30,8 +31,8 @@ FULL_WIDTH = (511.28,)
 _ROLE_OF = (
     (re.compile(r"T\d+\.\d+"), layout.TASK),
     (re.compile(r"T\d+"), layout.DUTY),
-    (re.compile(r"O\d"), layout.OUTPUT),
-    (re.compile(r"P\d"), layout.INDICATOR),
+    (re.compile(r"O[ .]?\d|0[1-9]\d*\.\d"), layout.OUTPUT),
+    (re.compile(r"P[ .]?\d"), layout.INDICATOR),
     (re.compile(r"(?:[1-7]{1,2}|[1-7]級以上|[1-7][（(].{1,4}[）)]|[1-7] ?[A-Z]|級別)$"),
      layout.LEVEL),
     (re.compile(r"K\d"), layout.KNOWLEDGE),
@@ -39,7 +40,9 @@ _ROLE_OF = (
 )
 # Width of each role's column; a table without a 主要職責 column gives its width to the tasks.
 _WIDTH_OF = dict(zip(layout.ROLE_ORDER, MAIN_WIDTHS, strict=True))
-_ITEM_BREAK = re.compile(r"\s+(?=[TOPKS]\d)")
+# Before each coded item; a code printed `P 5.1.2` or `P.1.1.1` too (`04.2.1` is not broken before:
+# the printed-codes fixture prints such an output alone in its cell, and text like it elsewhere).
+_ITEM_BREAK = re.compile(r"\s+(?=[TOPKS]\d|[OP][ .]\d)")
 
 
 def _pdf_text(cell: str) -> str:
@@ -136,10 +139,21 @@ def sample_layout(doc: ExtractedDocument) -> PagedDocument:
         for i, r in enumerate(doc.profile)
     ]
     blocks[1].append(TableBlock("profile", (), tuple(profile), PROFILE_WIDTHS))
+    # Attitude lines printed as rows of the main table (a text export gives them one cell per
+    # main-table column) are drawn in that table, under a title row spanning it.
+    shared = {r for r in doc.attitudes if len(r.cells) == len(MAIN_HEADER)}
     for grid in doc.main:
-        blocks[grid.page].append(_main_block(grid))
+        block = _main_block(grid)
+        on_page = [r for r in doc.attitudes if r in shared and r.page == grid.page]
+        if on_page:
+            span = (None,) * (len(block.widths) - 1)
+            rows = [TableRow((ATTITUDE_TITLE, *span))]
+            rows += [TableRow((" ".join(c for c in r.cells if c.strip()), *span))
+                     for r in on_page]
+            block = dataclasses.replace(block, rows=(*block.rows, *rows))
+        blocks[grid.page].append(block)
     for page in range(1, page_count + 1):
-        attitudes = [r for r in doc.attitudes if r.page == page]
+        attitudes = [r for r in doc.attitudes if r.page == page and r not in shared]
         if attitudes:
             blocks[page].append(_line_block("attitudes", ATTITUDE_TITLE, attitudes))
         notes = [r for r in doc.notes if r.page == page]

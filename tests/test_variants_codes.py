@@ -1,0 +1,267 @@
+"""Layout variants of the real catalogue about codes and the sections around the main table
+(issue: every layout the catalogue uses): printed code forms, attitudes, notes, private-use and
+compatibility characters, unplaceable rows, nested tables.
+
+Each fixture is the sample edited to show one variant; its golden (``tests/golden/variants/
+<fixture>/``) is written from the edit, and both the text route and the fast PDF route must meet
+it. The variant table (variant → fixture → behaviour) is in the README.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from pipeline import layout
+from pipeline.extract import extract_file
+from pipeline.parse import split_items
+from pipeline.records import GridRow, Piece, TableSet
+from pipeline.sections import parse_notes
+from tests.conftest import REPO, run_stages
+from tests.render.model import PagedDocument, TableBlock, TextBlock
+from tests.render.pdf_fast import render_fast
+from tests.render.sample_layout import sample_layout
+
+FIXTURES = REPO / "tests" / "fixtures" / "variants"
+GOLDEN = REPO / "tests" / "golden" / "variants"
+ROUTES = ["text", "pdf"]
+
+
+def _as_free_text(paged: PagedDocument) -> PagedDocument:
+    """The attitude and notes sections printed as wrapped paragraphs instead of table rows."""
+    pages = []
+    for page in paged.pages:
+        blocks: list[TableBlock | TextBlock] = []
+        for block in page.blocks:
+            if isinstance(block, TableBlock) and block.kind in ("attitudes", "notes"):
+                blocks.append(TextBlock(block.header[0].cells[0] or "", style="body"))
+                blocks += [TextBlock(row.cells[0] or "", style="body") for row in block.rows]
+            else:
+                blocks.append(block)
+        pages.append(dataclasses.replace(page, blocks=tuple(blocks)))
+    return dataclasses.replace(paged, pages=tuple(pages))
+
+
+def _routes(name: str, tmp: Path, free_text: bool = False) -> dict[str, TableSet]:
+    """The fixture through the text route, and rendered by the fast route through the PDF one
+    (and, with ``free_text``, rendered with the back matter as paragraphs: ``pdf-free-text``)."""
+    text = FIXTURES / f"{name}.txt"
+    paged = sample_layout(extract_file(text))
+    routes = {"text": run_stages(text)}
+    for route, layout_ in (("pdf", paged), ("pdf-free-text", _as_free_text(paged))):
+        if route == "pdf-free-text" and not free_text:
+            continue
+        pdf = tmp / f"{name}-{route}.pdf"
+        pdf.write_bytes(render_fast(layout_))
+        routes[route] = run_stages(pdf)
+    return routes
+
+
+def _golden(case: str, table: str) -> tuple[list[str], list[dict[str, str]]]:
+    with (GOLDEN / case / f"{table}.csv").open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or ()), list(reader)
+
+
+def _as_text(value: object) -> str:
+    return "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _natural(row: dict[str, str], columns: tuple[str, ...]) -> tuple[object, ...]:
+    return tuple((0, int(row[c]), "") if row[c].isdigit() else (1, 0, row[c]) for c in columns)
+
+
+def assert_table_matches(doc: TableSet, case: str, table: str,
+                         sort_by: tuple[str, ...] = ()) -> None:
+    """The golden's columns of every row of the table, in printed order (or both sorted by
+    ``sort_by``, the golden's primary key, when the golden is written in key order)."""
+    columns, expected = _golden(case, table)
+    got = [{c: _as_text(row.get(c)) for c in columns} for row in doc.tables[table]]
+    assert expected, "an empty golden checks nothing"
+    if sort_by:
+        got.sort(key=lambda r: _natural(r, sort_by))
+        expected.sort(key=lambda r: _natural(r, sort_by))
+    assert got == expected
+
+
+def assert_findings_match(doc: TableSet, case: str) -> None:
+    """Every finding of the codes the golden names, and nothing else of those codes."""
+    columns, expected = _golden(case, "findings")
+    codes = {r["code"] for r in expected}
+    got = [{c: _as_text(getattr(f, c)) for c in columns} for f in doc.findings if f.code in codes]
+    key = lambda r: tuple(r[c] for c in columns)  # noqa: E731
+    assert sorted(got, key=key) == sorted(expected, key=key)
+
+
+def _accepted(doc: TableSet) -> None:
+    assert not doc.is_rejected, [f for f in doc.findings if f.severity == "error"]
+
+
+# ---------------------------------------------------------------- 5. codes as printed
+
+
+@pytest.fixture(scope="module")
+def printed_codes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TableSet]:
+    return _routes("printed-codes", tmp_path_factory.mktemp("variants"))
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_printed_codes_are_stored_canonical_with_the_printed_form_kept(
+    printed_codes: dict[str, TableSet], route: str
+) -> None:
+    doc = printed_codes[route]
+    _accepted(doc)
+    assert_table_matches(doc, "printed-codes", "outputs")
+    assert_table_matches(doc, "printed-codes", "indicators")
+    assert_findings_match(doc, "printed-codes")
+
+
+def _piece(text: str) -> tuple[Piece, ...]:
+    return (Piece(text, 1),)
+
+
+def test_a_code_printed_without_its_letter_is_read_only_where_the_task_expects_it() -> None:
+    items, leading = split_items(_piece("04.2.1報告"), layout.OUTPUT, "O4.2.")
+    assert [(i.code, i.code_as_printed, i.text) for i in items] == [("O4.2.1", "04.2.1", "報告")]
+    assert leading == ""
+    # Another task's numbers: text, so the cell has text before any code (an uncoded-text error).
+    items, leading = split_items(_piece("04.2.1報告"), layout.OUTPUT, "O1.2.")
+    assert items == [] and leading == "04.2.1報告"
+    # Inside an item, after white space, with numbers that are not the task's: part of the name.
+    items, _ = split_items(_piece("O1.2.1計畫 (form 04.2.1)"), layout.OUTPUT, "O1.2.")
+    assert [(i.code, i.text) for i in items] == [("O1.2.1", "計畫 (form 04.2.1)")]
+
+
+def test_printed_code_forms_are_read_only_at_an_item_start_and_only_in_their_column() -> None:
+    # Glued to the text before it, a code-like string is text.
+    items, _ = split_items(_piece("P1.1.1依規範P 1.1.2執行"), layout.INDICATOR, "P1.1.")
+    assert [i.code for i in items] == ["P1.1.1"]
+    # An indicator cell has no letterless codes: `01.1.2` there is text.
+    items, _ = split_items(_piece("P1.1.1依 01.1.2 執行"), layout.INDICATOR, "P1.1.")
+    assert [(i.code, i.text) for i in items] == [("P1.1.1", "依 01.1.2 執行")]
+    # A canonical code keeps no printed form.
+    items, _ = split_items(_piece("P1.1.1甲 P.1.1.2乙"), layout.INDICATOR, "P1.1.")
+    assert [(i.code, i.code_as_printed) for i in items] == [("P1.1.1", None), ("P1.1.2", "P.1.1.2")]
+
+
+# ---------------------------------------------------------------- 9. notes
+
+
+@pytest.fixture(scope="module")
+def notes_glossary(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TableSet]:
+    return _routes("notes-glossary", tmp_path_factory.mktemp("variants"), free_text=True)
+
+
+@pytest.mark.parametrize("route", [*ROUTES, "pdf-free-text"])
+def test_glossary_entries_related_categories_and_leading_digits(
+    notes_glossary: dict[str, TableSet], route: str
+) -> None:
+    """【註n】 entries one note each (two printed in one paragraph are split; a marker inside a
+    sentence is a reference and stays), the 相關所屬類別 list one note per entry, wrapped lines
+    joined, and `2年…` / `3D列印技術` keep their digits when the bullet before them goes."""
+    doc = notes_glossary[route]
+    _accepted(doc)
+    assert_table_matches(doc, "notes-glossary", "notes", sort_by=("section", "position"))
+
+
+def test_a_glossary_marker_inside_a_sentence_is_not_an_entry() -> None:
+    rows = (GridRow(1, ("其他補充說明：",)),
+            GridRow(1, ("照明相關規範【註2】概要：見 【註2】說明",)))
+    notes, findings = parse_notes(rows, "X", [], [])
+    assert findings == []
+    assert [(n["section"], n["text"]) for n in notes] == [
+        ("supplementary", "照明相關規範【註2】概要：見 【註2】說明")]
+
+
+# ---------------------------------------------------------------- 7. attitudes
+
+
+@pytest.fixture(scope="module")
+def attitudes_shared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TableSet]:
+    return _routes("attitudes-shared-table", tmp_path_factory.mktemp("variants"))
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_attitudes_sharing_the_last_tasks_table_uncoded_and_wrapped(
+    attitudes_shared: dict[str, TableSet], route: str
+) -> None:
+    """A01–A03 and 團隊意識 printed as rows of the main table under T3.2 (page 6): the task
+    keeps its rows, every attitude its position; A02's name wrapped before its colon is joined,
+    A03's description printed below its name is joined; code-less attitudes keep a null code."""
+    doc = attitudes_shared[route]
+    _accepted(doc)
+    assert_table_matches(doc, "attitudes-shared-table", "attitudes")
+    assert_findings_match(doc, "attitudes-shared-table")
+    last = doc.tables["blocks"][-1]
+    assert (last["block_no"], last["page_start"], last["page_end"]) == (10, 6, 6)
+    assert [r["skill_code"] for r in doc.tables["task_skills"] if r["block_no"] == 10][-1] == "S14"
+
+
+def test_the_attitude_title_row_inside_the_main_table_starts_the_attitude_section() -> None:
+    from pipeline.extract_pdf import _read_table, _Sections
+
+    class Table:
+        def extract(self) -> list[list[str | None]]:
+            header = ["主要職責", "工作任務", "工作產出", "行為指標", "職能級別",
+                      "職能內涵 (K=knowledge 知識)", "職能內涵 (S=skills 技能)"]
+            return [header, ["", "T1.1甲", "", "P1.1.1乙", "3", "K01丙", "S01丁"],
+                    ["職能內涵 (A=attitude 態度)", *[None] * 6], ["A01戊：己", *[None] * 6]]
+
+    state = _Sections()
+    _read_table(Table(), 4, state)
+    assert [len(g.rows) for g in state.main] == [1]
+    assert state.attitudes == [GridRow(4, ("A01戊：己", "", "", "", "", "", ""))]
+    assert state.current == "attitudes"
+
+
+# ---------------------------------------------------------------- 11. private use, Kangxi
+
+
+PRIVATE_USE = "private-use-kangxi"
+# Printed with code points the fast route's CID font cannot encode: the PDF is rendered once by
+# tests/render/make_private_use_fixture.py (TrueType AR PL UMing) and committed.
+ODD_CODE_POINTS = {"\uf0b7", "\uf09f", "\uf06c", "\u2f08", "\u2f12", "\u2f1d", "\u2fa8",
+                   "\u2fb5", "\uf9b4", "\uf9e4", "\ufa63"}
+
+
+@pytest.fixture(scope="module")
+def private_use() -> dict[str, TableSet]:
+    return {"text": run_stages(FIXTURES / f"{PRIVATE_USE}.txt"),
+            "pdf": run_stages(FIXTURES / f"{PRIVATE_USE}.pdf")}
+
+
+def test_the_committed_pdfs_text_layer_has_the_odd_code_points() -> None:
+    import pdfplumber
+
+    with pdfplumber.open(FIXTURES / f"{PRIVATE_USE}.pdf") as pdf:
+        printed = {c["text"] for page in pdf.pages for c in page.chars}
+    assert ODD_CODE_POINTS <= printed
+    text = (FIXTURES / f"{PRIVATE_USE}.txt").read_text(encoding="utf-8")
+    assert ODD_CODE_POINTS <= set(text)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_private_use_bullets_removed_and_ideographs_mapped_are_counted(
+    private_use: dict[str, TableSet], route: str
+) -> None:
+    """Every curated text equals the sample's (whose text has none of these code points), the
+    added `3D列印技術` note keeps its 3 after its U+F06C bullet, and each table where a character
+    was removed or mapped has a finding counting them by code point, at the first page."""
+    doc = private_use[route]
+    _accepted(doc)
+    sample_golden = REPO / "tests" / "golden" / "RTM1324-002v4"
+    for table in ("duties", "tasks", "indicators", "outputs", "knowledge", "skills",
+                  "attitudes", "task_knowledge", "task_skills"):
+        with (sample_golden / f"{table}.csv").open(encoding="utf-8") as handle:
+            expected = list(csv.DictReader(handle))
+        got = [{c: _as_text(r.get(c)) for c in expected[0]} for r in doc.tables[table]]
+        assert sorted(got, key=str) == sorted(expected, key=str), table
+    assert doc.tables["standards"][0]["description"].startswith("督導及管理國際貨運部門人員")
+    assert_table_matches(doc, PRIVATE_USE, "notes", sort_by=("section", "position"))
+    assert_findings_match(doc, PRIVATE_USE)
+    texts = [v for rows in doc.tables.values() for r in rows for v in r.values()
+             if isinstance(v, str)]
+    assert not any(set(v) & ODD_CODE_POINTS for v in texts)
