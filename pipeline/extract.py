@@ -56,9 +56,10 @@ def extract_text_export(text: str, source: Source) -> ExtractedDocument:
             if pages:
                 page += 1
             pages.append((page, []))
-            headers.append((tuple(cells), *(() if header.rows == 1 else (tuple(following or ()),))))
+            printed = [cells] if header.rows == 1 else [cells, following or []]
+            headers.append(tuple(tuple(row) for row in printed))
             columns.append(header.columns)
-            skip = header.rows - 1
+            skip = header.rows - 1  # a two-row header's lower line is not a table row
             section = "main"
         elif kind == "attitudes":
             if seen_attitude_title:

@@ -98,9 +98,14 @@ def repair_glued(item: Item, expected: str, role: str, findings: list[Finding]) 
 
 
 def _code_width(cells: list[list[Item]]) -> int | None:
-    """The usual number of digits of a K or S code in this document (K01 → 2)."""
-    widths: Counter[int] = Counter(len(i.code) - 1 for items in cells for i in items)
-    return widths.most_common(1)[0][0] if widths else None
+    """The usual number of digits of a K or S code in this document (K01 → 2), when its codes
+    are zero-padded. Codes printed without padding (the older template's K1 … K12) have no
+    fixed width: K12 is then the twelfth item, never K1 + a name starting with 2 — None."""
+    codes = [i.code for items in cells for i in items]
+    if not any(code[1:].startswith("0") for code in codes):
+        return None
+    widths: Counter[int] = Counter(len(code) - 1 for code in codes)
+    return widths.most_common(1)[0][0]
 
 
 class _Sequence:

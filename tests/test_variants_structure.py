@@ -37,7 +37,7 @@ SOURCE_COLUMNS = ["source_file", "source_sha256", "source_format"]
 ROUTES = ("text", "pdf")
 
 VARIANTS = ("header-duty-alias", "header-no-duty-column", "header-two-rows", "task-groups",
-            "level-blocks")
+            "level-blocks", "older-template")
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +132,22 @@ def test_an_item_naming_a_task_outside_its_group_is_not_moved(tmp_path: Path) ->
     assert doc.is_rejected
     assert [(f.code, f.where) for f in doc.findings if f.severity == "error"] == [
         ("code-parent-mismatch", "indicators:P1.4.9")]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_older_template_keeps_codes_as_printed_and_sub_items_with_their_item(
+        routes: dict[tuple[str, str], TableSet], route: str) -> None:
+    """工作任務 (T1) / 工作活動 (T1.1) headers; K1 … K10 and S1 … S14 kept as printed — K10 is
+    the tenth item, not K1 + a name starting with 0 (codes without zero padding have no usual
+    width); K5's bulleted sub-items stay in K5's name, also where a page break falls between
+    them, and are neither items of their own nor part of K6."""
+    tables = routes["older-template", route].tables
+    assert [k["knowledge_code"] for k in tables["knowledge"]] == [f"K{n}" for n in range(1, 11)]
+    assert [s["skill_code"] for s in tables["skills"]] == [f"S{n}" for n in range(1, 15)]
+    names = {k["knowledge_code"]: k["name"] for k in tables["knowledge"]}
+    assert names["K5"] == "風險評估和管理原則●風險辨識●風險處理"
+    assert names["K6"] == "國際運送承攬業人力資源管理"
+    assert {d["duty_code"] for d in tables["duties"]} == {"T1", "T2", "T3"}
 
 
 # ---------------------------------------------------------------- one header classifier
