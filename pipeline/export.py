@@ -63,7 +63,8 @@ def _text_key(value: str) -> tuple[Any, ...]:
 
 
 def sort_rows(table: Table, rows: list[Row]) -> list[Row]:
-    return sorted(rows, key=lambda r: tuple(natural_key(r.get(c)) for c in table.primary_key))
+    columns = table.primary_key
+    return sorted(rows, key=lambda r: [natural_key(r.get(c)) for c in columns])
 
 
 def findings_rows(standard_code: str, findings: tuple[Finding, ...]) -> list[Row]:

@@ -71,7 +71,7 @@ _WIDE = regex.compile(r"[\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}
 
 
 def _display_width(text: str) -> int:
-    return len(text) + len(_WIDE.findall(text))
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
 def column_widths(table: Table, rows: list[dict[str, Any]]) -> list[int]:
@@ -82,7 +82,11 @@ def column_widths(table: Table, rows: list[dict[str, Any]]) -> list[int]:
         if column.dtype == "date" and values:
             widths[index] = max(widths[index], len(DATE_FORMAT) + 2)
         elif column.dtype == "string" and values:
-            widths[index] = max(widths[index], max(map(_display_width, values)) + 2)
+            # A value is at least as wide as it is long: a long one settles the width at once.
+            if max(map(len, values)) + 2 >= MAX_WIDTH:
+                widths[index] = MAX_WIDTH
+            else:
+                widths[index] = max(widths[index], max(map(_display_width, values)) + 2)
     return [min(w, MAX_WIDTH) for w in widths]
 
 
