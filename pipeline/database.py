@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.spec import TABLES, Column, Table, require_spec_tables
-from pipeline.values import column_values
+from pipeline.values import Columns, table_columns
 
 SQL_TYPES = {"string": "TEXT", "int": "INTEGER", "bool": "INTEGER", "date": "TEXT"}
 # Fixed rather than left to the library's compile-time default, which the file would inherit.
@@ -177,9 +177,8 @@ def load_order(tables: tuple[Table, ...] = TABLES) -> list[Table]:
     return order
 
 
-def sql_column(column: Column, rows: list[dict[str, Any]]) -> list[object]:
-    """A column as SQLite stores it: bool → 0/1, date → ISO text, everything else as is."""
-    values = column_values(column, rows)
+def sql_column(column: Column, values: list[Any]) -> list[object]:
+    """A canonical column as SQLite stores it: bool → 0/1, date → ISO text, others as they are."""
     if column.dtype == "bool":
         return [None if v is None else int(v) for v in values]
     if column.dtype == "date":
@@ -187,7 +186,7 @@ def sql_column(column: Column, rows: list[dict[str, Any]]) -> list[object]:
     return values
 
 
-def _load(connection: sqlite3.Connection, tables: Mapping[str, list[dict[str, Any]]]) -> None:
+def _load(connection: sqlite3.Connection, columns: Mapping[str, Columns]) -> None:
     connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
     connection.execute("PRAGMA foreign_keys = ON")  # has no effect inside a transaction
     connection.executescript(f"BEGIN;\n{database_schema_sql()}COMMIT;")
@@ -195,8 +194,8 @@ def _load(connection: sqlite3.Connection, tables: Mapping[str, list[dict[str, An
     for table in load_order():
         insert = (f"INSERT INTO {_quote(table.name)} ({_columns(table.column_names)}) "
                   f"VALUES ({', '.join('?' for _ in table.columns)})")
-        columns = [sql_column(c, tables[table.name]) for c in table.columns]
-        connection.executemany(insert, zip(*columns, strict=True))
+        values = [sql_column(c, v) for c, v in zip(table.columns, columns[table.name], strict=True)]
+        connection.executemany(insert, zip(*values, strict=True))
     connection.execute("COMMIT")
     problems = connection.execute("PRAGMA foreign_key_check").fetchall()
     if problems:  # cannot happen while foreign_keys is ON; kept as a guard on that assumption
@@ -205,15 +204,19 @@ def _load(connection: sqlite3.Connection, tables: Mapping[str, list[dict[str, An
     connection.execute("VACUUM")
 
 
-def write_database(tables: dict[str, list[dict[str, Any]]], path: Path) -> None:
+def write_database(tables: dict[str, list[dict[str, Any]]], path: Path,
+                   columns: Mapping[str, Columns] | None = None) -> None:
     """Write every spec table (rows in the given order) and the views to an SQLite file.
 
     Written to a temporary file beside ``path`` and renamed into place, so a reader never opens
     a half-written database and a failed load leaves the previous file untouched. Foreign keys
     are enforced during the load; an analyst's own session must turn them on again
     (``PRAGMA foreign_keys = ON``), as SQLite does not store that setting in the file.
+    ``columns``: the tables' canonical columns (``values.table_columns``) when already computed.
     """
     require_spec_tables(tables)
+    if columns is None:
+        columns = {t.name: table_columns(t, tables[t.name]) for t in TABLES}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")  # same folder, so the rename is atomic
     # A crashed earlier run may have left a database (or its journal) there: start empty.
@@ -222,7 +225,7 @@ def write_database(tables: dict[str, list[dict[str, Any]]], path: Path) -> None:
     try:
         connection = sqlite3.connect(tmp, isolation_level=None)
         try:
-            _load(connection, tables)
+            _load(connection, columns)
         finally:
             connection.close()
         os.replace(tmp, path)
@@ -230,12 +233,13 @@ def write_database(tables: dict[str, list[dict[str, Any]]], path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def database_bytes(tables: dict[str, list[dict[str, Any]]]) -> bytes:
+def database_bytes(tables: dict[str, list[dict[str, Any]]],
+                   columns: Mapping[str, Columns] | None = None) -> bytes:
     """The bytes :func:`write_database` would write, for callers that publish a set of files at
     once (``export.curated_files``). Built through a private temporary file, not an in-memory
     database: SQLite stamps the header of an in-memory image differently, and the bytes must be
     those of the file."""
     with tempfile.TemporaryDirectory(prefix="icap-sqlite-") as folder:
         path = Path(folder) / "icap.sqlite"
-        write_database(tables, path)
+        write_database(tables, path, columns)
         return path.read_bytes()

@@ -29,7 +29,7 @@ from pipeline.forked import Forked
 from pipeline.publish import publish
 from pipeline.records import Finding, Row, TableSet
 from pipeline.spec import TABLES, TABLES_BY_NAME, Column, Table
-from pipeline.values import column_values
+from pipeline.values import Columns, table_columns
 from pipeline.versions import (
     CROSS_DOCUMENT_CODES,
     compare_versions,
@@ -218,8 +218,11 @@ def finish_catalogue(out: dict[str, list[Row]]) -> dict[str, list[Row]]:
     return {**out, "standards": standards, "findings": findings, "version_changes": changes}
 
 
-def arrow_table(table: Table, rows: list[Row]) -> pa.Table:
-    """Rows → an Arrow table whose schema carries each column's description and 中文 label."""
+def arrow_table(table: Table, rows: list[Row], columns: Columns | None = None) -> pa.Table:
+    """Rows → an Arrow table whose schema carries each column's description and 中文 label.
+
+    ``columns``: the rows' canonical columns (``values.table_columns``) when already computed.
+    """
     fields = [
         pa.field(c.name, ARROW_TYPES[c.dtype], nullable=c.nullable,
                  metadata={"description": c.description, "label_zh": c.label_zh})
@@ -229,12 +232,13 @@ def arrow_table(table: Table, rows: list[Row]) -> pa.Table:
         "table": table.name, "grain": table.grain, "description": table.description,
         "primary_key": ",".join(table.primary_key),
     })
-    arrays = [pa.array(column_values(c, rows), type=ARROW_TYPES[c.dtype]) for c in table.columns]
+    values = table_columns(table, rows) if columns is None else columns
+    arrays = [pa.array(v, type=ARROW_TYPES[c.dtype])
+              for c, v in zip(table.columns, values, strict=True)]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _csv_column(column: Column, rows: list[Row]) -> list[str]:
-    values = column_values(column, rows)
+def _csv_column(column: Column, values: list[Any]) -> list[str]:
     if column.dtype == "bool":
         return ["" if v is None else "true" if v else "false" for v in values]
     if column.dtype == "date":
@@ -244,12 +248,14 @@ def _csv_column(column: Column, rows: list[Row]) -> list[str]:
     return ["" if v is None else v for v in values]
 
 
-def csv_text(table: Table, rows: list[Row]) -> str:
+def csv_text(table: Table, rows: list[Row], columns: Columns | None = None) -> str:
     """The table as CSV: nulls empty, bools true/false, dates ISO (what Parquet readers show)."""
+    values = table_columns(table, rows) if columns is None else columns
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(table.column_names)
-    writer.writerows(zip(*(_csv_column(c, rows) for c in table.columns), strict=True))
+    writer.writerows(zip(*(_csv_column(c, v) for c, v in zip(table.columns, values, strict=True)),
+                         strict=True))
     return buffer.getvalue()
 
 
@@ -298,12 +304,14 @@ def curated_files(tables: Mapping[str, list[Row]], entries: list[RunEntry] | Non
     written meanwhile in a forked child (see pipeline.forked)."""
     workbook = Forked(workbook_bytes, tables)
     try:
+        columns = {t.name: table_columns(t, tables[t.name]) for t in TABLES}
         for table in TABLES:
             rows = tables[table.name]
             buffer = io.BytesIO()
-            pq.write_table(arrow_table(table, rows), buffer, compression="zstd")
+            pq.write_table(arrow_table(table, rows, columns[table.name]), buffer,
+                           compression="zstd")
             yield f"{table.name}.parquet", buffer.getvalue()
-            yield f"{table.name}.csv", csv_text(table, rows).encode("utf-8")
+            yield f"{table.name}.csv", csv_text(table, rows, columns[table.name]).encode("utf-8")
         by_pair: dict[tuple[str, str], list[Row]] = {}
         for change in tables["version_changes"]:
             by_pair.setdefault((change["from_code"], change["to_code"]), []).append(change)
@@ -311,7 +319,7 @@ def curated_files(tables: Mapping[str, list[Row]], entries: list[RunEntry] | Non
             yield f"reports/{older}__{newer}.md", render_report(rows).encode("utf-8")
         if entries is not None:
             yield "_runs/run_report.csv", run_report_csv(entries).encode("utf-8")
-        yield "icap.sqlite", database_bytes(dict(tables))
+        yield "icap.sqlite", database_bytes(dict(tables), columns)
         yield "datapackage.json", (
             json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         yield "icap.xlsx", workbook.result()

@@ -17,7 +17,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from pipeline.spec import Column
+from pipeline.spec import Column, Table
+
+# A table's canonical values, one list per column in spec order.
+Columns = list[list[Any]]
 
 
 class ValueTypeError(TypeError):
@@ -48,3 +51,9 @@ def column_values(column: Column, rows: Sequence[dict[str, Any]]) -> list[Any]:
     if wrong is not None:
         raise ValueTypeError(f"{column.name}: expected {column.dtype}, got {wrong!r}")
     return values
+
+
+def table_columns(table: Table, rows: Sequence[dict[str, Any]]) -> Columns:
+    """Every column of ``rows``, in spec order, in canonical form (computed once per table and
+    shared by the writers of one export)."""
+    return [column_values(c, rows) for c in table.columns]
