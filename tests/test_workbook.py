@@ -167,3 +167,9 @@ def test_text_too_long_for_excel_is_refused(tables: Rows) -> None:
 def test_tables_not_matching_the_spec_are_a_bug(tables: Rows) -> None:
     with pytest.raises(TablesMismatch, match="missing: notes"):
         workbook_bytes({k: v for k, v in tables.items() if k != "notes"})
+
+
+def test_a_character_xml_cannot_hold_is_refused(tables: Rows) -> None:
+    notes = [{**tables["notes"][0], "text": "前\x00後"}, *tables["notes"][1:]]
+    with pytest.raises(ValueError, match="text: '\\\\x00' is a character XML cannot hold"):
+        workbook_bytes({**tables, "notes": notes})
