@@ -26,7 +26,7 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline import layout
-from pipeline.extract import section_findings
+from pipeline.extract import outside_columns, section_findings
 from pipeline.normalize import is_wide
 from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
 
@@ -206,6 +206,21 @@ def _read_line(text: str, number: int, state: _Sections, wraps: bool = False) ->
                                       f"text in no table cell or known line: {text[:60]!r}"))
 
 
+def _columns_outside_header(table: Any) -> list[int]:
+    """Grid columns of a table that lie under no cell of its header row (a row whose rules
+    reach past the header: pdfplumber adds a column for it, empty in every other row)."""
+    header = [c for c in table.rows[0].cells if c is not None]
+    outside = []
+    for j in range(len(table.rows[0].cells)):
+        cell = next((r.cells[j] for r in table.rows if r.cells[j] is not None), None)
+        if cell is None:
+            continue
+        middle = (cell[0] + cell[2]) / 2
+        if not any(h[0] <= middle <= h[2] for h in header):
+            outside.append(j)
+    return outside
+
+
 def _read_table(table: Any, number: int, state: _Sections) -> None:
     rows = [_cells(r) for r in table.extract()]
     kind = classify_table(rows[0]) if rows else None
@@ -215,6 +230,12 @@ def _read_table(table: Any, number: int, state: _Sections) -> None:
                                       f"a table whose first row is not a known header: {first!r}"))
         return
     state.current = kind
+    if kind == "main":
+        outside = _columns_outside_header(table)
+        first_row = sum(len(g.rows) for g in state.main)
+        for i, row in enumerate(rows[1:], start=1):
+            state.findings += outside_columns([(j, row[j]) for j in outside],
+                                              len(layout.MAIN_HEADER), number, first_row + i)
     body = rows if kind == "profile" else rows[1:]
     if kind == "main":
         # The attitude (or notes) section may share the ruled table with the last task: from its

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import layout
+from pipeline.export import assemble
 from pipeline.extract import extract_file
 from pipeline.parse import split_items
 from pipeline.records import GridRow, Piece, TableSet
@@ -203,7 +204,12 @@ def test_attitudes_sharing_the_last_tasks_table_uncoded_and_wrapped(
 def test_the_attitude_title_row_inside_the_main_table_starts_the_attitude_section() -> None:
     from pipeline.extract_pdf import _read_table, _Sections
 
+    class Row:
+        cells = tuple((10.0 * j, 0.0, 10.0 * j + 10, 10.0) for j in range(7))
+
     class Table:
+        rows = (Row(),) * 4
+
         def extract(self) -> list[list[str | None]]:
             header = ["主要職責", "工作任務", "工作產出", "行為指標", "職能級別",
                       "職能內涵 (K=knowledge 知識)", "職能內涵 (S=skills 技能)"]
@@ -265,3 +271,25 @@ def test_private_use_bullets_removed_and_ideographs_mapped_are_counted(
     texts = [v for rows in doc.tables.values() for r in rows for v in r.values()
              if isinstance(v, str)]
     assert not any(set(v) & ODD_CODE_POINTS for v in texts)
+
+
+# ---------------------------------------------------------------- 13. rows that cannot be placed
+
+
+@pytest.mark.parametrize("case", ["orphan-row", "cell-outside-columns"])
+def test_a_row_or_cell_that_cannot_be_placed_rejects_the_document_with_its_location(
+    case: str, tmp_path: Path
+) -> None:
+    """orphan-row: a code-less row in the middle of page 2 (row 4, the K column), not a page
+    continuation. cell-outside-columns: T2.1's row (row 9, page 4) carries an eighth cell, drawn
+    right of the table in the PDF, under no header column. Every error is in the golden — page,
+    row and column — and the document contributes no row to the catalogue."""
+    for route, doc in _routes(case, tmp_path).items():
+        assert doc.is_rejected, route
+        _, expected = _golden(case, "findings")
+        errors = sorted((f.code, f.severity, str(f.page), f.where)
+                        for f in doc.findings if f.severity == "error")
+        assert errors == sorted(tuple(r.values()) for r in expected), route
+        tables, entries = assemble([doc], {})
+        assert [e.status for e in entries] == ["rejected"], route
+        assert all(not rows for name, rows in tables.items() if name != "findings"), route

@@ -194,6 +194,15 @@ def _draw_table(c: canvas.Canvas, block: TableBlock, top: float) -> float:
                     c.line(xs[col], bottom, xs[col + 1], bottom)
         elif block.closed:
             c.line(xs[0], bottom, xs[-1], bottom)
+        for row_index, text, width in block.outside:
+            if row_index + len(block.header) == index:
+                x0, x1 = xs[-1], xs[-1] + width
+                c.line(x0, y, x1, y)
+                c.line(x0, bottom, x1, bottom)
+                c.line(x1, y, x1, bottom)
+                for k, line in enumerate(cell_lines(text, width)):
+                    c.setFont(FONT, FONT_SIZE)
+                    c.drawString(x0 + PAD, y - PAD - (k + 1) * LEADING + 3, line)
         for col, width in starts:
             for k, line in enumerate(cell_lines(row.cells[col], width)):
                 # A word wider than the cell is condensed to fit rather than broken: a break

@@ -25,6 +25,7 @@ MAIN_WIDTHS = (58.0, 74.0, 62.0, 131.0, 32.0, 77.0, 77.28)
 VERSION_WIDTHS = (36.0, 92.0, 92.0, 60.0, 151.28, 80.0)
 PROFILE_WIDTHS = (88.0, 60.0, 223.28, 70.0, 70.0)
 FULL_WIDTH = (511.28,)
+OUTSIDE_WIDTH = 30.0
 
 # Column of a cell that starts with a code (or is a level digit), by the code it starts with.
 _COLUMN_OF = (
@@ -58,7 +59,7 @@ def _column(cell: str) -> int:
 
 def main_row(row: GridRow, is_continuation: bool) -> tuple[str, ...]:
     cells = ["" for _ in MAIN_HEADER]
-    for index, cell in enumerate(row.cells):
+    for index, cell in enumerate(row.cells[:len(MAIN_HEADER)]):
         if not cell.strip():
             continue
         column = index if is_continuation else _column(cell)
@@ -68,12 +69,19 @@ def main_row(row: GridRow, is_continuation: bool) -> tuple[str, ...]:
 
 def _main_block(rows: tuple[GridRow, ...]) -> TableBlock:
     printed: list[TableRow] = []
+    outside: list[tuple[int, str, float]] = []
     for index, row in enumerate(rows):
         has_task = any(re.match(r"T\d+\.\d+", re.sub(r"</?p>", "", c).strip()) for c in row.cells)
-        cells = main_row(row, is_continuation=index == 0 and not has_task)
+        # A row with no task code (a page-break continuation, or an orphan row) is printed
+        # under the columns its text export gives it.
+        cells = main_row(row, is_continuation=not has_task)
         merged = index > 0 and not cells[0]
         printed.append(TableRow(cells, (merged, *([False] * 6))))
-    return TableBlock("main", (TableRow(MAIN_HEADER),), tuple(printed), MAIN_WIDTHS)
+        # Cells beyond the header's columns are drawn right of the table, beside their row.
+        outside += [(index, _pdf_text(c), OUTSIDE_WIDTH)
+                    for c in row.cells[len(MAIN_HEADER):] if c.strip()]
+    return TableBlock("main", (TableRow(MAIN_HEADER),), tuple(printed), MAIN_WIDTHS,
+                      outside=tuple(outside))
 
 
 def _profile_row(row: GridRow, follows_label: bool) -> TableRow:
