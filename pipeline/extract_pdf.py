@@ -12,6 +12,8 @@ Two checks stop pdfplumber from losing text silently:
   (``split-row-recovered``);
 - every character printed on the page must land in a table cell or a known text line; anything
   else is an ``uncovered-text`` error naming the page and the text.
+In the main table, a cell under no header column is a ``cell-outside-columns`` error, and a table
+nested in a cell is folded back into that cell (``fold_nested``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline import layout
 from pipeline.extract import outside_columns, section_findings
-from pipeline.normalize import is_wide
+from pipeline.layout import is_wide
 from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
 
 # A rule this far below a table's last detected rule means a row part with no closing rule.
@@ -221,6 +223,76 @@ def _columns_outside_header(table: Any) -> list[int]:
     return outside
 
 
+# Points within which two rules or cell edges are the same line.
+_EDGE_TOLERANCE = 1.0
+
+
+def _cell_text(page: Any, bbox: tuple[float, float, float, float]) -> str:
+    """A cell's text exactly as pdfplumber's ``Table.extract`` reads it (chars by their middle)."""
+    x0, top, x1, bottom = bbox
+    chars = [c for c in page.chars
+             if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+    return str(pdfplumber.utils.extract_text(chars)) if chars else ""
+
+
+def fold_nested(table: Any, number: int, first_row: int, findings: list[Finding]
+                ) -> list[tuple[str, ...]] | None:
+    """A main-table part whose cells hold nested tables, read back into the header's columns.
+
+    A table nested in a cell adds its rules to the outer grid: pdfplumber returns its cells as
+    extra columns under one header column and extra rows without a task. The outer rows are the
+    cell tops shared by two or more header columns (a nested table's rows lie in one); each
+    outer cell's text is then its own text and its nested cells', in reading order (row by row,
+    left to right), one line each — reported as ``nested-table-folded``. A nested cell reaching
+    into the next outer row cannot be placed: ``unplaceable-nested-cell`` (error). None when
+    nothing is nested (the table is read as pdfplumber reads it).
+    """
+    headers = [c for c in table.rows[0].cells if c is not None]
+    header_bottom = max(c[3] for c in headers)
+
+    def covered(cell: tuple[float, float, float, float]) -> list[int]:
+        """The header columns a cell lies under (several for a cell spanning them)."""
+        return [h for h, c in enumerate(headers)
+                if cell[0] < c[2] - _EDGE_TOLERANCE and cell[2] > c[0] + _EDGE_TOLERANCE]
+
+    spans = [(covered(c), c) for c in table.cells if c[1] >= header_bottom - _EDGE_TOLERANCE]
+    # A spanning cell is read in its first column, as pdfplumber does; outside cells are left
+    # to the cell-outside-columns check.
+    body = [(cols[0], c) for cols, c in spans if cols]
+    narrow = any(len(cols) == 1 and (c[0] > headers[cols[0]][0] + _EDGE_TOLERANCE
+                                     or c[2] < headers[cols[0]][2] - _EDGE_TOLERANCE)
+                 for cols, c in spans)
+    columns_at: dict[float, set[int]] = {}
+    for cols, c in spans:
+        columns_at.setdefault(round(c[1]), set()).update(cols)
+    tops = sorted(t for t, cols in columns_at.items() if len(cols) >= 2)
+    if not narrow and len(tops) == len(columns_at):
+        return None
+    bottom = table.bbox[3]
+    rows: list[tuple[str, ...]] = []
+    for r, top in enumerate(tops):
+        below = tops[r + 1] if r + 1 < len(tops) else bottom
+        cells: list[str] = []
+        for h in range(len(headers)):
+            parts = sorted((c for k, c in body if k == h and top - _EDGE_TOLERANCE <= c[1]
+                            < below - _EDGE_TOLERANCE), key=lambda c: (round(c[1]), c[0]))
+            where = f"row {first_row + r + 1} column {h + 1}"
+            for part in parts:
+                if part[3] > below + _EDGE_TOLERANCE and len(parts) > 1:
+                    text = _cell_text(table.page, part)[:40]
+                    findings.append(Finding("unplaceable-nested-cell", "error", number, where,
+                                            f"a nested cell reaches into the next row: {text!r}"))
+            texts = [_cell_text(table.page, part) for part in parts]
+            if len(parts) > 1:
+                findings.append(Finding(
+                    "nested-table-folded", "info", number, where,
+                    f"a table nested in the cell: {len(parts) - 1} nested cell(s) read into it "
+                    "in reading order"))
+            cells.append("\n".join(t for t in texts if t))
+        rows.append(tuple(cells))
+    return rows
+
+
 def _read_table(table: Any, number: int, state: _Sections) -> None:
     rows = [_cells(r) for r in table.extract()]
     kind = classify_table(rows[0]) if rows else None
@@ -236,6 +308,9 @@ def _read_table(table: Any, number: int, state: _Sections) -> None:
         for i, row in enumerate(rows[1:], start=1):
             state.findings += outside_columns([(j, row[j]) for j in outside],
                                               len(layout.MAIN_HEADER), number, first_row + i)
+        folded = fold_nested(table, number, first_row, state.findings)
+        if folded is not None:
+            rows = [rows[0], *folded]
     body = rows if kind == "profile" else rows[1:]
     if kind == "main":
         # The attitude (or notes) section may share the ruled table with the last task: from its

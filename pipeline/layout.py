@@ -6,6 +6,8 @@ these tables do not describe is reported as a finding, never guessed.
 
 from __future__ import annotations
 
+import unicodedata
+
 import regex
 
 # Roles of the main table's cells, in the column order the template prints them.
@@ -132,6 +134,12 @@ TITLE_COLON = "："
 # Bullet markers printed at the start of attitude and note lines. A digit is never a bullet
 # (`3D列印技術` keeps its 3).
 BULLET = regex.compile(r"^(?:[-•・●▪■◆\uf09f\uf0b7\uf06c]\s*)+")
+
+
+def is_wide(char: str) -> bool:
+    """CJK ideographs, kana, hangul and full-width forms: characters joined without a space
+    when a line wraps between them (normalise), and set one per line break opportunity."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def squash(text: str) -> str:

@@ -19,12 +19,12 @@ from pipeline import layout
 from pipeline.export import assemble
 from pipeline.extract import extract_file
 from pipeline.parse import split_items
-from pipeline.records import GridRow, Piece, TableSet
+from pipeline.records import Finding, GridRow, Piece, TableSet
 from pipeline.sections import parse_notes
 from tests.conftest import REPO, run_stages
 from tests.render.model import PagedDocument, TableBlock, TextBlock
 from tests.render.pdf_fast import render_fast
-from tests.render.sample_layout import sample_layout
+from tests.render.sample_layout import nest_table, sample_layout
 
 FIXTURES = REPO / "tests" / "fixtures" / "variants"
 GOLDEN = REPO / "tests" / "golden" / "variants"
@@ -209,6 +209,8 @@ def test_the_attitude_title_row_inside_the_main_table_starts_the_attitude_sectio
 
     class Table:
         rows = (Row(),) * 4
+        cells = Row.cells  # the body's cells are not needed: nothing is nested
+        bbox = (0.0, 0.0, 70.0, 40.0)
 
         def extract(self) -> list[list[str | None]]:
             header = ["主要職責", "工作任務", "工作產出", "行為指標", "職能級別",
@@ -293,3 +295,77 @@ def test_a_row_or_cell_that_cannot_be_placed_rejects_the_document_with_its_locat
         tables, entries = assemble([doc], {})
         assert [e.status for e in entries] == ["rejected"], route
         assert all(not rows for name, rows in tables.items() if name != "findings"), route
+
+
+# ---------------------------------------------------------------- 8. nested tables
+
+
+NESTED = (("指標", "目標值"), ("貨損率", "0.5%以下"), ("準時率", "95%以上"))
+
+
+@pytest.fixture(scope="module")
+def nested_table(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TableSet]:
+    """The text export lists the nested table's cells as paragraphs after P2.2.2's text; the
+    PDF draws them as a 3×2 table inside T2.2's 行為指標 cell (page 4)."""
+    text = FIXTURES / "nested-table.txt"
+    pdf = tmp_path_factory.mktemp("variants") / "nested-table.pdf"
+    paged = nest_table(sample_layout(extract_file(text)), 4, "T2.2", 3, NESTED)
+    pdf.write_bytes(render_fast(paged))
+    return {"text": run_stages(text), "pdf": run_stages(pdf)}
+
+
+def test_the_rendered_nested_table_comes_back_from_pdfplumber_as_extra_cells(tmp_path: Path
+                                                                             ) -> None:
+    """What the fold-back undoes: pdfplumber alone gives an extra column and three task-less
+    rows (read as they come, they would be orphan rows)."""
+    import pdfplumber
+
+    paged = nest_table(sample_layout(extract_file(FIXTURES / "nested-table.txt")), 4, "T2.2",
+                       3, NESTED)
+    (tmp_path / "n.pdf").write_bytes(render_fast(paged))
+    with pdfplumber.open(tmp_path / "n.pdf") as pdf:
+        rows = pdf.pages[3].find_tables()[0].extract()
+    assert len(rows[0]) == 8
+    assert [[c for c in r if c] for r in rows[-3:]] == [list(r) for r in NESTED]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_nested_tables_text_is_kept_in_its_cell_in_reading_order(
+    nested_table: dict[str, TableSet], route: str
+) -> None:
+    doc = nested_table[route]
+    _accepted(doc)
+    columns, expected = _golden("nested-table", "indicators")
+    got = [{c: _as_text(r[c]) for c in columns} for r in doc.tables["indicators"]
+           if r["task_code"] == "T2.2"]
+    assert got == expected
+    if route == "pdf":
+        assert_findings_match(doc, "nested-table")
+    for name, rows in doc.tables.items():
+        if name != "standards":
+            assert rows == nested_table["text"].tables[name], name
+
+
+def test_a_nested_cell_reaching_into_the_next_row_is_rejected_with_its_place() -> None:
+    """Geometry no fold-back can place: a sub-cell of the first row's second column runs past
+    the second row's top."""
+    from pipeline.extract_pdf import fold_nested
+
+    class Row:
+        cells = ((0.0, 0.0, 10.0, 10.0), (10.0, 0.0, 20.0, 10.0))
+
+    class Page:
+        chars: tuple[dict[str, object], ...] = ()
+
+    class Table:
+        rows = (Row(),)
+        page = Page()
+        bbox = (0.0, 0.0, 20.0, 60.0)
+        cells = (*Row.cells, (0.0, 10.0, 10.0, 30.0), (10.0, 10.0, 20.0, 15.0),
+                 (10.0, 15.0, 20.0, 40.0), (0.0, 30.0, 10.0, 60.0), (10.0, 30.0, 20.0, 60.0))
+
+    findings: list[Finding] = []
+    rows = fold_nested(Table(), 3, 5, findings)
+    assert rows is not None and len(rows) == 2
+    assert [(f.code, f.severity, f.page, f.where) for f in findings
+            if f.severity == "error"] == [("unplaceable-nested-cell", "error", 3, "row 6 column 2")]

@@ -95,6 +95,8 @@ class TableRow:
 
     cells: tuple[str | None, ...]
     merged_above: tuple[bool, ...] = ()
+    # Tables drawn inside a cell, below its text: (column, rows of sub-cell texts).
+    nested: tuple[tuple[int, tuple[tuple[str, ...], ...]], ...] = ()
 
 
 @dataclass(frozen=True)

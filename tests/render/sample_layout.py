@@ -133,3 +133,31 @@ def sample_layout(doc: ExtractedDocument) -> PagedDocument:
         if notes:
             blocks[page].append(_line_block("notes", NOTES_TITLE, notes))
     return PagedDocument(tuple(PageLayout(p, tuple(b)) for p, b in sorted(blocks.items())))
+
+
+def nest_table(paged: PagedDocument, page: int, task_code: str, column: int,
+               rows: tuple[tuple[str, ...], ...]) -> PagedDocument:
+    """The same document with a table nested in one main-table cell: the cell of ``column`` in
+    the row of ``task_code`` on ``page``, whose last paragraphs are the sub-cells' texts in
+    reading order (as the text export lists them), draws those as the nested ``rows``."""
+    flat = [text for row in rows for text in row]
+    pages = []
+    for layout_ in paged.pages:
+        blocks = []
+        for block in layout_.blocks:
+            if layout_.number == page and isinstance(block, TableBlock) and block.kind == "main":
+                printed = []
+                for row in block.rows:
+                    if (row.cells[1] or "").startswith(task_code):
+                        paragraphs = (row.cells[column] or "").split("\n")
+                        if paragraphs[-len(flat):] != flat:
+                            raise ValueError(f"{task_code}'s cell does not end with {flat}")
+                        cells = list(row.cells)
+                        cells[column] = "\n".join(paragraphs[:-len(flat)])
+                        row = dataclasses.replace(row, cells=tuple(cells),
+                                                  nested=((column, rows),))
+                    printed.append(row)
+                block = dataclasses.replace(block, rows=tuple(printed))
+            blocks.append(block)
+        pages.append(dataclasses.replace(layout_, blocks=tuple(blocks)))
+    return dataclasses.replace(paged, pages=tuple(pages))
