@@ -137,8 +137,8 @@ BULLET = regex.compile(r"^(?:[-•・●▪■◆\uf09f\uf0b7\uf06c]\s*)+")
 
 
 def is_wide(char: str) -> bool:
-    """CJK ideographs, kana, hangul and full-width forms: characters joined without a space
-    when a line wraps between them (normalise), and set one per line break opportunity."""
+    """CJK ideographs, kana, hangul and full-width forms: a line may break before any of them,
+    and a wrap next to one is joined without a space (normalise)."""
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
