@@ -76,26 +76,23 @@ def _validate(args: argparse.Namespace) -> int:
     return _stage(records.tableset_from_dict, validate_document)(args)
 
 
-def _exported_part(path: Path) -> Any:
-    """One validated document without its internal tables (``_…``: validation's, not
-    export's), read one at a time so the whole catalogue is never held twice."""
-    doc = records.tableset_from_dict(records.read_json(path))
-    tables = {name: rows for name, rows in doc.tables.items() if not name.startswith("_")}
-    return records.TableSet(doc.source, tables, doc.findings, doc.is_rejected)
-
-
 def _export(args: argparse.Namespace) -> int:
+    import pyarrow as pa
+
     from pipeline.build import list_sources, stage_file
     from pipeline.export import INPUT_WARNINGS, assemble, read_curated, write_curated
     from pipeline.progress import closing_summary, finding_line
     from pipeline.publish import recover
 
+    # Arrow's default allocator (mimalloc) keeps what it freed; the C library's gives it back,
+    # which kept a 900-document export 30 MB lower at no measurable cost in time.
+    pa.set_memory_pool(pa.system_memory_pool())
     curated = Path(args.curated)
     validated = [Path(p) for p in args.validated]
     if args.raw:
         validated += [stage_file(Path(args.interim), s, "validate")
                       for s in list_sources(Path(args.raw))]
-    docs = [_exported_part(p) for p in validated]
+    docs = [records.tableset_from_dict(records.read_json(p)) for p in validated]
     recover(curated)  # an interrupted publish first, so that previous rows are read
     previous = read_curated(curated)
     tables, entries = assemble(docs, previous)

@@ -15,7 +15,6 @@ writes it: the header records the writer's library version.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sqlite3
 import tempfile
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.spec import TABLES, Column, Table, require_spec_tables
+from pipeline.values import column_values
 
 SQL_TYPES = {"string": "TEXT", "int": "INTEGER", "bool": "INTEGER", "date": "TEXT"}
 # Fixed rather than left to the library's compile-time default, which the file would inherit.
@@ -177,27 +177,14 @@ def load_order(tables: tuple[Table, ...] = TABLES) -> list[Table]:
     return order
 
 
-def sql_value(column: Column, value: object) -> object:
-    """A row value as SQLite stores it: bool → 0/1, date → ISO text, everything else as is.
-
-    Dates arrive as ``datetime.date`` (read from Parquet) or ISO text (from interim/ JSON); both
-    are accepted, and text that is not a date raises here rather than being stored.
-    """
-    if value is None:
-        return None
+def sql_column(column: Column, rows: list[dict[str, Any]]) -> list[object]:
+    """A column as SQLite stores it: bool → 0/1, date → ISO text, everything else as is."""
+    values = column_values(column, rows)
     if column.dtype == "bool":
-        if not isinstance(value, bool):
-            raise TypeError(f"{column.name}: expected a bool, got {value!r}")
-        return int(value)
+        return [None if v is None else int(v) for v in values]
     if column.dtype == "date":
-        if isinstance(value, dt.datetime):
-            raise TypeError(f"{column.name}: expected a date, got the timestamp {value!r}")
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, str):
-            return dt.date.fromisoformat(value).isoformat()
-        raise TypeError(f"{column.name}: expected a date, got {value!r}")
-    return value
+        return [None if v is None else v.isoformat() for v in values]
+    return values
 
 
 def _load(connection: sqlite3.Connection, tables: Mapping[str, list[dict[str, Any]]]) -> None:
@@ -208,10 +195,8 @@ def _load(connection: sqlite3.Connection, tables: Mapping[str, list[dict[str, An
     for table in load_order():
         insert = (f"INSERT INTO {_quote(table.name)} ({_columns(table.column_names)}) "
                   f"VALUES ({', '.join('?' for _ in table.columns)})")
-        connection.executemany(
-            insert,
-            ([sql_value(c, row.get(c.name)) for c in table.columns] for row in tables[table.name]),
-        )
+        columns = [sql_column(c, tables[table.name]) for c in table.columns]
+        connection.executemany(insert, zip(*columns, strict=True))
     connection.execute("COMMIT")
     problems = connection.execute("PRAGMA foreign_key_check").fetchall()
     if problems:  # cannot happen while foreign_keys is ON; kept as a guard on that assumption

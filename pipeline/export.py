@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +25,11 @@ import regex
 
 from pipeline.database import database_bytes
 from pipeline.dictionary import build_datapackage
+from pipeline.forked import Forked
 from pipeline.publish import publish
 from pipeline.records import Finding, Row, TableSet
-from pipeline.spec import TABLES, Column, Table
+from pipeline.spec import TABLES, TABLES_BY_NAME, Column, Table
+from pipeline.values import column_values
 from pipeline.versions import (
     CROSS_DOCUMENT_CODES,
     compare_versions,
@@ -46,21 +50,21 @@ def natural_key(value: object) -> tuple[Any, ...]:
     if value is None:
         return (0,)
     if isinstance(value, str):
-        parts = _DIGITS.split(value)
-        return (1, *((int(p), "") if p.isdigit() else (0, p) for p in parts))
+        return _text_key(value)
     return (1, value)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _text_key(value: str) -> tuple[Any, ...]:
+    # Cached: a catalogue's keys repeat (each standard code on every row of its document), and
+    # splitting them again was most of the time assembly took.
+    parts = _DIGITS.split(value)
+    return (1, *((int(p), "") if p.isdigit() else (0, p) for p in parts))
+
+
 def sort_rows(table: Table, rows: list[Row]) -> list[Row]:
-    return sorted(rows, key=lambda r: tuple(natural_key(r.get(c)) for c in table.primary_key))
-
-
-def _coerce(column: Column, value: object) -> object:
-    if value is None:
-        return None
-    if column.dtype == "date" and isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    return value
+    columns = table.primary_key
+    return sorted(rows, key=lambda r: [natural_key(r.get(c)) for c in columns])
 
 
 def findings_rows(standard_code: str, findings: tuple[Finding, ...]) -> list[Row]:
@@ -140,7 +144,7 @@ def resolve_claims(docs: list[TableSet]) -> dict[str, tuple[str, Finding]]:
 
 
 def assemble(
-    docs: list[TableSet], previous: dict[str, list[Row]]
+    docs: list[TableSet], previous: Mapping[str, list[Row]]
 ) -> tuple[dict[str, list[Row]], list[RunEntry]]:
     """The catalogue's rows, and what happened to each file.
 
@@ -225,71 +229,97 @@ def arrow_table(table: Table, rows: list[Row]) -> pa.Table:
         "table": table.name, "grain": table.grain, "description": table.description,
         "primary_key": ",".join(table.primary_key),
     })
-    arrays = [
-        pa.array([_coerce(c, r.get(c.name)) for r in rows], type=ARROW_TYPES[c.dtype])
-        for c in table.columns
-    ]
+    arrays = [pa.array(column_values(c, rows), type=ARROW_TYPES[c.dtype]) for c in table.columns]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _csv_value(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def _csv_column(column: Column, rows: list[Row]) -> list[str]:
+    values = column_values(column, rows)
+    if column.dtype == "bool":
+        return ["" if v is None else "true" if v else "false" for v in values]
+    if column.dtype == "date":
+        return ["" if v is None else v.isoformat() for v in values]
+    if column.dtype == "int":
+        return ["" if v is None else str(v) for v in values]
+    return ["" if v is None else v for v in values]
 
 
 def csv_text(table: Table, rows: list[Row]) -> str:
+    """The table as CSV: nulls empty, bools true/false, dates ISO (what Parquet readers show)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(table.column_names)
-    for row in rows:
-        writer.writerow([_csv_value(_coerce(c, row.get(c.name))) for c in table.columns])
+    writer.writerows(zip(*(_csv_column(c, rows) for c in table.columns), strict=True))
     return buffer.getvalue()
 
 
-def read_curated(curated: Path) -> dict[str, list[Row]]:
-    """What curated/ holds now, as rows (empty tables when it holds nothing yet)."""
-    out: dict[str, list[Row]] = {}
-    for table in TABLES:
-        path = curated / f"{table.name}.parquet"
-        rows = pq.read_table(path).to_pylist() if path.exists() else []
-        # Dates as the ISO text the stages produce, so old and new rows compare equal.
-        out[table.name] = [
-            {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in r.items()}
-            for r in rows
-        ]
-    return out
+class CuratedTables(Mapping[str, list[Row]]):
+    """What curated/ holds now, as rows by table, each table read when first asked for.
+
+    A run reads the previous standards (to know which file gave which code) but the other
+    tables only when a rejected document must keep its old rows: reading a 900-standard
+    catalogue's every table up front cost half a second and as much memory as the new rows.
+    """
+
+    def __init__(self, curated: Path) -> None:
+        self._curated = curated
+        self._tables: dict[str, list[Row]] = {}
+
+    def __getitem__(self, name: str) -> list[Row]:
+        if name not in TABLES_BY_NAME:
+            raise KeyError(name)
+        if name not in self._tables:
+            path = self._curated / f"{name}.parquet"
+            # ParquetFile, not read_table: the latter loads the dataset layer (70 MB of RSS).
+            rows = pq.ParquetFile(path).read().to_pylist() if path.exists() else []
+            # Dates as the ISO text the stages produce, so old and new rows compare equal.
+            self._tables[name] = [
+                {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in r.items()}
+                for r in rows
+            ]
+        return self._tables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES_BY_NAME)
+
+    def __len__(self) -> int:
+        return len(TABLES_BY_NAME)
 
 
-def curated_files(tables: dict[str, list[Row]], entries: list[RunEntry] | None = None
-                  ) -> dict[str, bytes]:
-    """Every file curated/ holds after this run, by relative path."""
-    files: dict[str, bytes] = {}
-    for table in TABLES:
-        rows = tables[table.name]
-        buffer = io.BytesIO()
-        pq.write_table(arrow_table(table, rows), buffer, compression="zstd")
-        files[f"{table.name}.parquet"] = buffer.getvalue()
-        files[f"{table.name}.csv"] = csv_text(table, rows).encode("utf-8")
-    by_pair: dict[tuple[str, str], list[Row]] = {}
-    for change in tables["version_changes"]:
-        by_pair.setdefault((change["from_code"], change["to_code"]), []).append(change)
-    for (older, newer), rows in sorted(by_pair.items()):
-        files[f"reports/{older}__{newer}.md"] = render_report(rows).encode("utf-8")
-    if entries is not None:
-        files["_runs/run_report.csv"] = run_report_csv(entries).encode("utf-8")
-    files["icap.sqlite"] = database_bytes(tables)
-    files["icap.xlsx"] = workbook_bytes(tables)
-    files["datapackage.json"] = (
-        json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    return files
+def read_curated(curated: Path) -> CuratedTables:
+    """What curated/ holds now (empty tables when it holds nothing yet), read on demand."""
+    return CuratedTables(curated)
 
 
-def write_curated(curated: Path, tables: dict[str, list[Row]],
+def curated_files(tables: Mapping[str, list[Row]], entries: list[RunEntry] | None = None
+                  ) -> Iterator[tuple[str, bytes]]:
+    """Every file curated/ holds after this run, as (relative path, bytes), one at a time so
+    that the catalogue's files are never all in memory together. The workbook, the slowest, is
+    written meanwhile in a forked child (see pipeline.forked)."""
+    workbook = Forked(workbook_bytes, tables)
+    try:
+        for table in TABLES:
+            rows = tables[table.name]
+            buffer = io.BytesIO()
+            pq.write_table(arrow_table(table, rows), buffer, compression="zstd")
+            yield f"{table.name}.parquet", buffer.getvalue()
+            yield f"{table.name}.csv", csv_text(table, rows).encode("utf-8")
+        by_pair: dict[tuple[str, str], list[Row]] = {}
+        for change in tables["version_changes"]:
+            by_pair.setdefault((change["from_code"], change["to_code"]), []).append(change)
+        for (older, newer), rows in sorted(by_pair.items()):
+            yield f"reports/{older}__{newer}.md", render_report(rows).encode("utf-8")
+        if entries is not None:
+            yield "_runs/run_report.csv", run_report_csv(entries).encode("utf-8")
+        yield "icap.sqlite", database_bytes(dict(tables))
+        yield "datapackage.json", (
+            json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        yield "icap.xlsx", workbook.result()
+    finally:
+        workbook.abandon()
+
+
+def write_curated(curated: Path, tables: Mapping[str, list[Row]],
                   entries: list[RunEntry] | None = None) -> None:
     """Replace curated/'s whole content with this run's, atomically (see pipeline.publish)."""
     publish(curated, curated_files(tables, entries))

@@ -26,18 +26,6 @@ class UnsupportedSource(Exception):
         self.code = code
 
 
-def _is_main_header(cells: list[str]) -> bool:
-    squashed = [layout.squash(c) for c in cells if c.strip()]
-    expected = [aliases for aliases in layout.MAIN_HEADER.values()]
-    return len(squashed) == len(expected) and all(
-        s in aliases for s, aliases in zip(squashed, expected, strict=True)
-    )
-
-
-def _is_version_header(cells: list[str]) -> bool:
-    return tuple(layout.squash(c) for c in cells) == layout.VERSION_HEADER
-
-
 def extract_text_export(text: str, source: Source) -> ExtractedDocument:
     """Split a text export into sections; rows keep the page they were printed on."""
     title: GridRow | None = None
@@ -47,31 +35,42 @@ def extract_text_export(text: str, source: Source) -> ExtractedDocument:
     attitudes: list[GridRow] = []
     notes: list[GridRow] = []
     findings: list[Finding] = []
+    headers: list[tuple[tuple[str, ...], ...]] = []
+    columns: list[tuple[str | None, ...]] = []
 
     page = 1
     section = "start"
     seen_attitude_title = False
-    for line_no, line in enumerate(text.split("\n"), start=1):
-        line = line.rstrip("\r")
-        if not line.strip():
+    lines = [(n, line.rstrip("\r")) for n, line in enumerate(text.split("\n"), start=1)]
+    lines = [(n, line) for n, line in lines if line.strip()]
+    skip = 0
+    for index, (line_no, line) in enumerate(lines):
+        if skip:
+            skip -= 1
             continue
         cells = line.split("\t")
-        squashed = layout.squash(line)
-        if _is_main_header(cells):
+        following = lines[index + 1][1].split("\t") if index + 1 < len(lines) else None
+        header = layout.classify_header(cells, following)
+        kind = header.kind if header else None
+        if header is not None and kind == "main":
             if pages:
                 page += 1
             pages.append((page, []))
+            printed = [cells] if header.rows == 1 else [cells, following or []]
+            headers.append(tuple(tuple(row) for row in printed))
+            columns.append(header.columns)
+            skip = header.rows - 1  # a two-row header's lower line is not a table row
             section = "main"
-        elif squashed == layout.ATTITUDE_TITLE:
+        elif kind == "attitudes":
             if seen_attitude_title:
                 page += 1
             seen_attitude_title = True
             section = "attitudes"
-        elif squashed == layout.NOTES_TITLE:
+        elif kind == "notes":
             section = "notes"
-        elif _is_version_header(cells):
+        elif kind == "versions":
             section = "versions"
-        elif section in ("start", "versions") and layout.squash(cells[0]) == layout.PROFILE_CODE:
+        elif section in ("start", "versions") and kind == "profile":
             section = "profile"
             profile.append(GridRow(page, tuple(cells)))
         elif section == "start" and title is None:
@@ -81,9 +80,11 @@ def extract_text_export(text: str, source: Source) -> ExtractedDocument:
         elif section == "profile":
             profile.append(GridRow(page, tuple(cells)))
         elif section == "main":
+            # A cell past the header's last column (6 or 7 of them, on one or two lines).
             row_no = sum(len(rows) for _, rows in pages) + 1
-            width = len(layout.MAIN_HEADER)
-            findings += outside_columns(list(enumerate(cells))[width:], width, page, row_no)
+            named = [j for j, role in enumerate(columns[-1]) if role is not None]
+            findings += outside_columns(list(enumerate(cells))[named[-1] + 1:], len(named),
+                                        page, row_no)
             pages[-1][1].append(GridRow(page, tuple(cells)))
         elif section == "attitudes":
             attitudes.append(GridRow(page, tuple(cells)))
@@ -104,7 +105,8 @@ def extract_text_export(text: str, source: Source) -> ExtractedDocument:
         title=title,
         versions=tuple(versions),
         profile=tuple(profile),
-        main=tuple(PageGrid(p, tuple(rows)) for p, rows in pages),
+        main=tuple(PageGrid(p, tuple(rows), header, roles)
+                   for (p, rows), header, roles in zip(pages, headers, columns, strict=True)),
         attitudes=tuple(attitudes),
         notes=tuple(notes),
         findings=tuple(findings),
@@ -114,9 +116,10 @@ def extract_text_export(text: str, source: Source) -> ExtractedDocument:
 def outside_columns(cells: list[tuple[int, str]], width: int, page: int,
                     row_no: int) -> list[Finding]:
     """Text in main-table cells (column index, text) that lie under none of the header's
-    ``width`` columns: no role can be given to it, so each is an error located by page, row
-    (counted over the whole main table, as stitch counts) and column. The cell itself is kept
-    as read (extract interprets nothing); the error alone rejects the document."""
+    ``width`` columns (past its last in a text export, under no header cell in a PDF): no role
+    can be given to it, so each is an error located by page, row (counted over the whole main
+    table, as stitch counts) and column. The cell itself is kept as read (extract interprets
+    nothing); the error alone rejects the document."""
     return [
         Finding("cell-outside-columns", "error", page, f"row {row_no} column {column + 1}",
                 f"a cell outside the main table's {width} header columns: {text.strip()[:40]!r}")

@@ -40,27 +40,6 @@ def _cells(row: list[str | None]) -> tuple[str, ...]:
     return tuple("" if c is None else c for c in row)
 
 
-def classify_table(first_row: tuple[str, ...]) -> str | None:
-    """Which section a table (or the part of one on a page) belongs to, from its first row."""
-    filled = [layout.squash(c) for c in first_row if c.strip()]
-    if not filled:
-        return None
-    expected = list(layout.MAIN_HEADER.values())
-    if len(filled) == len(expected) and all(
-        f in aliases for f, aliases in zip(filled, expected, strict=True)
-    ):
-        return "main"
-    if tuple(filled) == layout.VERSION_HEADER:
-        return "versions"
-    if filled[0] == layout.PROFILE_CODE:
-        return "profile"
-    if filled == [layout.ATTITUDE_TITLE]:
-        return "attitudes"
-    if filled == [layout.NOTES_TITLE]:
-        return "notes"
-    return None
-
-
 @dataclass
 class _Sections:
     title: list[str] = field(default_factory=list)
@@ -208,17 +187,33 @@ def _read_line(text: str, number: int, state: _Sections, wraps: bool = False) ->
                                       f"text in no table cell or known line: {text[:60]!r}"))
 
 
-def _columns_outside_header(table: Any) -> list[int]:
-    """Grid columns of a table that lie under no cell of its header row (a row whose rules
-    reach past the header: pdfplumber adds a column for it, empty in every other row)."""
-    header = [c for c in table.rows[0].cells if c is not None]
+Box = tuple[float, float, float, float]
+
+
+def header_boxes(table: Any, header: layout.Header) -> list[tuple[int, Box]]:
+    """Each header column's grid index and box: the narrowest header cell at that grid column,
+    so a two-row header's spanned upper cell (職能內涵) gives way to the cells naming its
+    columns below it. Grid columns under no column header (a nested table's, a cell past the
+    header) have none."""
+    boxes = []
+    for j, role in enumerate(header.columns):
+        cells = [table.rows[r].cells[j] for r in range(header.rows)
+                 if table.rows[r].cells[j] is not None]
+        if role is not None and cells:
+            boxes.append((j, min(cells, key=lambda c: c[2] - c[0])))
+    return boxes
+
+
+def _columns_outside_header(table: Any, boxes: list[tuple[int, Box]]) -> list[int]:
+    """Grid columns of a table that lie under no header column (a row whose rules reach past
+    the header: pdfplumber adds a column for it, empty in every other row)."""
     outside = []
     for j in range(len(table.rows[0].cells)):
         cell = next((r.cells[j] for r in table.rows if r.cells[j] is not None), None)
         if cell is None:
             continue
         middle = (cell[0] + cell[2]) / 2
-        if not any(h[0] <= middle <= h[2] for h in header):
+        if not any(h[0] <= middle <= h[2] for _j, h in boxes):
             outside.append(j)
     return outside
 
@@ -227,7 +222,7 @@ def _columns_outside_header(table: Any) -> list[int]:
 _EDGE_TOLERANCE = 1.0
 
 
-def _cell_text(page: Any, bbox: tuple[float, float, float, float]) -> str:
+def _cell_text(page: Any, bbox: Box) -> str:
     """A cell's text exactly as pdfplumber's ``Table.extract`` reads it (chars by their middle)."""
     x0, top, x1, bottom = bbox
     chars = [c for c in page.chars
@@ -235,8 +230,8 @@ def _cell_text(page: Any, bbox: tuple[float, float, float, float]) -> str:
     return str(pdfplumber.utils.extract_text(chars)) if chars else ""
 
 
-def fold_nested(table: Any, number: int, first_row: int, findings: list[Finding]
-                ) -> list[tuple[str, ...]] | None:
+def fold_nested(table: Any, boxes: list[tuple[int, Box]], number: int, first_row: int,
+                findings: list[Finding]) -> list[tuple[str, ...]] | None:
     """A main-table part whose cells hold nested tables, read back into the header's columns.
 
     A table nested in a cell adds its rules to the outer grid: pdfplumber returns its cells as
@@ -245,12 +240,13 @@ def fold_nested(table: Any, number: int, first_row: int, findings: list[Finding]
     outer cell's text is then its own text and its nested cells', in reading order (row by row,
     left to right), one line each — reported as ``nested-table-folded``. A nested cell reaching
     into the next outer row cannot be placed: ``unplaceable-nested-cell`` (error). None when
-    nothing is nested (the table is read as pdfplumber reads it).
+    nothing is nested (the table is read as pdfplumber reads it). ``boxes``: the header's
+    columns (``header_boxes``); the rows returned have one cell per header column.
     """
-    headers = [c for c in table.rows[0].cells if c is not None]
+    headers = [box for _j, box in boxes]
     header_bottom = max(c[3] for c in headers)
 
-    def covered(cell: tuple[float, float, float, float]) -> list[int]:
+    def covered(cell: Box) -> list[int]:
         """The header columns a cell lies under (several for a cell spanning them)."""
         return [h for h, c in enumerate(headers)
                 if cell[0] < c[2] - _EDGE_TOLERANCE and cell[2] > c[0] + _EDGE_TOLERANCE]
@@ -293,41 +289,52 @@ def fold_nested(table: Any, number: int, first_row: int, findings: list[Finding]
     return rows
 
 
+def _section_title(row: tuple[str, ...]) -> str | None:
+    """"attitudes" or "notes" when the row is that section's title, else None."""
+    header = layout.classify_header(row)
+    return header.kind if header is not None and header.kind in ("attitudes", "notes") else None
+
+
 def _read_table(table: Any, number: int, state: _Sections) -> None:
     rows = [_cells(r) for r in table.extract()]
-    kind = classify_table(rows[0]) if rows else None
-    if kind is None:
+    header = layout.classify_header(rows[0], rows[1] if len(rows) > 1 else None) if rows else None
+    if header is None:
         first = " | ".join(c for c in (rows[0] if rows else ()) if c)[:40]
         state.findings.append(Finding("unknown-table", "error", number, "table",
                                       f"a table whose first row is not a known header: {first!r}"))
         return
-    state.current = kind
-    if kind == "main":
-        outside = _columns_outside_header(table)
+    state.current = header.kind
+    printed, body, columns = rows[:header.rows], rows[header.rows:], header.columns
+    if header.kind == "main":
+        boxes = header_boxes(table, header)
+        outside = _columns_outside_header(table, boxes)
         first_row = sum(len(g.rows) for g in state.main)
-        for i, row in enumerate(rows[1:], start=1):
-            state.findings += outside_columns([(j, row[j]) for j in outside],
-                                              len(layout.MAIN_HEADER), number, first_row + i)
-        folded = fold_nested(table, number, first_row, state.findings)
+        for i, row in enumerate(body, start=1):
+            state.findings += outside_columns([(j, row[j]) for j in outside], len(boxes),
+                                              number, first_row + i)
+        folded = fold_nested(table, boxes, number, first_row, state.findings)
         if folded is not None:
-            rows = [rows[0], *folded]
-    body = rows if kind == "profile" else rows[1:]
-    if kind == "main":
+            # The folded rows have one cell per header column: so have the header and columns.
+            keep = [j for j, _box in boxes]
+            printed = [tuple(r[j] for j in keep) for r in printed]
+            columns = tuple(columns[j] for j in keep)
+            body = folded
         # The attitude (or notes) section may share the ruled table with the last task: from its
         # title row on, the rows belong to that section.
-        titles = [i for i, r in enumerate(body) if classify_table(r) in ("attitudes", "notes")]
+        titles = [i for i, r in enumerate(body) if _section_title(r) is not None]
         tail = body[titles[0]:] if titles else []
         body = body[:titles[0]] if titles else body
         if body or not tail:
-            state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in body)))
+            state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in body),
+                                       tuple(printed), columns))
         for row in tail:
-            section = classify_table(row)
-            if section in ("attitudes", "notes"):
+            section = _section_title(row)
+            if section is not None:
                 state.current = section
             else:
                 getattr(state, state.current).append(GridRow(number, row))
     else:
-        getattr(state, kind).extend(GridRow(number, r) for r in body)
+        getattr(state, header.kind).extend(GridRow(number, r) for r in body)
 
 
 class UnreadablePdf(Exception):

@@ -7,6 +7,8 @@ these tables do not describe is reported as a finding, never guessed.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import regex
 
@@ -19,15 +21,27 @@ ROLE_ORDER: tuple[str, ...] = (DUTY, TASK, OUTPUT, INDICATOR, LEVEL, KNOWLEDGE, 
 # Roles whose cell lists several coded items (a page break may fall between two items).
 LIST_ROLES: frozenset[str] = frozenset({OUTPUT, INDICATOR, KNOWLEDGE, SKILL})
 
-# Header text of each main-table column, compared with all white space removed.
+# Header text of each main-table column, compared with all white space removed. Headers are
+# matched column by column in ROLE_ORDER, so one word may name different roles by position: the
+# older template heads its T1 column 工作任務 and its T1.1 column 工作活動.
 MAIN_HEADER: dict[str, tuple[str, ...]] = {
-    DUTY: ("主要職責",),
-    TASK: ("工作任務",),
+    DUTY: ("主要職責", "工作職責", "工作任務"),
+    TASK: ("工作任務", "工作活動"),
     OUTPUT: ("工作產出",),
     INDICATOR: ("行為指標",),
     LEVEL: ("職能級別",),
     KNOWLEDGE: ("職能內涵(K=knowledge知識)",),
     SKILL: ("職能內涵(S=skills技能)",),
+}
+# Columns a main-table header may leave out. Without a 主要職責 column a task's duty is the first
+# number of its code (T1.2 → T1) and the duty's name is unknown (null, duty-name-missing).
+OPTIONAL_COLUMNS: tuple[str, ...] = (DUTY,)
+# A two-row header prints one word over several columns (a spanned cell) and each column's own
+# header in the row below it.
+SPANNED_HEADER: dict[str, tuple[str, ...]] = {"職能內涵": (KNOWLEDGE, SKILL)}
+MAIN_SUBHEADER: dict[str, tuple[str, ...]] = {
+    KNOWLEDGE: ("(K=knowledge知識)", "K=knowledge知識", "（K=knowledge知識）"),
+    SKILL: ("(S=skills技能)", "S=skills技能", "（S=skills技能）"),
 }
 
 VERSION_HEADER: tuple[str, ...] = (
@@ -96,6 +110,8 @@ ITEM_START: dict[str, regex.Pattern[str]] = {
     role: regex.compile(r"(?<!\S)" + pattern.pattern)
     for role, pattern in PRINTED_CODE_PATTERNS.items()
 }
+# The task an output or indicator code belongs to: its first two numbers (P1.3.2 → T1.3).
+ITEM_TASK = regex.compile(r"[OP]([0-9]+)\.([0-9]+)\.")
 ATTITUDE_CODE = regex.compile(r"A([0-9]+)(?![0-9]|[.．][0-9])")
 
 # A level cell: one level digit as printed.
@@ -121,10 +137,12 @@ FURNITURE = (
     # A glyph the PDF's font maps to no Unicode text, as pdfminer spells it.
     regex.compile(r"\(cid:\d+\)"),
 )
-HEADER_WORDS = ("主要職責", "工作任務", "工作產出", "行為指標", "職能級別", "職能內涵")
+HEADER_WORDS = ("主要職責", "工作職責", "工作任務", "工作活動", "工作產出", "行為指標", "職能級別",
+                "職能內涵")
 # Whole column headers and section titles: one of these inside a field is leaked layout.
 FULL_HEADERS: tuple[str, ...] = (
     *(alias for aliases in MAIN_HEADER.values() for alias in aliases if len(alias) > 4),
+    *(alias for aliases in MAIN_SUBHEADER.values() for alias in aliases),
     ATTITUDE_TITLE,
 )
 
@@ -152,6 +170,93 @@ def role_of_code(text: str) -> str | None:
     for role, pattern in PRINTED_CODE_PATTERNS.items():
         if pattern.match(text):
             return role
+    return None
+
+
+@dataclass(frozen=True)
+class Header:
+    """A table recognised by its first row (or two): which section, how many printed rows the
+    header takes (0 for the profile, whose first row is already data), and for the main table
+    the role of each grid column (None where no column's header starts)."""
+
+    kind: str  # main | versions | profile | attitudes | notes
+    rows: int
+    columns: tuple[str | None, ...] = ()
+
+
+def _filled(row: Sequence[str | None]) -> list[tuple[int, str]]:
+    return [(i, squash(c)) for i, c in enumerate(row) if c is not None and c.strip()]
+
+
+def _main_orders() -> list[tuple[str, ...]]:
+    """Every column sequence a main-table header may show: all roles, or some optional left out."""
+    orders = [ROLE_ORDER]
+    for optional in OPTIONAL_COLUMNS:
+        orders += [tuple(r for r in order if r != optional) for order in orders]
+    return orders
+
+
+def _match_columns(cells: list[tuple[int, str]], width: int) -> tuple[str | None, ...] | None:
+    for order in _main_orders():
+        if len(order) == len(cells) and all(
+            text in MAIN_HEADER[role] for (_i, text), role in zip(cells, order, strict=True)
+        ):
+            columns: list[str | None] = [None] * width
+            for (index, _text), role in zip(cells, order, strict=True):
+                columns[index] = role
+            return tuple(columns)
+    return None
+
+
+def _two_row_columns(first: list[tuple[int, str]], second: list[tuple[int, str]],
+                     width: int) -> tuple[str | None, ...] | None:
+    """A header whose last upper cell spans several columns named in the row below."""
+    if not first or first[-1][1] not in SPANNED_HEADER:
+        return None
+    spanned = SPANNED_HEADER[first[-1][1]]
+    if len(second) != len(spanned) or second[0][0] < first[-1][0] or not all(
+        text in MAIN_SUBHEADER[role] for (_i, text), role in zip(second, spanned, strict=True)
+    ):
+        return None
+    for order in _main_orders():
+        upper = [r for r in order if r not in spanned]
+        if order[len(upper):] == spanned and len(upper) == len(first) - 1 and all(
+            text in MAIN_HEADER[role]
+            for (_i, text), role in zip(first[:-1], upper, strict=True)
+        ):
+            columns: list[str | None] = [None] * width
+            for (index, _text), role in zip([*first[:-1], *second], order, strict=True):
+                columns[index] = role
+            return tuple(columns)
+    return None
+
+
+def classify_header(first: Sequence[str | None],
+                    second: Sequence[str | None] | None = None) -> Header | None:
+    """Which section a table (or a text-export line) starts, from its first row and the row
+    after it; None when it starts none. The one header rule of both extract routes: cells are
+    compared with white space removed, empty cells (and pdfplumber's None under a spanned or
+    merged cell) are ignored, so a row shifted or padded differently still matches."""
+    filled = _filled(first)
+    if not filled:
+        return None
+    texts = [text for _i, text in filled]
+    columns = _match_columns(filled, len(first))
+    if columns is not None:
+        return Header("main", 1, columns)
+    if second is not None:
+        width = max(len(first), len(second))
+        columns = _two_row_columns(filled, _filled(second), width)
+        if columns is not None:
+            return Header("main", 2, columns)
+    if tuple(texts) == VERSION_HEADER:
+        return Header("versions", 1)
+    if texts[0] == PROFILE_CODE:
+        return Header("profile", 0)
+    if texts == [ATTITUDE_TITLE]:
+        return Header("attitudes", 1)
+    if texts == [NOTES_TITLE]:
+        return Header("notes", 1)
     return None
 
 

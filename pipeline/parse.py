@@ -20,9 +20,11 @@ from pipeline.records import Finding, Item, LogicalRow, Piece, Row, StitchedDocu
 
 # A code printed with a trailing period (`P2.2.2.以正確…`): the period separates, it is not text.
 _CODE_SEPARATOR = regex.compile(r"^[.．]")
+# The code prefix(es) the owning task(s) expect (`O1.4.`); several in a task group.
+Prefixes = str | tuple[str, ...]
 
 
-def _is_item_code(match: regex.Match[str], role: str, prefix: str | None) -> bool:
+def _is_item_code(match: regex.Match[str], role: str, prefix: Prefixes | None) -> bool:
     """A code printed without its letter (`04.2.1`) is an item's code only where the owning
     task's numbers confirm it (`O4.2.` expected); elsewhere it is text (`依 04.2.1 版`)."""
     if match.group(0).startswith(layout.CODE_LETTER[role]):
@@ -31,7 +33,7 @@ def _is_item_code(match: regex.Match[str], role: str, prefix: str | None) -> boo
 
 
 def split_items(pieces: tuple[Piece, ...], role: str,
-                prefix: str | None = None) -> tuple[list[Item], str]:
+                prefix: Prefixes | None = None) -> tuple[list[Item], str]:
     """A list cell's pieces → its coded items, each with the pages its text covers; codes are
     canonical, the printed form kept when it differs (see ``layout.PRINTED_CODE_PATTERNS``).
 
@@ -96,25 +98,51 @@ def repair_glued(item: Item, expected: str, role: str, findings: list[Finding]) 
 
 
 def _code_width(cells: list[list[Item]]) -> int | None:
-    """The usual number of digits of a K or S code in this document (K01 → 2)."""
-    widths: Counter[int] = Counter(len(i.code) - 1 for items in cells for i in items)
-    return widths.most_common(1)[0][0] if widths else None
+    """The usual number of digits of a K or S code in this document (K01 → 2), when its codes
+    are zero-padded. Codes printed without padding (the older template's K1 … K12) have no
+    fixed width: K12 is then the twelfth item, never K1 + a name starting with 2 — None."""
+    codes = [i.code for items in cells for i in items]
+    if not any(code[1:].startswith("0") for code in codes):
+        return None
+    widths: Counter[int] = Counter(len(code) - 1 for code in codes)
+    return widths.most_common(1)[0][0]
 
 
 class _Sequence:
-    """Expected next code per parent, and the repair of codes glued to a leading digit."""
+    """Expected next code per parent, and the repair of codes glued to a leading digit.
+
+    A task may come back in another level block, printed with its code and name again: its code
+    is then expected too, besides the next in sequence, but read from a glued print only when
+    the name that is left is the name it had before (`T1.12D繪圖` again is T1.1 + 2D繪圖; after
+    T1.1…T1.10, `T1.12任務` is task 12, not T1.1 + 2任務). The next code in sequence never moves
+    backwards when an earlier task comes back."""
 
     def __init__(self, findings: list[Finding]) -> None:
         self.last: dict[str, int] = {}
+        self.names: dict[str, dict[str, str]] = {}  # prefix → code → name, for tasks
         self.findings = findings
 
     def take(self, item: Item, prefix: str, role: str) -> Item:
         expected = f"{prefix}{self.last.get(prefix, 0) + 1}"
-        item = repair_glued(item, expected, role, self.findings)
+        seen = self.names.setdefault(prefix, {}) if role == layout.TASK else {}
+        if item.code not in seen:
+            again = [
+                code for code, name in seen.items()
+                if (read := unglue(item, code)) is not None and _same_name(read.text, name)
+            ]
+            item = repair_glued(item, again[0] if len(again) == 1 else expected, role,
+                                self.findings)
         number = item.code[len(prefix):]
         if item.code.startswith(prefix) and number.isdigit():
-            self.last[prefix] = int(number)
+            self.last[prefix] = max(self.last.get(prefix, 0), int(number))
+            if role == layout.TASK:
+                seen.setdefault(item.code, item.text)
         return item
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Two printings of one name, whatever their line wraps."""
+    return layout.squash(tags_to_breaks(a)) == layout.squash(tags_to_breaks(b))
 
 
 @dataclass
@@ -131,7 +159,7 @@ class _MainTables:
 
 
 def _single_item(row: LogicalRow, role: str, block_no: int, findings: list[Finding],
-                 prefix: str | None = None) -> list[Item]:
+                 prefix: Prefixes | None = None) -> list[Item]:
     items, leading = split_items(row.cells.get(role, ()), role, prefix)
     if leading:
         findings.append(Finding(
@@ -145,10 +173,21 @@ def _single_item(row: LogicalRow, role: str, block_no: int, findings: list[Findi
     return items
 
 
-def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str) -> tuple[
-    _MainTables, list[Finding]
-]:
-    """Logical rows → duties, tasks, blocks and everything a block holds."""
+def _duty_of_task(row: LogicalRow) -> str | None:
+    """The duty a row's first task code names (T1.2 → T1), for a table with no 主要職責 column."""
+    pieces = row.cells.get(layout.TASK, ())
+    match = layout.CODE_PATTERNS[layout.TASK].match(tags_to_breaks(pieces[0].text).strip()) \
+        if pieces else None
+    return f"T{match.group(1)}" if match else None
+
+
+def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
+                     has_duty_column: bool = True) -> tuple[_MainTables, list[Finding]]:
+    """Logical rows → duties, tasks, blocks and everything a block holds.
+
+    Without a 主要職責 column (``has_duty_column`` false) a duty is known only by the number its
+    tasks' codes start with: its row is made from them with a null name, and reported
+    (``duty-name-missing``) — the name is nowhere in the document."""
     findings: list[Finding] = []
     out = _MainTables([], [], [], [], [], [], [], [], [])
     duty_pages: dict[str, list[int]] = {}
@@ -175,6 +214,22 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str) -> tuple[
             for item in listed[role][block_no - 1]
         ]
 
+    def owned(row: LogicalRow, role: str, block_no: int,
+              tasks: list[Item]) -> list[tuple[str, Item]]:
+        """A block's outputs or indicators, each with its task: in a task group (several task
+        codes in one cell) the task whose numbers its code starts with (P1.3.2 → T1.3), else
+        the block's first task — a code naming no task of the block then fails validation's
+        code-parent check instead of being moved."""
+        letter = "O" if role == layout.OUTPUT else "P"
+        found = []
+        prefixes = tuple(f"{letter}{t.code[1:]}." for t in tasks)
+        for item in _single_item(row, role, block_no, findings, prefixes):
+            named = layout.ITEM_TASK.match(item.code)
+            task = f"T{named.group(1)}.{named.group(2)}" if named else ""
+            owner = task if task in (t.code for t in tasks) else tasks[0].code
+            found.append((owner, sequence.take(item, f"{letter}{owner[1:]}.", role)))
+        return found
+
     def base(**values: object) -> Row:
         return {"standard_code": standard_code, **values}
 
@@ -186,6 +241,17 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str) -> tuple[
             out.duties.append(base(duty_code=item.code, position=len(out.duties) + 1,
                                    name=item.text, page_start=row.page_start,
                                    page_end=row.page_end))
+        derived = None if has_duty_column or layout.DUTY in row.cells else _duty_of_task(row)
+        if derived is not None and derived != current_duty:
+            current_duty = derived
+            if derived not in duty_pages:
+                duty_pages[derived] = [row.page_start, row.page_end]
+                out.duties.append(base(duty_code=derived, position=len(out.duties) + 1,
+                                       name=None, page_start=row.page_start,
+                                       page_end=row.page_end))
+                findings.append(Finding(
+                    "duty-name-missing", "warning", row.page_start, f"duty {derived}",
+                    f"no 主要職責 column: duty {derived} read from its task codes, name unknown"))
         if current_duty is None:
             findings.append(Finding("missing-duty", "error", row.page_start, where,
                                     "a task row before any duty (主要職責) code"))
@@ -223,16 +289,14 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str) -> tuple[
         if not tasks:
             continue
         owner = tasks[0].code
-        numbers = owner[1:]
 
-        for item in coded(row, layout.OUTPUT, block_no, f"O{numbers}."):
+        for task_code, item in owned(row, layout.OUTPUT, block_no, tasks):
             out.outputs.append(base(output_code=item.code, code_as_printed=item.code_as_printed,
-                                    task_code=owner, block_no=block_no,
-                                    name=item.text, page_start=item.page_start,
-                                    page_end=item.page_end))
-        for item in coded(row, layout.INDICATOR, block_no, f"P{numbers}."):
+                                    task_code=task_code, block_no=block_no, name=item.text,
+                                    page_start=item.page_start, page_end=item.page_end))
+        for task_code, item in owned(row, layout.INDICATOR, block_no, tasks):
             out.indicators.append(base(indicator_code=item.code,
-                                       code_as_printed=item.code_as_printed, task_code=owner,
+                                       code_as_printed=item.code_as_printed, task_code=task_code,
                                        block_no=block_no, text=item.text,
                                        page_start=item.page_start, page_end=item.page_end))
         for role, links, code_col in (
@@ -292,7 +356,7 @@ def parse_document(doc: StitchedDocument) -> TableSet:
         return TableSet(doc.source, {}, (*doc.findings, *malformed), is_rejected=True)
     versions, version_findings = sections.parse_versions(doc.versions, code)
     findings += version_findings
-    main, main_findings = parse_main_table(doc.rows, code)
+    main, main_findings = parse_main_table(doc.rows, code, layout.DUTY in doc.columns)
     findings += main_findings
     knowledge = _first_printings(main.printings, layout.KNOWLEDGE, "knowledge_code")
     skills = _first_printings(main.printings, layout.SKILL, "skill_code")

@@ -16,6 +16,7 @@ import ctypes
 import os
 import shutil
 import signal
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 _AT_FDCWD = -100
@@ -60,15 +61,23 @@ def _exchange(a: Path, b: Path) -> bool:
     return True
 
 
-def publish(folder: Path, files: dict[str, bytes]) -> None:
-    """Make ``folder`` hold exactly ``files`` (relative path → bytes), all at once."""
+def publish(folder: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
+    """Make ``folder`` hold exactly ``files`` (relative path → bytes), all at once.
+
+    ``files`` may be a generator, so that only one file's bytes are in memory at a time; if it
+    fails part-way, the staged files are removed and ``folder`` is untouched.
+    """
     recover(folder)
     staging, aside = _siblings(folder)
     staging.mkdir(parents=True)
-    for relative, data in sorted(files.items()):
-        path = staging / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    try:
+        for relative, data in files.items() if isinstance(files, Mapping) else files:
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    except BaseException:
+        shutil.rmtree(staging)
+        raise
     _checkpoint("staged")
     if not folder.exists():
         staging.rename(folder)

@@ -35,10 +35,14 @@ class GridRow:
 
 @dataclass(frozen=True)
 class PageGrid:
-    """The main-table rows printed on one page, header rows already dropped."""
+    """The main-table rows printed on one page, header rows already dropped: ``header`` keeps
+    them as printed (one or two rows) and ``columns`` the role each grid column's header names
+    (None where no column header starts, e.g. under a spanned cell)."""
 
     page: int
     rows: tuple[GridRow, ...]
+    header: tuple[tuple[str, ...], ...]
+    columns: tuple[str | None, ...]
 
 
 @dataclass(frozen=True)
@@ -82,10 +86,14 @@ class LogicalRow:
 
 @dataclass(frozen=True)
 class StitchedDocument:
+    """Output of stitch. ``columns``: the roles the main table's header names, in print order
+    (a template without a 主要職責 column has no duty role)."""
+
     source: Source
     title: GridRow
     versions: tuple[GridRow, ...]
     profile: tuple[GridRow, ...]
+    columns: tuple[str, ...]
     rows: tuple[LogicalRow, ...]
     attitudes: tuple[GridRow, ...]
     notes: tuple[GridRow, ...]
@@ -140,7 +148,8 @@ def extracted_from_dict(data: dict[str, Any]) -> ExtractedDocument:
         title=_grid_row(data["title"]),
         versions=_rows(data["versions"]),
         profile=_rows(data["profile"]),
-        main=tuple(PageGrid(g["page"], _rows(g["rows"])) for g in data["main"]),
+        main=tuple(PageGrid(g["page"], _rows(g["rows"]), tuple(tuple(r) for r in g["header"]),
+                            tuple(g["columns"])) for g in data["main"]),
         attitudes=_rows(data["attitudes"]),
         notes=_rows(data["notes"]),
         findings=tuple(_finding(f) for f in data["findings"]),
@@ -153,6 +162,7 @@ def stitched_from_dict(data: dict[str, Any]) -> StitchedDocument:
         title=_grid_row(data["title"]),
         versions=_rows(data["versions"]),
         profile=_rows(data["profile"]),
+        columns=tuple(data["columns"]),
         rows=tuple(
             LogicalRow(
                 cells={k: tuple(Piece(**p) for p in v) for k, v in r["cells"].items()},

@@ -161,7 +161,9 @@ DUTIES = Table(
         _standard_code(),
         Column("duty_code", "string", "Duty code, e.g. T1.", "主要職責代碼"),
         Column("position", "int", "Order in the document, from 1.", "順序"),
-        Column("name", "string", "Duty name without its code.", "主要職責"),
+        Column("name", "string", "Duty name without its code; null when the document prints "
+               "no 主要職責 column (the duty is then known only from its tasks' codes, T1.2 → T1; "
+               "see the duty-name-missing finding).", "主要職責", nullable=True),
         *_pages(),
     ),
     primary_key=("standard_code", "duty_code"),

@@ -117,7 +117,7 @@ class _RowBuilder:
         )
 
 
-def _start_row(row: GridRow, findings: list[Finding], row_no: int) -> _RowBuilder | None:
+def _start_row(row: GridRow, findings: list[Finding], row_no: int) -> _RowBuilder:
     """A row that begins a new row-group: every cell must announce its role."""
     builder = _RowBuilder(row.page)
     for cell in _non_empty_cells(row):
@@ -135,12 +135,14 @@ def _start_row(row: GridRow, findings: list[Finding], row_no: int) -> _RowBuilde
     return builder
 
 
-def _place_fragments(cells: list[_Cell], open_roles: list[str], row_width: int) -> list[_Cell]:
+def _place_fragments(cells: list[_Cell], open_roles: list[str], row_width: int,
+                     columns: tuple[str | None, ...]) -> list[_Cell]:
     """Give each code-less fragment the role it continues, or leave it None when ambiguous.
 
     Fragments between two coded cells can only continue roles that lie between those cells'
     roles in column order and that had text before the break; when fragments and such roles are
-    equally many they pair in order. Otherwise a full-width row is read by its header position.
+    equally many they pair in order. Otherwise a row as wide as the header is read by the role
+    its header names for that column.
     """
     placed = list(cells)
     order = layout.ROLE_ORDER
@@ -159,21 +161,22 @@ def _place_fragments(cells: list[_Cell], open_roles: list[str], row_width: int) 
         if len(candidates) == len(run):
             for k, role in enumerate(candidates):
                 placed[i + k] = _Cell(run[k].column, run[k].text, role, True)
-        elif row_width == len(order):
+        elif row_width == len(columns):
             for k, cell in enumerate(run):
-                role = order[cell.column]
-                if role in candidates:
-                    placed[i + k] = _Cell(cell.column, cell.text, role, True)
+                named = columns[cell.column]
+                if named in candidates:
+                    placed[i + k] = _Cell(cell.column, cell.text, named, True)
         i = j
     return placed
 
 
 def _continue_row(
-    builder: _RowBuilder, row: GridRow, findings: list[Finding], row_no: int
+    builder: _RowBuilder, row: GridRow, findings: list[Finding], row_no: int,
+    columns: tuple[str | None, ...],
 ) -> None:
     """The first row of a page with no task code: the rest of the row-group cut by the break."""
     open_roles = [r for r in layout.ROLE_ORDER if r in builder.cells and r != layout.LEVEL]
-    cells = _place_fragments(_non_empty_cells(row), open_roles, len(row.cells))
+    cells = _place_fragments(_non_empty_cells(row), open_roles, len(row.cells), columns)
     task = builder.task_code()
     for cell in cells:
         where = f"row {row_no} column {cell.column + 1}"
@@ -216,10 +219,39 @@ def _continue_row(
         f"row of {task} continues from page {builder.page_start} onto page {row.page}"))
 
 
-def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...]) -> tuple[
+def _is_next_level_block(cells: list[_Cell], current: _RowBuilder) -> bool:
+    """A row that is not a page's first, with no task code, but whole: its own level cell, its
+    own indicators, every cell starting with a code — and every output or indicator code naming
+    a task of the row before. That is the next level block of the same task, printed with the
+    task cell merged over both rows (``task-cell-merged``); anything less stays an orphan row."""
+    roles = [c.role for c in cells]
+    if (None in roles or any(c.leads_with_fragment for c in cells)
+            or layout.DUTY in roles or layout.TASK in roles
+            or layout.LEVEL not in roles or layout.INDICATOR not in roles):
+        return False
+    tasks = {
+        m.group(0)
+        for piece in current.cells.get(layout.TASK, [])
+        for m in layout.ITEM_START[layout.TASK].finditer(_bare(piece.text))
+    }
+    for cell in cells:
+        if cell.role in (layout.OUTPUT, layout.INDICATOR):
+            for item in layout.ITEM_START[cell.role].finditer(_bare(cell.text)):
+                named = layout.ITEM_TASK.match(item.group(0))
+                task = f"T{named.group(1)}.{named.group(2)}" if named else "?"
+                # A task code printed glued to a name starting with a digit reads longer.
+                if not any(t == task or (t.startswith(task) and t[len(task):].isdigit())
+                           for t in tasks):
+                    return False
+    return True
+
+
+def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
+                columns: tuple[str | None, ...] = layout.ROLE_ORDER) -> tuple[
     list[LogicalRow], list[Finding]
 ]:
-    """Per-page main-table rows → logical rows. Pure; the core of this stage."""
+    """Per-page main-table rows → logical rows. Pure; the core of this stage. ``columns``: the
+    role the header names for each grid column."""
     findings: list[Finding] = []
     rows: list[LogicalRow] = []
     current: _RowBuilder | None = None
@@ -236,7 +268,16 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...]) -> tuple[
                     rows.append(current.build())
                 current = _start_row(row, findings, row_no)
             elif index == 0 and current is not None:
-                _continue_row(current, row, findings, row_no)
+                _continue_row(current, row, findings, row_no, columns)
+            elif current is not None and _is_next_level_block(cells, current):
+                task_cell = current.cells[layout.TASK]
+                rows.append(current.build())
+                findings.append(Finding(
+                    "task-cell-merged", "info", row.page, f"row {row_no}",
+                    f"a row with its own level and items of {current.task_code()} but no task "
+                    "cell: a further level block of that task (its task cell merged over both)"))
+                current = _start_row(row, findings, row_no)
+                current.cells[layout.TASK] = list(task_cell)
             else:
                 findings.append(Finding(
                     "orphan-row", "error", row.page,
@@ -248,15 +289,37 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...]) -> tuple[
     return rows, findings
 
 
+def _main_columns(doc: ExtractedDocument) -> tuple[tuple[str | None, ...], list[Finding]]:
+    """The main table's columns as its first header names them; a page whose header names other
+    columns is an error (its rows would be read against the wrong header)."""
+    if not doc.main:
+        return layout.ROLE_ORDER, []
+    first = doc.main[0].columns
+    findings = [
+        Finding("header-changed", "error", grid.page, "main table header",
+                f"columns {_roles(grid.columns)} differ from page {doc.main[0].page}'s "
+                f"{_roles(first)}")
+        for grid in doc.main[1:]
+        if _roles(grid.columns) != _roles(first)
+    ]
+    return first, findings
+
+
+def _roles(columns: tuple[str | None, ...]) -> tuple[str, ...]:
+    return tuple(c for c in columns if c is not None)
+
+
 def stitch_document(doc: ExtractedDocument) -> StitchedDocument:
-    rows, findings = stitch_rows(tuple((g.page, g.rows) for g in doc.main))
+    columns, findings = _main_columns(doc)
+    rows, row_findings = stitch_rows(tuple((g.page, g.rows) for g in doc.main), columns)
     return StitchedDocument(
         source=doc.source,
         title=doc.title,
         versions=doc.versions,
         profile=doc.profile,
+        columns=_roles(columns),
         rows=tuple(rows),
         attitudes=doc.attitudes,
         notes=doc.notes,
-        findings=(*doc.findings, *findings),
+        findings=(*doc.findings, *findings, *row_findings),
     )

@@ -325,7 +325,14 @@ def validate_tables(tables: Tables) -> list[Finding]:
 
 
 def validate_document(doc: TableSet) -> TableSet:
-    """All rules; the document is rejected when any finding so far is an error."""
+    """All rules; the document is rejected when any finding so far is an error.
+
+    The result holds the curated tables only: the stages' internal tables (``_printings``,
+    every printing of a K/S item, which the rules above check) end here, in normalize.json.
+    validate.json is what export reads for every document on every run, and they were a third
+    of it.
+    """
     findings = (*doc.findings, *validate_tables(doc.tables))
     rejected = doc.is_rejected or any(f.severity == "error" for f in findings)
-    return TableSet(doc.source, doc.tables, findings, rejected)
+    curated = {name: rows for name, rows in doc.tables.items() if not name.startswith("_")}
+    return TableSet(doc.source, curated, findings, rejected)

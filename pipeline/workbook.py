@@ -12,8 +12,11 @@ an error); ints are numbers, bools TRUE/FALSE, dates real dates shown as yyyy-mm
 empty cell. (``pandas.read_excel`` still guesses numbers from a column of all-digit text unless
 given ``dtype={column: str}``; the cells themselves are text.)
 
-The file is byte-identical for identical input: document properties carry a fixed time and the
-zip is rewritten with fixed entry times and a stable entry order (openpyxl stamps "now" into both).
+openpyxl writes the workbook's frame (styles, header comments, relationships); the data rows
+are streamed into it as SpreadsheetML, because openpyxl's cell objects cost 15 s and 600 MB for
+a full catalogue's million cells. The file is byte-identical for identical input: document
+properties carry a fixed time, zip entries fixed times and a stable order (openpyxl stamps "now"
+into both).
 """
 
 from __future__ import annotations
@@ -21,13 +24,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import re
-import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import regex
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
@@ -35,6 +38,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.spec import TABLES, Column, Table, require_spec_tables
+from pipeline.values import column_values
 
 AUTHOR = "icap-pipeline"
 # The earliest time a zip entry can carry; used for the document properties too, so nothing in
@@ -46,37 +50,14 @@ DATE_FORMAT = "yyyy-mm-dd"
 EXCEL_MAX_TEXT = 32767
 MAX_WIDTH = 60
 CONTENT_TYPES = "[Content_Types].xml"
+# zlib's fastest level: a catalogue's sheets are ~100 MB of XML, and level 6 took four times as
+# long for a file only a fifth smaller.
+COMPRESS_LEVEL = 1
 CORE_PROPERTIES = "docProps/core.xml"
 
 
 class TextTooLong(ValueError):
     """A text longer than an Excel cell holds; Excel would cut it, so nothing is written."""
-
-
-def cell_value(column: Column, value: object) -> object:
-    """A row value as the workbook stores it: dates as ``datetime.date``, others unchanged.
-
-    Dates arrive as ``datetime.date`` (from Parquet) or ISO text (from interim/ JSON).
-    """
-    if value is None:
-        return None
-    if column.dtype == "date":
-        if isinstance(value, dt.datetime):
-            raise TypeError(f"{column.name}: expected a date, got the timestamp {value!r}")
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            return dt.date.fromisoformat(value)
-        raise TypeError(f"{column.name}: expected a date, got {value!r}")
-    if column.dtype == "bool" and not isinstance(value, bool):
-        raise TypeError(f"{column.name}: expected a bool, got {value!r}")
-    if column.dtype == "string":
-        if not isinstance(value, str):
-            raise TypeError(f"{column.name}: expected text, got {value!r}")
-        if len(value) > EXCEL_MAX_TEXT:
-            raise TextTooLong(f"{column.name}: {len(value)} characters, Excel holds "
-                              f"{EXCEL_MAX_TEXT}: {value[:40]!r}…")
-    return value
 
 
 def header_comment(column: Column) -> str:
@@ -85,75 +66,77 @@ def header_comment(column: Column) -> str:
     return f"{column.label_zh}\n{column.description}\n({column.dtype}, {null})"
 
 
+# Characters a spreadsheet shows two columns wide (CJK ideographs, full-width punctuation).
+_WIDE = regex.compile(r"[\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}]")
+
+
 def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
-def _write_sheet(sheet: Worksheet, table: Table, rows: list[dict[str, Any]]) -> None:
+def column_widths(table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Each column's width: its widest value's display width (CJK counts double), capped."""
     widths = [len(c.name) + 2 for c in table.columns]
-    bold = Font(bold=True)
-    for index, column in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.name)
-        cell.font = bold
-        cell.comment = Comment(header_comment(column), AUTHOR, height=140, width=320)
-    for row_no, row in enumerate(rows, start=2):
-        for index, column in enumerate(table.columns, start=1):
-            value = cell_value(column, row.get(column.name))
-            if value is None:
-                continue
-            cell = sheet.cell(row=row_no, column=index)
-            cell.value = value
-            if column.dtype == "string":
-                # openpyxl makes '=…' a formula and '#N/A' an error; this is text.
-                cell.data_type = "s"
-                cell.number_format = TEXT_FORMAT
-                widths[index - 1] = max(widths[index - 1], _display_width(str(value)) + 2)
-            elif column.dtype == "date":
-                cell.number_format = DATE_FORMAT
-                widths[index - 1] = max(widths[index - 1], len(DATE_FORMAT) + 2)
-    for index, column in enumerate(table.columns, start=1):
-        letter = get_column_letter(index)
-        dimension = sheet.column_dimensions[letter]
-        dimension.width = min(widths[index - 1], MAX_WIDTH)
-        if column.dtype == "string":
-            dimension.number_format = TEXT_FORMAT  # what an analyst types there stays text
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(rows) + 1}"
+    for index, column in enumerate(table.columns):
+        values = [v for v in column_values(column, rows) if v is not None]
+        if column.dtype == "date" and values:
+            widths[index] = max(widths[index], len(DATE_FORMAT) + 2)
+        elif column.dtype == "string" and values:
+            # A value is at least as wide as it is long: a long one settles the width at once.
+            if max(map(len, values)) + 2 >= MAX_WIDTH:
+                widths[index] = MAX_WIDTH
+            else:
+                widths[index] = max(widths[index], max(map(_display_width, values)) + 2)
+    return [min(w, MAX_WIDTH) for w in widths]
 
 
 def _fixed_core_properties(xml: bytes) -> bytes:
     """core.xml with ``modified`` set to ``created`` (fixed); openpyxl stamps "now" on save."""
     text = xml.decode("utf-8")
-    created = re.search(r"<dcterms:created[^>]*>([^<]*)</dcterms:created>", text)
-    fixed, count = re.subn(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                           lambda m: m.group(1) + (created.group(1) if created else "")
-                           + m.group(2), text)
+    created = regex.search(r"<dcterms:created[^>]*>([^<]*)</dcterms:created>", text)
+    fixed, count = regex.subn(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              lambda m: m.group(1) + (created.group(1) if created else "")
+                              + m.group(2), text)
     if created is None or count != 1:
         raise RuntimeError("openpyxl wrote docProps/core.xml without the expected created and "
                            "modified elements; the workbook would not be reproducible")
     return fixed.encode("utf-8")
 
 
-def stable_zip(data: bytes) -> bytes:
-    """The same zip with fixed entry times and attributes, [Content_Types].xml first and the
-    other entries by name, so identical content always gives identical bytes."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
-    entries[CORE_PROPERTIES] = _fixed_core_properties(entries[CORE_PROPERTIES])
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in sorted(entries, key=lambda n: (n != CONTENT_TYPES, n)):
-            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            target.writestr(info, entries[name], compresslevel=6)
-    return out.getvalue()
+def _skeleton_sheet(sheet: Worksheet, table: Table, widths: list[int], row_count: int) -> None:
+    """Everything of a sheet but its data rows: header with comments, widths, pane, filter."""
+    bold = Font(bold=True)
+    for index, column in enumerate(table.columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.name)
+        cell.font = bold
+        cell.comment = Comment(header_comment(column), AUTHOR, height=140, width=320)
+    for index, column in enumerate(table.columns, start=1):
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = widths[index - 1]
+        if column.dtype == "string":
+            dimension.number_format = TEXT_FORMAT  # what an analyst types there stays text
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{row_count + 1}"
 
 
-def workbook_bytes(tables: Mapping[str, list[dict[str, Any]]]) -> bytes:
-    """The .xlsx file's bytes: one sheet per spec table, in spec order."""
-    require_spec_tables(tables)
+def _probe_styles(sheet: Worksheet) -> None:
+    """A text and a date cell in row 2 of the first skeleton sheet, so that the styles part
+    holds their formats and their style numbers can be read back from the sheet's XML."""
+    text = sheet.cell(row=2, column=1, value="text")
+    text.data_type = "s"
+    text.number_format = TEXT_FORMAT
+    date = sheet.cell(row=2, column=2, value=dt.date(2000, 1, 1))
+    date.number_format = DATE_FORMAT
+
+
+def skeleton_parts(tables: Mapping[str, list[dict[str, Any]]]) -> dict[str, bytes]:
+    """The workbook openpyxl writes with header rows only (plus the style probe), by part name.
+
+    openpyxl writes the parts that are easy to get wrong — styles, header comments and their
+    drawings, relationships, the frozen pane, the filter's defined names; the data rows, a
+    million cells in a full catalogue, are streamed into it by ``workbook_bytes`` (openpyxl
+    took 15 s and 600 MB for them).
+    """
     book = Workbook()
     book.remove(book.worksheets[0])
     book.properties.creator = AUTHOR
@@ -161,10 +144,134 @@ def workbook_bytes(tables: Mapping[str, list[dict[str, Any]]]) -> bytes:
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME
     for table in TABLES:
-        _write_sheet(book.create_sheet(table.name), table, tables[table.name])
+        rows = tables[table.name]
+        _skeleton_sheet(book.create_sheet(table.name), table, column_widths(table, rows),
+                        len(rows))
+    _probe_styles(book.worksheets[0])
     buffer = io.BytesIO()
     book.save(buffer)
-    return stable_zip(buffer.getvalue())
+    with zipfile.ZipFile(buffer) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts[CORE_PROPERTIES] = _fixed_core_properties(parts[CORE_PROPERTIES])
+    return parts
+
+
+_PROBE = regex.compile(r'<c r="([AB])2" s="([0-9]+)"')
+_SHEET_DATA = regex.compile(r'<sheetData>(<row r="1">.*?</row>).*?</sheetData>', regex.S)
+_DIMENSION = regex.compile(r'<dimension ref="[^"]*"/>')
+# Characters XML 1.0 cannot hold at all; the text policy removes them, so one here is a bug.
+_NOT_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_ROWS_PER_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class _Styles:
+    text: str
+    date: str
+
+
+def _styles(first_sheet: bytes) -> _Styles:
+    found = dict(_PROBE.findall(first_sheet.decode("utf-8")))
+    if set(found) != {"A", "B"}:
+        raise RuntimeError("openpyxl wrote the style probe cells without style numbers; "
+                           "the streamed rows would carry the wrong formats")
+    return _Styles(text=found["A"], date=found["B"])
+
+
+def _text_cells(column: Column, values: list[str | None], style: str) -> list[str | None]:
+    present = [v for v in values if v is not None]
+    longest = max(present, key=len, default="")
+    if len(longest) > EXCEL_MAX_TEXT:
+        raise TextTooLong(f"{column.name}: {len(longest)} characters, Excel holds "
+                          f"{EXCEL_MAX_TEXT}: {longest[:40]!r}…")
+    bad = _NOT_XML.search("\n".join(present))
+    if bad is not None:
+        raise ValueError(f"{column.name}: {bad.group()!r} is a character XML cannot hold")
+    head = f'" s="{style}" t="inlineStr"><is><t>'
+    kept = f'" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+    out: list[str | None] = []
+    for value in values:
+        if value is None:
+            out.append(None)
+            continue
+        text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if "\r" in text:
+            text = text.replace("\r", "&#13;")
+        # Leading or trailing white space is kept only when the element says so.
+        out.append((kept if value != value.strip() else head) + text + "</t></is></c>")
+    return out
+
+
+def _cells(column: Column, rows: list[dict[str, Any]], styles: _Styles) -> list[str | None]:
+    """Each value of a column as the rest of its ``<c r="…`` element (None: an empty cell)."""
+    values = column_values(column, rows)
+    if column.dtype == "string":
+        return _text_cells(column, values, styles.text)
+    if column.dtype == "bool":
+        return [None if v is None else f'" t="b"><v>{int(v)}</v></c>' for v in values]
+    if column.dtype == "date":
+        return [None if v is None else
+                f'" s="{styles.date}" t="n"><v>{(v - _EXCEL_EPOCH).days}</v></c>'
+                for v in values]
+    return [None if v is None else f'" t="n"><v>{v}</v></c>' for v in values]
+
+
+def sheet_rows(table: Table, rows: list[dict[str, Any]], styles: _Styles) -> Iterator[str]:
+    """The data rows of one sheet as SpreadsheetML, row 2 onwards, in chunks of rows."""
+    letters = [get_column_letter(i) for i in range(1, len(table.columns) + 1)]
+    columns = [_cells(c, rows, styles) for c in table.columns]
+    chunk: list[str] = []
+    for row_no, cells in enumerate(zip(*columns, strict=True), start=2):
+        number = str(row_no)
+        chunk.append(f'<row r="{number}">' + "".join(
+            f'<c r="{letter}{number}{cell}' for letter, cell in zip(letters, cells, strict=True)
+            if cell is not None) + "</row>")
+        if len(chunk) == _ROWS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
+
+
+def _zip_info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def workbook_bytes(tables: Mapping[str, list[dict[str, Any]]]) -> bytes:
+    """The .xlsx file's bytes: one sheet per spec table, in spec order.
+
+    Byte-identical for identical input: fixed document times, fixed zip entry times and
+    attributes, [Content_Types].xml first and the other parts by name.
+    """
+    require_spec_tables(tables)
+    parts = skeleton_parts(tables)
+    sheet_of = {f"xl/worksheets/sheet{n}.xml": t for n, t in enumerate(TABLES, start=1)}
+    styles = _styles(parts["xl/worksheets/sheet1.xml"])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as target:
+        for name in sorted(parts, key=lambda n: (n != CONTENT_TYPES, n)):
+            table = sheet_of.get(name)
+            if table is None:
+                target.writestr(_zip_info(name), parts[name])
+                continue
+            rows = tables[table.name]
+            xml = parts[name].decode("utf-8")
+            last = f"{get_column_letter(len(table.columns))}{len(rows) + 1}"
+            xml = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>', xml, count=1)
+            data = _SHEET_DATA.search(xml)
+            if data is None:
+                raise RuntimeError(f"openpyxl wrote {name} without its header row")
+            with target.open(_zip_info(name), "w") as sheet:
+                sheet.write((xml[:data.start()] + "<sheetData>" + data.group(1)).encode())
+                for chunk in sheet_rows(table, rows, styles):
+                    sheet.write(chunk.encode("utf-8"))
+                sheet.write(("</sheetData>" + xml[data.end():]).encode("utf-8"))
+    return out.getvalue()
 
 
 def write_workbook(tables: dict[str, list[dict[str, Any]]], path: Path) -> None:

@@ -22,12 +22,22 @@ GOLDEN = REPO / "tests" / "golden"
 
 def run_stages(path: Path) -> TableSet:
     """Every per-document stage in memory, as the Makefile runs them through interim/."""
-    return validate_document(normalize_tables(parse_document(stitch_document(extract_file(path)))))
+    return validate_document(normalized(path))
+
+
+def normalized(path: Path) -> TableSet:
+    """The stages before validation: what the validation rules read (internal tables too)."""
+    return normalize_tables(parse_document(stitch_document(extract_file(path))))
 
 
 @pytest.fixture(scope="session")
 def sample() -> TableSet:
     return run_stages(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def sample_normalized() -> TableSet:
+    return normalized(SAMPLE)
 
 
 def run_make(tmp: Path, *args: str, env: dict[str, str] | None = None

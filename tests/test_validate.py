@@ -47,9 +47,9 @@ TRUNCATED_K04 = "國際運送承攬業相關資訊系"
 
 
 @pytest.fixture
-def tables(sample: TableSet) -> Tables:
-    """A private copy of the sample's validated tables, safe to break."""
-    return copy.deepcopy(sample.tables)
+def tables(sample_normalized: TableSet) -> Tables:
+    """A private copy of the tables the rules read for the sample, safe to break."""
+    return copy.deepcopy(sample_normalized.tables)
 
 
 def _rows(tables: Tables, name: str, match: dict[str, object]) -> list[Row]:
@@ -317,9 +317,15 @@ def test_every_rule_has_a_breakage_case() -> None:
     assert len(RULES) == 12
 
 
-def test_rules_do_not_mutate_tables(sample: TableSet, tables: Tables) -> None:
+def test_rules_do_not_mutate_tables(sample_normalized: TableSet, tables: Tables) -> None:
     validate_tables(tables)
-    assert tables == sample.tables
+    assert tables == sample_normalized.tables
+
+
+def test_validated_documents_carry_only_curated_tables(sample: TableSet,
+                                                      sample_normalized: TableSet) -> None:
+    assert "_printings" in sample_normalized.tables
+    assert set(sample.tables) == {t for t in sample_normalized.tables if not t.startswith("_")}
 
 
 # ---------------------------------------------------------------- each rule fails
@@ -471,7 +477,7 @@ def test_broken_document_is_rejected(sample: TableSet, tables: Tables,
     assert result.findings[: len(sample.findings)] == sample.findings
     new = result.findings[len(sample.findings):]
     assert any(f.code == breakage.code and f.where == breakage.where for f in new)
-    assert result.tables is tables
+    assert result.tables == {k: v for k, v in tables.items() if not k.startswith("_")}
 
 
 @pytest.mark.parametrize("mutate", [

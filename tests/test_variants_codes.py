@@ -297,6 +297,45 @@ def test_a_row_or_cell_that_cannot_be_placed_rejects_the_document_with_its_locat
         assert all(not rows for name, rows in tables.items() if name != "findings"), route
 
 
+def _two_row_headers(text: str) -> str:
+    """A text export with every main-table header printed on two lines, as in
+    ``header-two-rows.txt`` (職能內涵 over the line naming K and S)."""
+    two = (FIXTURES / "header-two-rows.txt").read_text(encoding="utf-8").split("\n")
+    start = next(i for i, line in enumerate(two) if line.startswith("主要職責\t"))
+    one = next(line for line in text.split("\n") if line.startswith("主要職責\t"))
+    return text.replace(one, "\n".join(two[start:start + 2]))
+
+
+@pytest.mark.parametrize("header", ["two-row", "no-duty-column"])
+def test_a_cell_outside_the_columns_is_found_under_every_header_variant(
+    header: str, tmp_path: Path
+) -> None:
+    """The header's own columns bound a row, whatever the header: cell-outside-columns with every
+    header printed on two lines (7 columns, K and S named on the lower line: T2.1's eighth cell
+    is still the one outside), and header-no-duty-column with a seventh cell added to T2.1's row
+    (6 columns: the seventh is outside). Both routes: page 4, row 9 (header lines are not rows),
+    one column past the header's last; the cell itself has no code (unplaceable-cell)."""
+    if header == "two-row":
+        text = _two_row_headers((FIXTURES / "cell-outside-columns.txt").read_text(encoding="utf-8"))
+        width = 7
+    else:
+        lines = (FIXTURES / "header-no-duty-column.txt").read_text(encoding="utf-8").split("\n")
+        row = next(i for i, line in enumerate(lines) if line.startswith("T2.1"))
+        lines[row] += "\t附註"
+        text = "\n".join(lines)
+        width = 6
+    path = tmp_path / f"outside-{header}.txt"
+    path.write_text(text, encoding="utf-8")
+    pdf = tmp_path / f"outside-{header}.pdf"
+    pdf.write_bytes(render_fast(sample_layout(extract_file(path))))
+    where = f"row 9 column {width + 1}"
+    for route, doc in {"text": run_stages(path), "pdf": run_stages(pdf)}.items():
+        errors = sorted((f.code, f.page, f.where) for f in doc.findings if f.severity == "error")
+        assert errors == [("cell-outside-columns", 4, where), ("unplaceable-cell", 4, where)], route
+        outside = next(f for f in doc.findings if f.code == "cell-outside-columns")
+        assert f"{width} header columns" in outside.message, route
+
+
 # ---------------------------------------------------------------- 8. nested tables
 
 
@@ -346,6 +385,26 @@ def test_a_nested_tables_text_is_kept_in_its_cell_in_reading_order(
             assert rows == nested_table["text"].tables[name], name
 
 
+def test_a_nested_table_under_a_two_row_header_is_folded_into_the_same_cell(
+    nested_table: dict[str, TableSet], tmp_path: Path
+) -> None:
+    """The fold reads the header's columns, not its first row: under a two-row header (職能內涵
+    spanning K and S above) K and S are still two columns, the lower header line is no body row,
+    and the nested table is folded exactly as under the one-row header."""
+    text = tmp_path / "nested-two-rows.txt"
+    text.write_text(_two_row_headers((FIXTURES / "nested-table.txt").read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    pdf = tmp_path / "nested-two-rows.pdf"
+    pdf.write_bytes(render_fast(nest_table(sample_layout(extract_file(text)), 4, "T2.2", 3,
+                                           NESTED)))
+    doc = run_stages(pdf)
+    _accepted(doc)
+    assert_findings_match(doc, "nested-table")
+    for name, rows in doc.tables.items():
+        if name != "standards":
+            assert rows == nested_table["text"].tables[name], name
+
+
 def test_a_nested_cell_reaching_into_the_next_row_is_rejected_with_its_place() -> None:
     """Geometry no fold-back can place: a sub-cell of the first row's second column runs past
     the second row's top."""
@@ -358,14 +417,13 @@ def test_a_nested_cell_reaching_into_the_next_row_is_rejected_with_its_place() -
         chars: tuple[dict[str, object], ...] = ()
 
     class Table:
-        rows = (Row(),)
         page = Page()
         bbox = (0.0, 0.0, 20.0, 60.0)
         cells = (*Row.cells, (0.0, 10.0, 10.0, 30.0), (10.0, 10.0, 20.0, 15.0),
                  (10.0, 15.0, 20.0, 40.0), (0.0, 30.0, 10.0, 60.0), (10.0, 30.0, 20.0, 60.0))
 
     findings: list[Finding] = []
-    rows = fold_nested(Table(), 3, 5, findings)
+    rows = fold_nested(Table(), list(enumerate(Row.cells)), 3, 5, findings)
     assert rows is not None and len(rows) == 2
     assert [(f.code, f.severity, f.page, f.where) for f in findings
             if f.severity == "error"] == [("unplaceable-nested-cell", "error", 3, "row 6 column 2")]

@@ -12,7 +12,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from pipeline.records import ExtractedDocument, GridRow
+from pipeline import layout
+from pipeline.records import ExtractedDocument, GridRow, PageGrid
 from tests.render.model import PagedDocument, PageLayout, TableBlock, TableRow, TextBlock
 
 MAIN_HEADER = ("主要職責", "工作任務", "工作產出", "行為指標", "職能級別",
@@ -27,19 +28,22 @@ PROFILE_WIDTHS = (88.0, 60.0, 223.28, 70.0, 70.0)
 FULL_WIDTH = (511.28,)
 OUTSIDE_WIDTH = 30.0
 
-# Column of a cell that starts with a code (or is a level digit), by the code it starts with.
-_COLUMN_OF = (
-    (re.compile(r"T\d+\.\d+"), 1),
-    (re.compile(r"T\d+"), 0),
-    (re.compile(r"O[ .]?\d|0[1-9]\d*\.\d"), 2),
-    (re.compile(r"P[ .]?\d"), 3),
-    (re.compile(r"(?:[1-7]{1,2}|[1-7]級以上|[1-7][（(].{1,4}[）)]|[1-7] ?[A-Z]|級別)$"), 4),
-    (re.compile(r"K\d"), 5),
-    (re.compile(r"S\d"), 6),
+# Role of a cell that starts with a code (or is a level digit), by the code it starts with.
+_ROLE_OF = (
+    (re.compile(r"T\d+\.\d+"), layout.TASK),
+    (re.compile(r"T\d+"), layout.DUTY),
+    (re.compile(r"O[ .]?\d|0[1-9]\d*\.\d"), layout.OUTPUT),
+    (re.compile(r"P[ .]?\d"), layout.INDICATOR),
+    (re.compile(r"(?:[1-7]{1,2}|[1-7]級以上|[1-7][（(].{1,4}[）)]|[1-7] ?[A-Z]|級別)$"),
+     layout.LEVEL),
+    (re.compile(r"K\d"), layout.KNOWLEDGE),
+    (re.compile(r"S\d"), layout.SKILL),
 )
+# Width of each role's column; a table without a 主要職責 column gives its width to the tasks.
+_WIDTH_OF = dict(zip(layout.ROLE_ORDER, MAIN_WIDTHS, strict=True))
 # Before each coded item; a code printed `P 5.1.2` or `P.1.1.1` too (`04.2.1` is not broken before:
 # the printed-codes fixture prints such an output alone in its cell, and text like it elsewhere).
-_ITEM_BREAK = re.compile(r"\s+(?=[OPKS]\d|[OP][ .]\d)")
+_ITEM_BREAK = re.compile(r"\s+(?=[TOPKS]\d|[OP][ .]\d)")
 
 
 def _pdf_text(cell: str) -> str:
@@ -49,38 +53,69 @@ def _pdf_text(cell: str) -> str:
     return "\n".join(_ITEM_BREAK.sub("\n", line).strip() for line in text.split("\n"))
 
 
-def _column(cell: str) -> int:
+def _role(cell: str) -> str:
     bare = re.sub(r"</?p>", "", cell).strip()
-    for pattern, column in _COLUMN_OF:
+    for pattern, role in _ROLE_OF:
         if pattern.match(bare):
-            return column
+            return role
     raise ValueError(f"no column for {bare[:20]!r}")
 
 
-def main_row(row: GridRow, is_continuation: bool) -> tuple[str, ...]:
-    cells = ["" for _ in MAIN_HEADER]
-    for index, cell in enumerate(row.cells[:len(MAIN_HEADER)]):
+def main_row(row: GridRow, aligned: bool,
+             columns: tuple[str | None, ...] = layout.ROLE_ORDER) -> tuple[str, ...]:
+    """A text-export row under its own column header: by position for a row with no task code
+    (a page-break continuation, a further level block, an orphan row: the export aligns those),
+    by the code it starts with otherwise (the export shifts those left). Cells past the header's
+    columns are left out (``_main_block`` draws them outside the table)."""
+    cells = ["" for _ in columns]
+    for index, cell in enumerate(row.cells[:len(columns)]):
         if not cell.strip():
             continue
-        column = index if is_continuation else _column(cell)
+        column = index if aligned else columns.index(_role(cell))
         cells[column] = _pdf_text(cell)
     return tuple(cells)
 
 
-def _main_block(rows: tuple[GridRow, ...]) -> TableBlock:
+def _widths(columns: tuple[str | None, ...]) -> tuple[float, ...]:
+    widths = [_WIDTH_OF[role] if role else 0.0 for role in columns]
+    if layout.DUTY not in columns:
+        widths[columns.index(layout.TASK)] += _WIDTH_OF[layout.DUTY]
+    return tuple(widths)
+
+
+def _header_rows(grid: PageGrid) -> tuple[TableRow, ...]:
+    """The header as printed: one row, or two where the upper row's last cell spans the columns
+    the lower row names (the columns left empty below are merged with the cell above them)."""
+    width = len(grid.columns)
+    if len(grid.header) == 1:
+        return (TableRow(tuple(grid.header[0]) + ("",) * (width - len(grid.header[0]))),)
+    upper, lower = grid.header
+    lower = tuple(lower) + ("",) * (width - len(lower))
+    spanned = tuple(upper) + (None,) * (width - len(upper))
+    return (TableRow(spanned),
+            TableRow(lower, tuple(not c.strip() for c in lower)))
+
+
+def _main_block(grid: PageGrid) -> TableBlock:
+    columns = grid.columns
+    has_duty = columns[0] == layout.DUTY
     printed: list[TableRow] = []
     outside: list[tuple[int, str, float]] = []
-    for index, row in enumerate(rows):
+    for index, row in enumerate(grid.rows):
         has_task = any(re.match(r"T\d+\.\d+", re.sub(r"</?p>", "", c).strip()) for c in row.cells)
-        # A row with no task code (a page-break continuation, or an orphan row) is printed
-        # under the columns its text export gives it.
-        cells = main_row(row, is_continuation=not has_task)
-        merged = index > 0 and not cells[0]
-        printed.append(TableRow(cells, (merged, *([False] * 6))))
+        is_continuation = index == 0 and not has_task
+        cells = main_row(row, aligned=not has_task, columns=columns)
+        # 主要職責 is merged over its tasks' rows; a task cell over its further level blocks.
+        merged = [False] * len(columns)
+        if has_duty and index > 0 and not cells[0]:
+            merged[0] = True
+        if not is_continuation and not has_task:
+            merged[columns.index(layout.TASK)] = True
+        printed.append(TableRow(cells, tuple(merged)))
         # Cells beyond the header's columns are drawn right of the table, beside their row.
         outside += [(index, _pdf_text(c), OUTSIDE_WIDTH)
-                    for c in row.cells[len(MAIN_HEADER):] if c.strip()]
-    return TableBlock("main", (TableRow(MAIN_HEADER),), tuple(printed), MAIN_WIDTHS,
+                    for c in row.cells[len(columns):] if c.strip()]
+    return TableBlock("main", _header_rows(grid), tuple(printed), _widths(columns),
                       outside=tuple(outside))
 
 
@@ -116,10 +151,10 @@ def sample_layout(doc: ExtractedDocument) -> PagedDocument:
     # main-table column) are drawn in that table, under a title row spanning it.
     shared = {r for r in doc.attitudes if len(r.cells) == len(MAIN_HEADER)}
     for grid in doc.main:
-        block = _main_block(grid.rows)
+        block = _main_block(grid)
         on_page = [r for r in doc.attitudes if r in shared and r.page == grid.page]
         if on_page:
-            span = (None,) * (len(MAIN_HEADER) - 1)
+            span = (None,) * (len(block.widths) - 1)
             rows = [TableRow((ATTITUDE_TITLE, *span))]
             rows += [TableRow((" ".join(c for c in r.cells if c.strip()), *span))
                      for r in on_page]

@@ -1,0 +1,81 @@
+"""One function computed in a forked child while the parent goes on, for the export's slowest
+file: the Excel workbook took as long as every other curated file together, and a second core
+was idle while it was written.
+
+The child is a fork, so it sees the parent's tables without copying or pickling them; it sends
+back only the result's bytes, through a pipe. Where ``fork`` does not exist the function simply
+runs in the caller.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from typing import ParamSpec
+
+P = ParamSpec("P")
+
+
+class ChildFailed(RuntimeError):
+    """The forked computation raised (its traceback is on stderr) or was killed."""
+
+
+class Forked:
+    """``function(*args)`` running in a forked child; ``result()`` waits for its bytes."""
+
+    def __init__(self, function: Callable[P, bytes], *args: P.args, **kwargs: P.kwargs) -> None:
+        self._name = getattr(function, "__name__", repr(function))
+        self._data: bytes | None = None
+        self._pid: int | None = None
+        if not hasattr(os, "fork"):
+            self._data = function(*args, **kwargs)
+            return
+        self._read_end, write_end = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, send, leave without running the parent's exit code
+            status = 1
+            try:
+                os.close(self._read_end)
+                data = function(*args, **kwargs)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(data)
+                status = 0
+            except BaseException:
+                traceback.print_exc()
+                sys.stderr.flush()
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self._pid = pid
+
+    def result(self) -> bytes:
+        """The function's bytes; raises :class:`ChildFailed` if it raised or was killed."""
+        if self._pid is not None:
+            with os.fdopen(self._read_end, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(self._pid, 0)
+            self._pid = None
+            if status != 0:
+                raise ChildFailed(f"{self._name} failed in its child process (wait status "
+                                  f"{status}); see the traceback above")
+            self._data = data
+        if self._data is None:
+            raise ChildFailed(f"{self._name}: its result was already abandoned")
+        return self._data
+
+    def abandon(self) -> None:
+        """Stop the child if it still runs and reap it (the caller failed; nothing is wanted)."""
+        if self._pid is None:
+            return
+        os.close(self._read_end)
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self._pid, 0)
+        self._pid = None

@@ -1,0 +1,323 @@
+"""Layout variants of the main table's structure (issue: every layout the catalogue uses): header
+words, a missing 主要職責 column, a two-row header, task groups, one task in several level blocks,
+the older 工作任務/工作活動 template.
+
+Each fixture is the sample's text export edited to show one variant (`tests/fixtures/variants/`).
+Its golden folder (`tests/golden/variants/<variant>/`) holds, written by hand from the edit, every
+curated table that differs from the sample's own golden (`tests/golden/RTM1324-002v4/`); every
+other table must still equal the sample's. Both the text route and the fast PDF route rendered
+from the fixture must meet it. The variant table is in the README.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import layout
+from pipeline.export import assemble, csv_text
+from pipeline.extract import extract_file, extract_text_export
+from pipeline.parse import parse_main_table
+from pipeline.records import GridRow, LogicalRow, Piece, Source, TableSet
+from pipeline.spec import TABLES, TABLES_BY_NAME
+from pipeline.stitch import stitch_rows
+from tests.conftest import GOLDEN, REPO, run_stages
+from tests.render.pdf_fast import render_fast
+from tests.render.sample_layout import sample_layout
+
+FIXTURES = REPO / "tests" / "fixtures" / "variants"
+VARIANT_GOLDEN = GOLDEN / "variants"
+SAMPLE_GOLDEN = GOLDEN / "RTM1324-002v4"
+ENTITY_TABLES = [t.name for t in TABLES if t.name not in ("findings", "version_changes")]
+# Which file was read (name, hash, text or pdf) is not content: the variants share the sample's.
+SOURCE_COLUMNS = ["source_file", "source_sha256", "source_format"]
+ROUTES = ("text", "pdf")
+
+VARIANTS = ("header-duty-alias", "header-no-duty-column", "header-two-rows", "task-groups",
+            "level-blocks", "older-template")
+
+
+@pytest.fixture(scope="module")
+def routes(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], TableSet]:
+    """Every variant through both routes, once: (variant, route) → its validated tables."""
+    tmp = tmp_path_factory.mktemp("structure")
+    out: dict[tuple[str, str], TableSet] = {}
+    for name in VARIANTS:
+        text = FIXTURES / f"{name}.txt"
+        pdf = tmp / f"{name}.pdf"
+        pdf.write_bytes(render_fast(sample_layout(extract_file(text))))
+        out[name, "text"] = run_stages(text)
+        out[name, "pdf"] = run_stages(pdf)
+    return out
+
+
+def _frame(text: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+
+
+def _golden(variant: str, table: str) -> Path:
+    own = VARIANT_GOLDEN / variant / f"{table}.csv"
+    return own if own.exists() else SAMPLE_GOLDEN / f"{table}.csv"
+
+
+def _curated(doc: TableSet) -> dict[str, list[dict[str, object]]]:
+    return assemble([doc], {})[0]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_variant_is_accepted(routes: dict[tuple[str, str], TableSet], variant: str,
+                             route: str) -> None:
+    doc = routes[variant, route]
+    assert not doc.is_rejected, [f for f in doc.findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize("table", ENTITY_TABLES)
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_tables_match_golden(routes: dict[tuple[str, str], TableSet], variant: str, route: str,
+                             table: str) -> None:
+    produced = _frame(csv_text(TABLES_BY_NAME[table], _curated(routes[variant, route])[table]))
+    expected = _frame(_golden(variant, table).read_text(encoding="utf-8"))
+    if table == "standards":
+        produced, expected = produced.drop(columns=SOURCE_COLUMNS), expected.drop(
+            columns=SOURCE_COLUMNS)
+    pd.testing.assert_frame_equal(produced, expected)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_findings_a_reader_can_name_match_golden(routes: dict[tuple[str, str], TableSet],
+                                                 variant: str, route: str) -> None:
+    """The golden's finding codes, each where the edit puts it, and no other of those codes."""
+    expected = _frame(_golden(variant, "findings").read_text(encoding="utf-8"))
+    rows = _curated(routes[variant, route])["findings"]
+    produced = pd.DataFrame(
+        [{k: "" if r[k] is None else str(r[k]) for k in expected.columns}
+         for r in rows if r["code"] in set(expected["code"])],
+        columns=expected.columns,
+    )
+    pd.testing.assert_frame_equal(produced.reset_index(drop=True), expected)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_task_group_is_one_block_whose_items_keep_their_own_task(
+        routes: dict[tuple[str, str], TableSet], route: str) -> None:
+    """T1.2 and T1.3 printed in one task cell: one block; P1.3.x stay T1.3's. T2.2 and T2.3:
+    one block whose indicators (P2.2.x) and K/S items both tasks share."""
+    tables = routes["task-groups", route].tables
+    group = {b: [t["task_code"] for t in tables["block_tasks"] if t["block_no"] == b]
+             for b in (2, 6)}
+    assert group == {2: ["T1.2", "T1.3"], 6: ["T2.2", "T2.3"]}
+    owners = {i["indicator_code"]: (i["task_code"], i["block_no"]) for i in tables["indicators"]}
+    assert owners["P1.2.5"] == ("T1.2", 2) and owners["P1.3.3"] == ("T1.3", 2)
+    assert not any(code.startswith("P2.3.") for code in owners)
+    cited = {(k["task_code"], k["knowledge_code"]) for k in tables["task_knowledge"]
+             if k["block_no"] == 6}
+    assert cited == {(t, f"K0{n}") for t in ("T2.2", "T2.3") for n in range(1, 6)}
+
+
+def test_an_item_naming_a_task_outside_its_group_is_not_moved(tmp_path: Path) -> None:
+    """P1.4.1 in a block of T1.2 and T1.3 belongs to neither: it stays with the block's first
+    task and validation rejects the document (code-parent-mismatch), nothing is guessed."""
+    text = (FIXTURES / "task-groups.txt").read_text(encoding="utf-8")
+    edited = text.replace("P1.3.1依工作程序", "P1.4.9依工作程序", 1)
+    assert edited != text
+    path = tmp_path / "task-group-foreign-indicator.txt"
+    path.write_text(edited, encoding="utf-8")
+    doc = run_stages(path)
+    assert doc.is_rejected
+    assert [(f.code, f.where) for f in doc.findings if f.severity == "error"] == [
+        ("code-parent-mismatch", "indicators:P1.4.9")]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_older_template_keeps_codes_as_printed_and_sub_items_with_their_item(
+        routes: dict[tuple[str, str], TableSet], route: str) -> None:
+    """工作任務 (T1) / 工作活動 (T1.1) headers; K1 … K10 and S1 … S14 kept as printed — K10 is
+    the tenth item, not K1 + a name starting with 0 (codes without zero padding have no usual
+    width); K5's bulleted sub-items stay in K5's name, also where a page break falls between
+    them, and are neither items of their own nor part of K6."""
+    tables = routes["older-template", route].tables
+    assert [k["knowledge_code"] for k in tables["knowledge"]] == [f"K{n}" for n in range(1, 11)]
+    assert [s["skill_code"] for s in tables["skills"]] == [f"S{n}" for n in range(1, 15)]
+    names = {k["knowledge_code"]: k["name"] for k in tables["knowledge"]}
+    assert names["K5"] == "風險評估和管理原則●風險辨識●風險處理"
+    assert names["K6"] == "國際運送承攬業人力資源管理"
+    assert {d["duty_code"] for d in tables["duties"]} == {"T1", "T2", "T3"}
+
+
+# ---------------------------------------------------------------- one header classifier
+
+TEXT_HEADER = ("主要職責\t工作任務\t工作產出\t行為指標\t職能級別\t職能內涵 (K=knowledge 知識)\t"
+               "職能內涵 (S=skills 技能)")
+
+
+@pytest.mark.parametrize(("first", "second", "kind", "rows", "roles"), [
+    # The text export's one-line header, and pdfplumber's wrapped header words.
+    (TEXT_HEADER.split("\t"), None, "main", 1, layout.ROLE_ORDER),
+    (["主要職責", "工作任務", "工作產出", "行為指標", "職能級\n別", "職能內涵\n(K=knowledge 知識)",
+      "職能內涵\n(S=skills 技能)"], None, "main", 1, layout.ROLE_ORDER),
+    (["工作職責", *TEXT_HEADER.split("\t")[1:]], None, "main", 1, layout.ROLE_ORDER),
+    (TEXT_HEADER.split("\t")[1:], None, "main", 1, layout.ROLE_ORDER[1:]),
+    # The older template: 工作任務 heads the T1 column when 工作活動 heads the T1.1 column.
+    (["工作任務", "工作活動", *TEXT_HEADER.split("\t")[2:]], None, "main", 1, layout.ROLE_ORDER),
+    # A two-row header as pdfplumber returns it (None under spanned and merged cells) and as the
+    # text export prints it (two lines, the lower one padded with empty cells).
+    (["主要職責", "工作任務", "工作產出", "行為指標", "職能\n級別", "職能內涵", None],
+     [None, None, None, None, None, "(K=knowledge 知\n識)", "(S=skills 技能)"],
+     "main", 2, layout.ROLE_ORDER),
+    ("主要職責\t工作任務\t工作產出\t行為指標\t職能級別\t職能內涵".split("\t"),
+     "\t\t\t\t\t(K=knowledge 知識)\t(S=skills 技能)".split("\t"), "main", 2, layout.ROLE_ORDER),
+    (["版本", "職能基準代碼", "職能基準名稱", "狀態", "更新說明", "發展更新日期"], None, "versions",
+     1, ()),
+    (["職能基準代碼", "RTM1324-002v4", "", ""], None, "profile", 0, ()),
+    (["職能內涵 (A=attitude 態度)"], None, "attitudes", 1, ()),
+    (["說明與補充事項", None], None, "notes", 1, ()),
+])
+def test_one_header_rule_for_both_routes(first: list[str | None], second: list[str | None] | None,
+                                         kind: str, rows: int, roles: tuple[str, ...]) -> None:
+    header = layout.classify_header(first, second)
+    assert header is not None
+    assert (header.kind, header.rows) == (kind, rows)
+    assert tuple(r for r in header.columns if r is not None) == roles
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    # 職能內涵 over K and S, but no row below naming them: not a header.
+    ("主要職責\t工作任務\t工作產出\t行為指標\t職能級別\t職能內涵".split("\t"), None),
+    ("主要職責\t工作任務\t工作產出\t行為指標\t職能級別\t職能內涵".split("\t"),
+     "T1.1管理\t\tP1.1.1領導\t5\tK01標準\tS01領導".split("\t")),
+    # A column out of order, or one missing that is not optional.
+    (["工作任務", "主要職責", *TEXT_HEADER.split("\t")[2:]], None),
+    (TEXT_HEADER.split("\t")[:-1], None),
+])
+def test_anything_else_is_no_header(first: list[str], second: list[str] | None) -> None:
+    assert layout.classify_header(first, second) is None
+
+
+def test_text_route_keeps_the_two_header_lines_and_their_columns() -> None:
+    text = (FIXTURES / "header-two-rows.txt").read_text(encoding="utf-8")
+    doc = extract_text_export(text, Source("header-two-rows.txt", "", "text", 0))
+    assert [len(g.header) for g in doc.main] == [2] * 6
+    assert all(g.columns == layout.ROLE_ORDER for g in doc.main)
+    # The lower header line is not read as a table row: page 1's first row is T1.1's.
+    assert doc.main[0].rows[0].cells[1].startswith("T1.1")
+
+
+def test_a_header_that_changes_between_pages_is_an_error(tmp_path: Path) -> None:
+    """Rows are read against their page's header: a page whose header names other columns than
+    the first page's is not silently read against the wrong one."""
+    text = (FIXTURES / "header-no-duty-column.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("工作任務\t"))
+    lines[first] = "主要職責\t" + lines[first]
+    path = tmp_path / "mixed-headers.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    doc = run_stages(path)
+    assert doc.is_rejected
+    changed = [(f.page, f.severity) for f in doc.findings if f.code == "header-changed"]
+    assert changed == [(p, "error") for p in range(2, 7)]
+
+
+# ---------------------------------------------------------------- one task, several level blocks
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_one_task_in_several_level_blocks_is_one_task_with_a_block_per_level(
+        routes: dict[tuple[str, str], TableSet], route: str) -> None:
+    """T1.4 printed twice (code and name again, the name starting with a digit: `T1.43PL…`) and
+    T3.2 once with its task cell merged over a second row: two blocks each, each with its own
+    level and items; one task each, whose level is null since its blocks differ."""
+    tables = routes["level-blocks", route].tables
+    blocks = {b["block_no"]: b["level"] for b in tables["blocks"]}
+    of_task = {code: [(b["block_no"], blocks[b["block_no"]]) for b in tables["block_tasks"]
+                      if b["task_code"] == code] for code in ("T1.4", "T3.2")}
+    assert of_task == {"T1.4": [(4, 3), (5, 4)], "T3.2": [(11, 4), (12, 5)]}
+    tasks = {t["task_code"]: (t["name"], t["level"]) for t in tables["tasks"]}
+    assert tasks["T1.4"] == ("3PL進出口物流的作業期程", None) and tasks["T3.2"][1] is None
+    assert len(tasks) == 10
+    assert [(o["output_code"], o["block_no"]) for o in tables["outputs"]
+            if o["task_code"] == "T1.4"] == [("O1.4.1", 4), ("O1.4.2", 5)]
+
+
+def _block(page: int, **cells: str) -> LogicalRow:
+    return LogicalRow({role: (Piece(text, page),) for role, text in cells.items()}, page, page)
+
+
+def _tasks_and_blocks(rows: list[LogicalRow]) -> tuple[list[tuple[str, str]], list[tuple[int, str]],
+                                                       list[str]]:
+    main, findings = parse_main_table(tuple(rows), "RTM1324-002v4")
+    return ([(t["task_code"], t["name"]) for t in main.tasks],
+            [(b["block_no"], b["task_code"]) for b in main.block_tasks],
+            [f.where for f in findings if f.code == "code-digits-split"])
+
+
+def test_a_glued_code_is_read_the_same_when_its_task_comes_back_in_another_level_block() -> None:
+    """`T1.1` + `2D繪圖` prints `T1.12D繪圖` in each of the task's blocks. The second time the
+    next code in sequence is T1.2, yet the printed code is T1.1's again (same name): it is read
+    as T1.1, not as a new task T1.12, and the T1.2 that follows is still expected."""
+    common = {"knowledge": "K01甲", "skill": "S01乙"}
+    rows = [
+        _block(1, duty="T1繪圖", task="T1.12D繪圖", indicator="P1.1.1畫", level="3", **common),
+        _block(1, task="T1.12D繪圖", indicator="P1.1.2審", level="4", **common),
+        _block(2, task="T1.23D建模", indicator="P1.2.1建", level="4", **common),
+    ]
+    tasks, blocks, split = _tasks_and_blocks(rows)
+    assert tasks == [("T1.1", "2D繪圖"), ("T1.2", "3D建模")]
+    assert blocks == [(1, "T1.1"), (2, "T1.1"), (3, "T1.2")]
+    assert split == ["task:T1.1", "task:T1.1", "task:T1.2"]
+
+
+def test_a_task_coming_back_does_not_move_the_expected_next_code_backwards() -> None:
+    """T1.1 again after T1.2: the next new task is still T1.3, so `T1.33D…` reads T1.3 + 3D…"""
+    common = {"knowledge": "K01甲", "skill": "S01乙"}
+    rows = [
+        _block(1, duty="T1繪圖", task="T1.1繪圖", indicator="P1.1.1畫", level="3", **common),
+        _block(1, task="T1.2審圖", indicator="P1.2.1審", level="3", **common),
+        _block(2, task="T1.1繪圖", indicator="P1.1.2畫", level="4", **common),
+        _block(2, task="T1.33D建模", indicator="P1.3.1建", level="4", **common),
+    ]
+    tasks, blocks, split = _tasks_and_blocks(rows)
+    assert [code for code, _name in tasks] == ["T1.1", "T1.2", "T1.3"]
+    assert blocks == [(1, "T1.1"), (2, "T1.2"), (3, "T1.1"), (4, "T1.3")]
+    assert split == ["task:T1.3"]
+
+
+def test_a_code_that_only_looks_glued_to_a_task_seen_before_is_kept() -> None:
+    """T1.12 printed after T1.1…T1.10 (T1.11 missing) is not T1.1 + a name starting with 2: a
+    task that comes back carries its name again, and `2任務十二` is not T1.1's name. The gap is
+    validation's to report (numbering-gap), not parse's to repair."""
+    common = {"knowledge": "K01甲", "skill": "S01乙"}
+    rows = [_block(1, duty="T1職責", task=f"T1.{n}任務{n}", indicator=f"P1.{n}.1做", level="3",
+                   **common) for n in range(1, 11)]
+    rows.append(_block(2, task="T1.12任務十二", indicator="P1.12.1做", level="3", **common))
+    tasks, _blocks, split = _tasks_and_blocks(rows)
+    assert tasks[-1] == ("T1.12", "任務十二") and split == []
+
+
+T32 = ("", "T3.2督導與管理團隊客戶諮詢服務", "", "P3.2.1督導團隊。 P3.2.2依據需求。", "4",
+       "K01國際運送承攬 K02國際貿易", "S01領導能力")
+
+
+@pytest.mark.parametrize(("second", "merged"), [
+    # Its own level, indicators of T3.2: the next level block of T3.2.
+    (("", "", "", "P3.2.3依公司程序。", "5", "K04資訊系統", "S05緊急應變能力"), True),
+    # Indicators of another task, no level, or a fragment: still an orphan row, not guessed.
+    (("", "", "", "P3.3.1依公司程序。", "5", "K04資訊系統", "S05緊急應變能力"), False),
+    (("", "", "", "P3.2.3依公司程序。", "", "K04資訊系統", "S05緊急應變能力"), False),
+    (("", "", "", "程序。 P3.2.3依公司程序。", "5", "K04資訊系統", "S05緊急應變能力"), False),
+])
+def test_a_row_without_a_task_cell_is_a_level_block_only_when_whole(
+        second: tuple[str, ...], merged: bool) -> None:
+    rows, findings = stitch_rows(((6, (GridRow(6, T32), GridRow(6, second))),))
+    codes = [f.code for f in findings]
+    if merged:
+        assert len(rows) == 2 and codes == ["task-cell-merged"]
+        assert rows[1].cells[layout.TASK] == rows[0].cells[layout.TASK]
+        assert [p.text for p in rows[1].cells[layout.INDICATOR]] == ["P3.2.3依公司程序。"]
+    else:
+        assert len(rows) == 1 and codes == ["orphan-row"]
