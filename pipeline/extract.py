@@ -80,6 +80,11 @@ def extract_text_export(text: str, source: Source) -> ExtractedDocument:
         elif section == "profile":
             profile.append(GridRow(page, tuple(cells)))
         elif section == "main":
+            # A cell past the header's last column (6 or 7 of them, on one or two lines).
+            row_no = sum(len(rows) for _, rows in pages) + 1
+            named = [j for j, role in enumerate(columns[-1]) if role is not None]
+            findings += outside_columns(list(enumerate(cells))[named[-1] + 1:], len(named),
+                                        page, row_no)
             pages[-1][1].append(GridRow(page, tuple(cells)))
         elif section == "attitudes":
             attitudes.append(GridRow(page, tuple(cells)))
@@ -106,6 +111,20 @@ def extract_text_export(text: str, source: Source) -> ExtractedDocument:
         notes=tuple(notes),
         findings=tuple(findings),
     )
+
+
+def outside_columns(cells: list[tuple[int, str]], width: int, page: int,
+                    row_no: int) -> list[Finding]:
+    """Text in main-table cells (column index, text) that lie under none of the header's
+    ``width`` columns (past its last in a text export, under no header cell in a PDF): no role
+    can be given to it, so each is an error located by page, row (counted over the whole main
+    table, as stitch counts) and column. The cell itself is kept as read (extract interprets
+    nothing); the error alone rejects the document."""
+    return [
+        Finding("cell-outside-columns", "error", page, f"row {row_no} column {column + 1}",
+                f"a cell outside the main table's {width} header columns: {text.strip()[:40]!r}")
+        for column, text in cells if text.strip()
+    ]
 
 
 def section_findings(has_versions: bool, has_profile: bool, has_main: bool,

@@ -6,6 +6,7 @@ these tables do not describe is reported as a finding, never guessed.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -151,6 +152,12 @@ TITLE_COLON = "："
 # Bullet markers printed at the start of attitude and note lines. A digit is never a bullet
 # (`3D列印技術` keeps its 3).
 BULLET = regex.compile(r"^(?:[-•・●▪■◆\uf09f\uf0b7\uf06c]\s*)+")
+
+
+def is_wide(char: str) -> bool:
+    """CJK ideographs, kana, hangul and full-width forms: a line may break before any of them,
+    and a wrap next to one is joined without a space (normalise)."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def squash(text: str) -> str:

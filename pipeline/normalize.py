@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import regex
 
 from pipeline import layout
+from pipeline.layout import is_wide
 from pipeline.records import Finding, Row, TableSet
 from pipeline.spec import TABLES_BY_NAME
 
@@ -45,11 +46,6 @@ _CONTROLS = regex.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 def tags_to_breaks(text: str) -> str:
     """Rule 1 (and the line-break controls of rule 4): where parse sees item boundaries."""
     return _LINE_BREAKS.sub("\n", TAGS.sub("\n", text))
-
-
-def is_wide(char: str) -> bool:
-    """CJK ideographs, kana, hangul and full-width forms: characters joined without a space."""
-    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 _TIGHT_LINE_ENDS = "-/"

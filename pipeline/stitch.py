@@ -280,7 +280,8 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
                 current.cells[layout.TASK] = list(task_cell)
             else:
                 findings.append(Finding(
-                    "orphan-row", "error", row.page, f"row {row_no}",
+                    "orphan-row", "error", row.page,
+                    f"row {row_no} column {cells[0].column + 1}",
                     "a main-table row with no task code that does not continue a row "
                     f"split by a page break: {' | '.join(_bare(c.text)[:20] for c in cells)!r}"))
     if current is not None:

@@ -165,7 +165,7 @@ def test_a_row_without_task_code_that_is_not_a_page_continuation_is_an_orphan() 
         page(1, ("T1作業", "T1.1處理", "", "P1.1.1依規定", "3", "K01法規", "S01溝通"),
              ("", "", "", "P1.1.2多出的指標", "", "", "")),
     ))
-    assert [(f.code, f.page, f.where) for f in findings] == [("orphan-row", 1, "row 2")]
+    assert [(f.code, f.page, f.where) for f in findings] == [("orphan-row", 1, "row 2 column 4")]
 
 
 def test_a_cell_with_no_code_in_a_new_row_is_reported_with_its_position() -> None:

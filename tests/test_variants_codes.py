@@ -16,14 +16,15 @@ from pathlib import Path
 import pytest
 
 from pipeline import layout
+from pipeline.export import assemble
 from pipeline.extract import extract_file
 from pipeline.parse import split_items
-from pipeline.records import GridRow, Piece, TableSet
+from pipeline.records import Finding, GridRow, Piece, TableSet
 from pipeline.sections import parse_notes
 from tests.conftest import REPO, run_stages
 from tests.render.model import PagedDocument, TableBlock, TextBlock
 from tests.render.pdf_fast import render_fast
-from tests.render.sample_layout import sample_layout
+from tests.render.sample_layout import nest_table, sample_layout
 
 FIXTURES = REPO / "tests" / "fixtures" / "variants"
 GOLDEN = REPO / "tests" / "golden" / "variants"
@@ -203,7 +204,14 @@ def test_attitudes_sharing_the_last_tasks_table_uncoded_and_wrapped(
 def test_the_attitude_title_row_inside_the_main_table_starts_the_attitude_section() -> None:
     from pipeline.extract_pdf import _read_table, _Sections
 
+    class Row:
+        cells = tuple((10.0 * j, 0.0, 10.0 * j + 10, 10.0) for j in range(7))
+
     class Table:
+        rows = (Row(),) * 4
+        cells = Row.cells  # the body's cells are not needed: nothing is nested
+        bbox = (0.0, 0.0, 70.0, 40.0)
+
         def extract(self) -> list[list[str | None]]:
             header = ["主要職責", "工作任務", "工作產出", "行為指標", "職能級別",
                       "職能內涵 (K=knowledge 知識)", "職能內涵 (S=skills 技能)"]
@@ -265,3 +273,157 @@ def test_private_use_bullets_removed_and_ideographs_mapped_are_counted(
     texts = [v for rows in doc.tables.values() for r in rows for v in r.values()
              if isinstance(v, str)]
     assert not any(set(v) & ODD_CODE_POINTS for v in texts)
+
+
+# ---------------------------------------------------------------- 13. rows that cannot be placed
+
+
+@pytest.mark.parametrize("case", ["orphan-row", "cell-outside-columns"])
+def test_a_row_or_cell_that_cannot_be_placed_rejects_the_document_with_its_location(
+    case: str, tmp_path: Path
+) -> None:
+    """orphan-row: a code-less row in the middle of page 2 (row 4, the K column), not a page
+    continuation. cell-outside-columns: T2.1's row (row 9, page 4) carries an eighth cell, drawn
+    right of the table in the PDF, under no header column. Every error is in the golden — page,
+    row and column — and the document contributes no row to the catalogue."""
+    for route, doc in _routes(case, tmp_path).items():
+        assert doc.is_rejected, route
+        _, expected = _golden(case, "findings")
+        errors = sorted((f.code, f.severity, str(f.page), f.where)
+                        for f in doc.findings if f.severity == "error")
+        assert errors == sorted(tuple(r.values()) for r in expected), route
+        tables, entries = assemble([doc], {})
+        assert [e.status for e in entries] == ["rejected"], route
+        assert all(not rows for name, rows in tables.items() if name != "findings"), route
+
+
+def _two_row_headers(text: str) -> str:
+    """A text export with every main-table header printed on two lines, as in
+    ``header-two-rows.txt`` (職能內涵 over the line naming K and S)."""
+    two = (FIXTURES / "header-two-rows.txt").read_text(encoding="utf-8").split("\n")
+    start = next(i for i, line in enumerate(two) if line.startswith("主要職責\t"))
+    one = next(line for line in text.split("\n") if line.startswith("主要職責\t"))
+    return text.replace(one, "\n".join(two[start:start + 2]))
+
+
+@pytest.mark.parametrize("header", ["two-row", "no-duty-column"])
+def test_a_cell_outside_the_columns_is_found_under_every_header_variant(
+    header: str, tmp_path: Path
+) -> None:
+    """The header's own columns bound a row, whatever the header: cell-outside-columns with every
+    header printed on two lines (7 columns, K and S named on the lower line: T2.1's eighth cell
+    is still the one outside), and header-no-duty-column with a seventh cell added to T2.1's row
+    (6 columns: the seventh is outside). Both routes: page 4, row 9 (header lines are not rows),
+    one column past the header's last; the cell itself has no code (unplaceable-cell)."""
+    if header == "two-row":
+        text = _two_row_headers((FIXTURES / "cell-outside-columns.txt").read_text(encoding="utf-8"))
+        width = 7
+    else:
+        lines = (FIXTURES / "header-no-duty-column.txt").read_text(encoding="utf-8").split("\n")
+        row = next(i for i, line in enumerate(lines) if line.startswith("T2.1"))
+        lines[row] += "\t附註"
+        text = "\n".join(lines)
+        width = 6
+    path = tmp_path / f"outside-{header}.txt"
+    path.write_text(text, encoding="utf-8")
+    pdf = tmp_path / f"outside-{header}.pdf"
+    pdf.write_bytes(render_fast(sample_layout(extract_file(path))))
+    where = f"row 9 column {width + 1}"
+    for route, doc in {"text": run_stages(path), "pdf": run_stages(pdf)}.items():
+        errors = sorted((f.code, f.page, f.where) for f in doc.findings if f.severity == "error")
+        assert errors == [("cell-outside-columns", 4, where), ("unplaceable-cell", 4, where)], route
+        outside = next(f for f in doc.findings if f.code == "cell-outside-columns")
+        assert f"{width} header columns" in outside.message, route
+
+
+# ---------------------------------------------------------------- 8. nested tables
+
+
+NESTED = (("指標", "目標值"), ("貨損率", "0.5%以下"), ("準時率", "95%以上"))
+
+
+@pytest.fixture(scope="module")
+def nested_table(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TableSet]:
+    """The text export lists the nested table's cells as paragraphs after P2.2.2's text; the
+    PDF draws them as a 3×2 table inside T2.2's 行為指標 cell (page 4)."""
+    text = FIXTURES / "nested-table.txt"
+    pdf = tmp_path_factory.mktemp("variants") / "nested-table.pdf"
+    paged = nest_table(sample_layout(extract_file(text)), 4, "T2.2", 3, NESTED)
+    pdf.write_bytes(render_fast(paged))
+    return {"text": run_stages(text), "pdf": run_stages(pdf)}
+
+
+def test_the_rendered_nested_table_comes_back_from_pdfplumber_as_extra_cells(tmp_path: Path
+                                                                             ) -> None:
+    """What the fold-back undoes: pdfplumber alone gives an extra column and three task-less
+    rows (read as they come, they would be orphan rows)."""
+    import pdfplumber
+
+    paged = nest_table(sample_layout(extract_file(FIXTURES / "nested-table.txt")), 4, "T2.2",
+                       3, NESTED)
+    (tmp_path / "n.pdf").write_bytes(render_fast(paged))
+    with pdfplumber.open(tmp_path / "n.pdf") as pdf:
+        rows = pdf.pages[3].find_tables()[0].extract()
+    assert len(rows[0]) == 8
+    assert [[c for c in r if c] for r in rows[-3:]] == [list(r) for r in NESTED]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_nested_tables_text_is_kept_in_its_cell_in_reading_order(
+    nested_table: dict[str, TableSet], route: str
+) -> None:
+    doc = nested_table[route]
+    _accepted(doc)
+    columns, expected = _golden("nested-table", "indicators")
+    got = [{c: _as_text(r[c]) for c in columns} for r in doc.tables["indicators"]
+           if r["task_code"] == "T2.2"]
+    assert got == expected
+    if route == "pdf":
+        assert_findings_match(doc, "nested-table")
+    for name, rows in doc.tables.items():
+        if name != "standards":
+            assert rows == nested_table["text"].tables[name], name
+
+
+def test_a_nested_table_under_a_two_row_header_is_folded_into_the_same_cell(
+    nested_table: dict[str, TableSet], tmp_path: Path
+) -> None:
+    """The fold reads the header's columns, not its first row: under a two-row header (職能內涵
+    spanning K and S above) K and S are still two columns, the lower header line is no body row,
+    and the nested table is folded exactly as under the one-row header."""
+    text = tmp_path / "nested-two-rows.txt"
+    text.write_text(_two_row_headers((FIXTURES / "nested-table.txt").read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    pdf = tmp_path / "nested-two-rows.pdf"
+    pdf.write_bytes(render_fast(nest_table(sample_layout(extract_file(text)), 4, "T2.2", 3,
+                                           NESTED)))
+    doc = run_stages(pdf)
+    _accepted(doc)
+    assert_findings_match(doc, "nested-table")
+    for name, rows in doc.tables.items():
+        if name != "standards":
+            assert rows == nested_table["text"].tables[name], name
+
+
+def test_a_nested_cell_reaching_into_the_next_row_is_rejected_with_its_place() -> None:
+    """Geometry no fold-back can place: a sub-cell of the first row's second column runs past
+    the second row's top."""
+    from pipeline.extract_pdf import fold_nested
+
+    class Row:
+        cells = ((0.0, 0.0, 10.0, 10.0), (10.0, 0.0, 20.0, 10.0))
+
+    class Page:
+        chars: tuple[dict[str, object], ...] = ()
+
+    class Table:
+        page = Page()
+        bbox = (0.0, 0.0, 20.0, 60.0)
+        cells = (*Row.cells, (0.0, 10.0, 10.0, 30.0), (10.0, 10.0, 20.0, 15.0),
+                 (10.0, 15.0, 20.0, 40.0), (0.0, 30.0, 10.0, 60.0), (10.0, 30.0, 20.0, 60.0))
+
+    findings: list[Finding] = []
+    rows = fold_nested(Table(), list(enumerate(Row.cells)), 3, 5, findings)
+    assert rows is not None and len(rows) == 2
+    assert [(f.code, f.severity, f.page, f.where) for f in findings
+            if f.severity == "error"] == [("unplaceable-nested-cell", "error", 3, "row 6 column 2")]

@@ -95,6 +95,8 @@ class TableRow:
 
     cells: tuple[str | None, ...]
     merged_above: tuple[bool, ...] = ()
+    # Tables drawn inside a cell, below its text: (column, rows of sub-cell texts).
+    nested: tuple[tuple[int, tuple[tuple[str, ...], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,9 @@ class TableBlock:
     rows: tuple[TableRow, ...]
     widths: tuple[float, ...]  # column widths in points
     closed: bool = True  # a rule under the last row (False reproduces pdfplumber's silent loss)
+    # Cells drawn right of the table's last column, beside one row: (index in rows, text, width).
+    # A source layout error no header column covers (the cell-outside-columns variant).
+    outside: tuple[tuple[int, str, float], ...] = ()
 
 
 @dataclass(frozen=True)

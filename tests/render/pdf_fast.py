@@ -156,11 +156,42 @@ def _cell_widths(row: TableRow, widths: tuple[float, ...]) -> list[tuple[int, fl
     return out
 
 
+def _nested_rows(rows: tuple[tuple[str, ...], ...], width: float) -> list[float]:
+    """Heights of the rows of a table nested in a cell ``width`` wide (inset by PAD)."""
+    inner = (width - 2 * PAD) / max(len(r) for r in rows)
+    return [max(max(len(cell_lines(t, inner)) for t in r), 1) * LEADING + 2 * PAD
+            for r in rows]
+
+
+def _cell_height(row: TableRow, col: int, width: float) -> float:
+    """The content of one cell: its text lines, then any table nested in it."""
+    height = len(cell_lines(row.cells[col], width)) * LEADING
+    for column, rows in row.nested:
+        if column == col:
+            height += PAD + sum(_nested_rows(rows, width))
+    return height
+
+
 def row_height(row: TableRow, widths: tuple[float, ...]) -> float:
-    lines = max(
-        (len(cell_lines(row.cells[col], w)) for col, w in _cell_widths(row, widths)), default=0
-    )
-    return max(lines, 1) * LEADING + 2 * PAD
+    content = max((_cell_height(row, col, w) for col, w in _cell_widths(row, widths)),
+                  default=0.0)
+    return max(content, LEADING) + 2 * PAD
+
+
+def _draw_nested(c: canvas.Canvas, rows: tuple[tuple[str, ...], ...], x0: float, width: float,
+                 top: float) -> None:
+    """A ruled table inside a cell, inset by PAD, its top at ``top``."""
+    inner = (width - 2 * PAD) / max(len(r) for r in rows)
+    left, y = x0 + PAD, top
+    c.line(left, y, left + inner * max(len(r) for r in rows), y)
+    for row, height in zip(rows, _nested_rows(rows, width), strict=True):
+        for k in range(len(row) + 1):
+            c.line(left + k * inner, y, left + k * inner, y - height)
+        c.line(left, y - height, left + inner * len(row), y - height)
+        for k, text in enumerate(row):
+            for n, line in enumerate(cell_lines(text, inner)):
+                c.drawString(left + k * inner + PAD, y - PAD - (n + 1) * LEADING + 3, line)
+        y -= height
 
 
 def table_height(block: TableBlock) -> float:
@@ -194,6 +225,19 @@ def _draw_table(c: canvas.Canvas, block: TableBlock, top: float) -> float:
                     c.line(xs[col], bottom, xs[col + 1], bottom)
         elif block.closed:
             c.line(xs[0], bottom, xs[-1], bottom)
+        for row_index, text, width in block.outside:
+            if row_index + len(block.header) == index:
+                x0, x1 = xs[-1], xs[-1] + width
+                c.line(x0, y, x1, y)
+                c.line(x0, bottom, x1, bottom)
+                c.line(x1, y, x1, bottom)
+                for k, line in enumerate(cell_lines(text, width)):
+                    c.setFont(FONT, FONT_SIZE)
+                    c.drawString(x0 + PAD, y - PAD - (k + 1) * LEADING + 3, line)
+        for column, nested in row.nested:
+            width = dict(starts)[column]
+            lines = len(cell_lines(row.cells[column], width))
+            _draw_nested(c, nested, xs[column], width, y - PAD - lines * LEADING - PAD)
         for col, width in starts:
             for k, line in enumerate(cell_lines(row.cells[col], width)):
                 # A word wider than the cell is condensed to fit rather than broken: a break

@@ -26,6 +26,7 @@ MAIN_WIDTHS = (58.0, 74.0, 62.0, 131.0, 32.0, 77.0, 77.28)
 VERSION_WIDTHS = (36.0, 92.0, 92.0, 60.0, 151.28, 80.0)
 PROFILE_WIDTHS = (88.0, 60.0, 223.28, 70.0, 70.0)
 FULL_WIDTH = (511.28,)
+OUTSIDE_WIDTH = 30.0
 
 # Role of a cell that starts with a code (or is a level digit), by the code it starts with.
 _ROLE_OF = (
@@ -60,15 +61,17 @@ def _role(cell: str) -> str:
     raise ValueError(f"no column for {bare[:20]!r}")
 
 
-def main_row(row: GridRow, is_continuation: bool,
+def main_row(row: GridRow, aligned: bool,
              columns: tuple[str | None, ...] = layout.ROLE_ORDER) -> tuple[str, ...]:
-    """A text-export row under its own column header: by position for a continuation row (the
-    export aligns those), by the code it starts with otherwise (the export shifts those left)."""
+    """A text-export row under its own column header: by position for a row with no task code
+    (a page-break continuation, a further level block, an orphan row: the export aligns those),
+    by the code it starts with otherwise (the export shifts those left). Cells past the header's
+    columns are left out (``_main_block`` draws them outside the table)."""
     cells = ["" for _ in columns]
-    for index, cell in enumerate(row.cells):
+    for index, cell in enumerate(row.cells[:len(columns)]):
         if not cell.strip():
             continue
-        column = index if is_continuation else columns.index(_role(cell))
+        column = index if aligned else columns.index(_role(cell))
         cells[column] = _pdf_text(cell)
     return tuple(cells)
 
@@ -97,10 +100,11 @@ def _main_block(grid: PageGrid) -> TableBlock:
     columns = grid.columns
     has_duty = columns[0] == layout.DUTY
     printed: list[TableRow] = []
+    outside: list[tuple[int, str, float]] = []
     for index, row in enumerate(grid.rows):
         has_task = any(re.match(r"T\d+\.\d+", re.sub(r"</?p>", "", c).strip()) for c in row.cells)
         is_continuation = index == 0 and not has_task
-        cells = main_row(row, is_continuation, columns)
+        cells = main_row(row, aligned=not has_task, columns=columns)
         # 主要職責 is merged over its tasks' rows; a task cell over its further level blocks.
         merged = [False] * len(columns)
         if has_duty and index > 0 and not cells[0]:
@@ -108,7 +112,11 @@ def _main_block(grid: PageGrid) -> TableBlock:
         if not is_continuation and not has_task:
             merged[columns.index(layout.TASK)] = True
         printed.append(TableRow(cells, tuple(merged)))
-    return TableBlock("main", _header_rows(grid), tuple(printed), _widths(columns))
+        # Cells beyond the header's columns are drawn right of the table, beside their row.
+        outside += [(index, _pdf_text(c), OUTSIDE_WIDTH)
+                    for c in row.cells[len(columns):] if c.strip()]
+    return TableBlock("main", _header_rows(grid), tuple(printed), _widths(columns),
+                      outside=tuple(outside))
 
 
 def _profile_row(row: GridRow, follows_label: bool) -> TableRow:
@@ -160,3 +168,31 @@ def sample_layout(doc: ExtractedDocument) -> PagedDocument:
         if notes:
             blocks[page].append(_line_block("notes", NOTES_TITLE, notes))
     return PagedDocument(tuple(PageLayout(p, tuple(b)) for p, b in sorted(blocks.items())))
+
+
+def nest_table(paged: PagedDocument, page: int, task_code: str, column: int,
+               rows: tuple[tuple[str, ...], ...]) -> PagedDocument:
+    """The same document with a table nested in one main-table cell: the cell of ``column`` in
+    the row of ``task_code`` on ``page``, whose last paragraphs are the sub-cells' texts in
+    reading order (as the text export lists them), draws those as the nested ``rows``."""
+    flat = [text for row in rows for text in row]
+    pages = []
+    for layout_ in paged.pages:
+        blocks = []
+        for block in layout_.blocks:
+            if layout_.number == page and isinstance(block, TableBlock) and block.kind == "main":
+                printed = []
+                for row in block.rows:
+                    if (row.cells[1] or "").startswith(task_code):
+                        paragraphs = (row.cells[column] or "").split("\n")
+                        if paragraphs[-len(flat):] != flat:
+                            raise ValueError(f"{task_code}'s cell does not end with {flat}")
+                        cells = list(row.cells)
+                        cells[column] = "\n".join(paragraphs[:-len(flat)])
+                        row = dataclasses.replace(row, cells=tuple(cells),
+                                                  nested=((column, rows),))
+                    printed.append(row)
+                block = dataclasses.replace(block, rows=tuple(printed))
+            blocks.append(block)
+        pages.append(dataclasses.replace(layout_, blocks=tuple(blocks)))
+    return dataclasses.replace(paged, pages=tuple(pages))
