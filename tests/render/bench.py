@@ -6,7 +6,8 @@ fill (so layouts vary); PDFs are cached in .cache/bench/ (outside git). Then, on
 1. the floor — pdfplumber opening each PDF and calling extract_tables() on every page, one process;
 2. the pipeline's cold build (`make`) with JOBS=1 and JOBS=2;
 3. a second `make` with nothing changed, and one new version added to the built catalogue;
-4. the peak RSS of the largest process of the build.
+4. the peak RSS of the largest process of each run, and of the export alone over a third of the
+   catalogue and over all of it (how memory grows with the catalogue).
 Prints pages/s and the ratios, and writes docs/benchmark-results.json.
 """
 
@@ -16,7 +17,6 @@ import dataclasses
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -77,12 +77,52 @@ def floor(paths: list[Path]) -> tuple[int, float]:
     return pages, time.perf_counter() - start
 
 
-def make(work: Path, *args: str) -> float:
+@dataclasses.dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_rss_mb: int  # the largest process of the run (make and everything it started)
+
+
+# Runs a command and prints the peak RSS of its process tree. A trampoline, because Linux
+# carries a process's peak RSS across fork and exec: make started straight from this script
+# would report this script's own peak (pdfplumber's, after the floor run) as its own.
+_TRAMPOLINE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:]).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def _timed(command: list[str]) -> Run:
     start = time.perf_counter()
-    subprocess.run(["make", "--no-print-directory", "-C", str(REPO), f"RAW={work / 'raw'}",
-                    f"INTERIM={work / 'interim'}", f"CURATED={work / 'curated'}", "QUIET=1",
-                    *args], check=True, capture_output=True)
-    return time.perf_counter() - start
+    result = subprocess.run([sys.executable, "-c", _TRAMPOLINE, *command],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise subprocess.CalledProcessError(result.returncode, command, stderr=result.stderr)
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
+    return Run(seconds, round(peak_kb / 1024))
+
+
+def make(work: Path, *args: str) -> Run:
+    return _timed(["make", "--no-print-directory", "-C", str(REPO), f"RAW={work / 'raw'}",
+                   f"INTERIM={work / 'interim'}", f"CURATED={work / 'curated'}", "QUIET=1",
+                   *args])
+
+
+def export_rss(work: Path, count: int) -> int:
+    """Peak RSS of the export step alone over the first ``count`` documents of the built
+    catalogue (their interim files are already there): how memory grows with the catalogue."""
+    subset = work.parent / f"subset-{count}"
+    shutil.rmtree(subset, ignore_errors=True)
+    (subset / "raw").mkdir(parents=True)
+    for path in sorted((work / "raw").iterdir())[:count]:
+        os.link(path, subset / "raw" / path.name)
+    run = _timed([sys.executable, "-m", "pipeline", "-q", "export", "--raw", str(subset / "raw"),
+                  "--interim", str(work / "interim"), "--curated", str(subset / "curated")])
+    shutil.rmtree(subset)
+    return run.peak_rss_mb
 
 
 def fresh(work: Path, paths: list[Path]) -> None:
@@ -98,17 +138,19 @@ def main() -> int:
     paths = render_catalogue(count)
     pages, floor_s = floor(paths)
     work = CACHE / "work"
-    timings = {}
+    runs: dict[str, Run] = {}
     for jobs in (1, 2):
         fresh(work, paths)
-        timings[f"cold_{jobs}"] = make(work, f"JOBS={jobs}")
-    timings["nothing_changed"] = make(work)
+        runs[f"cold_{jobs}"] = make(work, f"JOBS={jobs}")
+    runs["nothing_changed"] = make(work)
     base = [s for _stem, s in all_standards() if is_renderable(s)]
     newer = catalogue_copy(map_texts(base[0], fast_route_text), 0,
                            version=int(base[0].code.rsplit("v", 1)[1]) + 1)
     (work / "raw" / f"{newer.code}.pdf").write_bytes(render_fast(paginate(newer)[0]))
-    timings["one_new_version"] = make(work)
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    runs["one_new_version"] = make(work)
+    # Memory against catalogue size: the export over a third of the documents and over all.
+    export_mb = {str(n): export_rss(work, n) for n in sorted({max(1, count // 3), count + 1})}
+    timings = {k: r.seconds for k, r in runs.items()}
     results = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
                    f"{platform.python_version()}, pdfplumber {pdfplumber.__version__}",
@@ -120,7 +162,9 @@ def main() -> int:
         "two_workers_over_one": round(timings["cold_1"] / timings["cold_2"], 2),
         "nothing_changed_s": round(timings["nothing_changed"], 2),
         "one_new_version_s": round(timings["one_new_version"], 2),
-        "peak_rss_mb": round(peak_kb / 1024),
+        "peak_rss_mb": max(r.peak_rss_mb for r in runs.values()),
+        "peak_rss_mb_by_run": {k: r.peak_rss_mb for k, r in runs.items()},
+        "export_peak_rss_mb_by_documents": export_mb,
         "seconds": {k: round(v, 1) for k, v in timings.items()} | {"floor": round(floor_s, 1)},
     }
     RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
