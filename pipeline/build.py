@@ -27,7 +27,7 @@ _PACKAGE = Path(__file__).resolve().parent
 _COMMON = ("__init__.py", "records.py", "layout.py", "build.py")
 # The modules each stage's output depends on (its own code and what it imports).
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
-    "extract": ("extract.py", "extract_pdf.py"),
+    "extract": ("extract.py", "extract_pdf.py", "pdf_columns.py"),
     "stitch": ("stitch.py", "normalize.py"),
     "parse": ("parse.py", "sections.py", "normalize.py"),
     "normalize": ("normalize.py", "spec.py"),

@@ -408,7 +408,7 @@ def test_a_nested_table_under_a_two_row_header_is_folded_into_the_same_cell(
 def test_a_nested_cell_reaching_into_the_next_row_is_rejected_with_its_place() -> None:
     """Geometry no fold-back can place: a sub-cell of the first row's second column runs past
     the second row's top."""
-    from pipeline.extract_pdf import fold_nested
+    from pipeline.pdf_columns import fold_nested
 
     class Row:
         cells = ((0.0, 0.0, 10.0, 10.0), (10.0, 0.0, 20.0, 10.0))
