@@ -5,12 +5,14 @@ Each test builds into its own temporary raw/, interim/ and curated/ through the 
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from pipeline.build import _COMMON, STAGE_MODULES, STAGES
 from tests.conftest import REPO, SAMPLE
 from tests.conftest import run_make as make
 
@@ -117,7 +119,7 @@ def test_text_without_main_table_is_rejected(built: Path) -> None:
 @pytest.mark.parametrize(
     ("module", "first_stage"),
     [("pipeline/validate.py", "validate"), ("pipeline/stitch.py", "stitch"),
-     ("pipeline/extract_pdf.py", "extract"), ("pipeline/spec.py", "normalize")],
+     ("pipeline/extract_pdf.py", "extract"), ("pipeline/spec.py", "stitch")],
 )
 def test_editing_a_stage_reruns_that_stage_and_the_ones_after(built: Path, module: str,
                                                               first_stage: str) -> None:
@@ -152,3 +154,31 @@ def test_a_file_replaced_by_an_older_copy_is_extracted_again(built: Path) -> Non
     result = make(built)
     assert result.returncode == 0, result.stderr
     assert "制訂應變與管理策略" in (built / "curated" / "tasks.csv").read_text(encoding="utf-8")
+
+
+def _pipeline_imports(module: Path) -> set[str]:
+    """The pipeline modules a module imports (``from pipeline.x import …``, ``from pipeline
+    import x``), as file names."""
+    found = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "pipeline":
+            found |= {f"{alias.name}.py" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipeline."):
+            found.add(node.module.split(".")[1] + ".py")  # type: ignore[union-attr]
+    return found
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_module_a_stage_runs_is_one_its_output_depends_on(stage: str) -> None:
+    """A stage is re-run when a module it depends on is edited; a module it imports but the
+    build does not list would be edited without its output being rebuilt."""
+    package = REPO / "pipeline"
+    listed = {*STAGE_MODULES[stage], *_COMMON}
+    seen, todo = set(), list(STAGE_MODULES[stage])
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo += sorted(_pipeline_imports(package / name) - seen)
+    assert seen <= listed, f"{stage} runs {sorted(seen - listed)} without depending on them"
