@@ -39,6 +39,8 @@ def parse_profile(
     block = ""
     for row in rows:
         label = layout.squash(_cell(row, 0))
+        # The second cell names a kind of name or category (職業, 行業別): compared like labels.
+        kind = layout.squash(_cell(row, 1))
         if label:
             block = label
         single = {layout.PROFILE_CODE: "code", layout.PROFILE_LEVEL: "level"}
@@ -47,16 +49,16 @@ def parse_profile(
                                     f"a second {block} value {_cell(row, 1)!r}"))
         elif block == layout.PROFILE_CODE:
             values["code"] = _cell(row, 1)
-        elif block.startswith(layout.PROFILE_NAME) and _cell(row, 1) in layout.PROFILE_NAME_KINDS:
-            names[_cell(row, 1)] = _cell(row, 2)
-        elif block == layout.PROFILE_CATEGORY_BLOCK and _cell(row, 1) in layout.PROFILE_CATEGORIES:
-            kind, code_label = layout.PROFILE_CATEGORIES[_cell(row, 1)]
+        elif block.startswith(layout.PROFILE_NAME) and kind in layout.PROFILE_NAME_KINDS:
+            names[kind] = _cell(row, 2)
+        elif block == layout.PROFILE_CATEGORY_BLOCK and kind in layout.PROFILE_CATEGORIES:
+            table_kind, code_label = layout.PROFILE_CATEGORIES[kind]
             if layout.squash(_cell(row, 3)) != code_label:
-                findings.append(Finding("unknown-profile-row", "error", row.page, _cell(row, 1),
-                                        f"expected {code_label} beside {_cell(row, 1)}"))
+                findings.append(Finding("unknown-profile-row", "error", row.page, kind,
+                                        f"expected {code_label} beside {kind}"))
             categories.append({
-                "kind": kind,
-                "position": sum(1 for c in categories if c["kind"] == kind) + 1,
+                "kind": table_kind,
+                "position": sum(1 for c in categories if c["kind"] == table_kind) + 1,
                 "name": _cell(row, 2), "code": _cell(row, 4) or None,
                 "page_start": row.page, "page_end": row.page,
             })
