@@ -64,6 +64,10 @@ PROFILE_CATEGORIES: dict[str, tuple[str, str]] = {
     "職業別": ("occupation", "職業別代碼"),
     "行業別": ("industry", "行業別代碼"),
 }
+# Several name+code pairs printed in one category row are separated by one of these, the same
+# in the name cell as in the code cell (`其他工程專業人員、機械工程師` | `C2149、C2144`, or
+# `運動、健身及休閒娛樂指導員／嚮導人員` | `3422／5113`: a name may itself hold 、).
+CATEGORY_SEPARATORS = regex.compile(r"\s*([、／/,，;；])\s*")
 PROFILE_DESCRIPTION = "工作描述"
 PROFILE_LEVEL = "基準級別"
 
