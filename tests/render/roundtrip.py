@@ -243,12 +243,13 @@ def report(results: Iterable[Comparison], out: Any = sys.stdout) -> bool:
     print(f"{'table':<22}{'fields':>10}{'accuracy':>11}", file=out)
     for table, (ok, n) in totals.items():
         print(f"{table:<22}{n:>10}{(100.0 * ok / n if n else 100.0):>10.2f}%", file=out)
-    variants = sorted({r.variant for r in results}, key=lambda v: (v != "none", v))
+    variants = sorted({n for r in results for n in r.variant.split("+")},
+                      key=lambda v: (v != "none", v))
     if variants != ["none"]:
         print(f"\n{'variant':<26}{'documents':>10}{'exact':>7}{'rejected+finding':>18}"
               f"{'silent':>8}", file=out)
         for name in variants:
-            of = [r for r in results if r.variant == name]
+            of = [r for r in results if name in r.variant.split("+")]
             print(f"{name:<26}{len(of):>10}{sum(r.is_exact for r in of):>7}"
                   f"{sum(r.is_rejected_with_finding for r in of):>18}"
                   f"{sum(r.is_silent for r in of):>8}", file=out)
