@@ -64,6 +64,10 @@ PROFILE_CATEGORIES: dict[str, tuple[str, str]] = {
     "職業別": ("occupation", "職業別代碼"),
     "行業別": ("industry", "行業別代碼"),
 }
+# Several name+code pairs printed in one category row are separated by one of these, the same
+# in the name cell as in the code cell (`其他工程專業人員、機械工程師` | `C2149、C2144`, or
+# `運動、健身及休閒娛樂指導員／嚮導人員` | `3422／5113`: a name may itself hold 、).
+CATEGORY_SEPARATORS = regex.compile(r"\s*([、／/,，;；])\s*")
 PROFILE_DESCRIPTION = "工作描述"
 PROFILE_LEVEL = "基準級別"
 
@@ -160,9 +164,29 @@ def is_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
+# Kangxi radicals and CJK compatibility ideographs. Word's PDFs print some ideographs as these
+# code points (力 as ⼒ U+2F12, 理 as 理 U+F9E4), headings and labels included; normalise maps
+# them in text fields (rule 5), ``squash`` when comparing titles and header words.
+_MAPPED_RANGES = ((0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
+MAPPABLE = regex.compile("[\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
+def map_ideograph(char: str) -> str:
+    """One code point's unified ideograph, or the character unchanged (never NFKC on text)."""
+    code = ord(char)
+    if any(lo <= code <= hi for lo, hi in _MAPPED_RANGES):
+        mapped = unicodedata.normalize("NFKC", char)
+        if len(mapped) == 1 and unicodedata.category(mapped) == "Lo":
+            return mapped
+    return char
+
+
 def squash(text: str) -> str:
-    """Text with all white space removed, for comparing titles and header words."""
-    return regex.sub(r"\s+", "", text)
+    """Text with all white space removed and Kangxi radicals / compatibility ideographs mapped,
+    for comparing titles, labels and header words (`或能⼒條件` is the heading `或能力條件`)."""
+    text = regex.sub(r"\s+", "", text)
+    return MAPPABLE.sub(lambda m: map_ideograph(m.group()), text) if MAPPABLE.search(text) \
+        else text
 
 
 def role_of_code(text: str) -> str | None:

@@ -21,23 +21,20 @@ Everything else — full-width punctuation, Latin spacing, digits — is kept ex
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 import regex
 
 from pipeline import layout
-from pipeline.layout import is_wide
+from pipeline.layout import MAPPABLE as _MAPPABLE
+from pipeline.layout import is_wide, map_ideograph
 from pipeline.records import Finding, Row, TableSet
 from pipeline.spec import TABLES_BY_NAME
 
 TAGS = layout.HTML_TAGS
 PRIVATE_USE_BULLETS = "\uf09f\uf0b7\uf06c"
 _SPACE_RUN = regex.compile(r"[ \t\u00a0]+")
-_MAPPED_RANGES = ((0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
-_MAPPABLE = regex.compile("[\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
-
 
 _LINE_BREAKS = regex.compile("[\x0b\x0c\r\x1c-\x1e\x85\u2028\u2029]")
 _CONTROLS = regex.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
@@ -69,16 +66,6 @@ def join_with_report(text: str) -> tuple[str, list[tuple[str, str]]]:
 def join_wrapped_lines(text: str) -> str:
     """Rule 3: one line out of visually wrapped lines."""
     return join_with_report(text)[0]
-
-
-def map_ideograph(char: str) -> str:
-    """Rule 5 for one code point: its unified ideograph, or the character unchanged."""
-    code = ord(char)
-    if any(lo <= code <= hi for lo, hi in _MAPPED_RANGES):
-        mapped = unicodedata.normalize("NFKC", char)
-        if len(mapped) == 1 and unicodedata.category(mapped) == "Lo":
-            return mapped
-    return char
 
 
 def _clean(text: str) -> tuple[str, list[tuple[str, str]]]:

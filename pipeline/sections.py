@@ -12,6 +12,8 @@ import itertools
 import re
 from collections import Counter
 
+import regex
+
 from pipeline import layout
 from pipeline.normalize import PRIVATE_USE_BULLETS, clean_text
 from pipeline.records import Finding, GridRow, Row, Source
@@ -39,6 +41,8 @@ def parse_profile(
     block = ""
     for row in rows:
         label = layout.squash(_cell(row, 0))
+        # The second cell names a kind of name or category (職業, 行業別): compared like labels.
+        kind = layout.squash(_cell(row, 1))
         if label:
             block = label
         single = {layout.PROFILE_CODE: "code", layout.PROFILE_LEVEL: "level"}
@@ -47,19 +51,22 @@ def parse_profile(
                                     f"a second {block} value {_cell(row, 1)!r}"))
         elif block == layout.PROFILE_CODE:
             values["code"] = _cell(row, 1)
-        elif block.startswith(layout.PROFILE_NAME) and _cell(row, 1) in layout.PROFILE_NAME_KINDS:
-            names[_cell(row, 1)] = _cell(row, 2)
-        elif block == layout.PROFILE_CATEGORY_BLOCK and _cell(row, 1) in layout.PROFILE_CATEGORIES:
-            kind, code_label = layout.PROFILE_CATEGORIES[_cell(row, 1)]
+        elif block.startswith(layout.PROFILE_NAME) and kind in layout.PROFILE_NAME_KINDS:
+            names[kind] = _cell(row, 2)
+        elif block == layout.PROFILE_CATEGORY_BLOCK and kind in layout.PROFILE_CATEGORIES:
+            table_kind, code_label = layout.PROFILE_CATEGORIES[kind]
             if layout.squash(_cell(row, 3)) != code_label:
-                findings.append(Finding("unknown-profile-row", "error", row.page, _cell(row, 1),
-                                        f"expected {code_label} beside {_cell(row, 1)}"))
-            categories.append({
-                "kind": kind,
-                "position": sum(1 for c in categories if c["kind"] == kind) + 1,
-                "name": _cell(row, 2), "code": _cell(row, 4) or None,
-                "page_start": row.page, "page_end": row.page,
-            })
+                findings.append(Finding("unknown-profile-row", "error", row.page, kind,
+                                        f"expected {code_label} beside {kind}"))
+            pairs, finding = category_pairs(_cell(row, 2), _cell(row, 4), row.page, kind)
+            findings += [finding] if finding else []
+            for name, category_code in pairs:
+                categories.append({
+                    "kind": table_kind,
+                    "position": sum(1 for c in categories if c["kind"] == table_kind) + 1,
+                    "name": name, "code": category_code or None,
+                    "page_start": row.page, "page_end": row.page,
+                })
         elif block == layout.PROFILE_DESCRIPTION:
             # A description printed over several rows continues, line by line.
             values["description"] = "\n".join(
@@ -107,6 +114,32 @@ def parse_profile(
         "source_format": source.format,
     }
     return standard, [{"standard_code": code, **c} for c in categories], findings
+
+
+def category_pairs(name: str, code: str, page: int, label: str
+                   ) -> tuple[list[tuple[str, str]], Finding | None]:
+    """One category row → its name+code pairs. Several codes separated by a printed separator
+    (``layout.CATEGORY_SEPARATORS``) pair with the name split on that same separator when it
+    gives exactly as many names (``category-split``, info); otherwise the row stays one category
+    as printed and the codes it holds are reported (``category-not-split``, a warning): which name
+    goes with which code is not guessed."""
+    codes = [c for c in regex.split(r"[\s、／/,，;；]+", code.strip()) if c]
+    if len(codes) < 2:
+        return [(name, code)], None
+    separator = layout.CATEGORY_SEPARATORS.search(code)
+    names: list[str] = []
+    if separator is not None:
+        kinds = "／/" if separator.group(1) in "／/" else separator.group(1)
+        names = [n.strip() for n in regex.split(f"[{regex.escape(kinds)}]", name)]
+        parts = [c.strip() for c in regex.split(f"[{regex.escape(kinds)}]", code)]
+        if len(parts) == len(names) and all(names) and all(parts):
+            return list(zip(names, parts, strict=True)), Finding(
+                "category-split", "info", page, label,
+                f"{len(parts)} name/code pairs printed in one {label} row, one category each")
+    return [(name, code)], Finding(
+        "category-not-split", "warning", page, label,
+        f"{len(codes)} codes in one {label} row ({code!r}) but the name does not split into as "
+        f"many on the same separator: kept as one category")
 
 
 def parse_versions(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], list[Finding]]:

@@ -43,6 +43,32 @@ def test_map_ideograph_touches_only_the_mapped_ranges() -> None:
     assert map_ideograph("A") == "A"
 
 
+def test_headings_labels_and_header_words_are_compared_as_unified_ideographs() -> None:
+    """A Word PDF prints 力, 工, 行 as Kangxi radicals in headings and labels too (found by the
+    round trip's private-use-kangxi variant): they are still the headings they name."""
+    from pipeline import layout
+    from pipeline.records import GridRow, Source
+    from pipeline.sections import parse_notes, parse_profile
+
+    header = layout.classify_header(["主要職責", "\u2f2f作任務", "\u2f2f作產出", "行為指標",
+                                     "職能級別", "職能內涵 (K=knowledge 知識)",
+                                     "職能內涵 (S=skills 技能)"])
+    assert header is not None and header.kind == "main"
+    heading = "建議擔任此職類 / 職業之學歷 / 經歷 / 或能\u2f12條件："
+    notes, findings = parse_notes((GridRow(1, (heading,)), GridRow(1, ("大專以上畢業。",))),
+                                  "X", [], [])
+    assert findings == [] and [(n["section"], n["text"]) for n in notes] == [
+        ("qualifications", "大專以上畢業。")]
+    profile = tuple(GridRow(1, cells) for cells in (
+        ("職能基準代碼", "ABC1234-001v1", "", "", ""), ("職能基準名稱", "職類", "", "", ""),
+        ("", "職業", "甲", "", ""), ("所屬類別", "\u2f8f業別", "乙", "\u2f8f業別代碼", "H52"),
+        ("工作描述", "丙", "", "", ""), ("基準級別", "3", "", "", "")))
+    _standard, categories, findings = parse_profile(profile, GridRow(1, ("甲職能基準",)),
+                                                    Source("x.txt", "", "text", 1))
+    assert [f.code for f in findings] == []
+    assert [(c["kind"], c["code"]) for c in categories] == [("industry", "H52")]
+
+
 def test_join_wrapped_lines_drops_blank_lines() -> None:
     assert join_wrapped_lines("甲\n\n  \n乙") == "甲乙"
 

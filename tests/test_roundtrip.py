@@ -1,12 +1,16 @@
 """Round trip on real-content standards: every field of every table equals the rendered truth.
 
-`make roundtrip` runs all of them; this runs a fixed subset that covers the shortest and longest
-documents, a historical one, a task name that starts with a digit (`T1.2` + `2D…`), codes printed
-with a trailing period, and a Latin word wider than its cell.
+`make roundtrip` runs all of them, each printed in the layout variant the seed assigns it (or
+none); this runs a fixed subset: in the plain layout, the shortest and longest documents, a
+historical one, a task name that starts with a digit (`T1.2` + `2D…`), codes printed with a
+trailing period, and a Latin word wider than its cell; and for each layout variant of the mix,
+the shortest standard the seed prints in it (with any variant combined with it there), checked
+like `make roundtrip` checks it (fields, and the findings the variants must produce).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,7 @@ import pytest
 from tests.render.corpus import all_standards, is_renderable
 from tests.render.model import Standard
 from tests.render.roundtrip import roundtrip_standard
+from tests.render.variants import PLAIN, VARIANTS, Variant, assign
 
 NAMED = (
     "展覽裝潢業展場設計師-職能基準",
@@ -23,19 +28,60 @@ NAMED = (
 )
 
 
-def _subset() -> list[tuple[str, Standard]]:
-    standards = [(stem, std) for stem, std in all_standards() if is_renderable(std)]
-    by_size = sorted(standards, key=lambda s: (sum(len(d.tasks) for d in s[1].duties), s[0]))
-    chosen = {stem: std for stem, std in standards if stem in NAMED}
-    chosen.update([by_size[0], by_size[-1]])
-    return sorted(chosen.items())
+def _size(std: Standard) -> int:
+    return sum(len(d.tasks) for d in std.duties)
 
 
-@pytest.mark.parametrize(("stem", "std"), _subset(), ids=lambda v: v if isinstance(v, str) else "")
-def test_rendered_standard_round_trips_exactly(stem: str, std: Standard,
+def _standards() -> list[tuple[str, Standard]]:
+    return [(stem, std) for stem, std in all_standards() if is_renderable(std)]
+
+
+def _subset() -> list[tuple[str, Standard, Variant]]:
+    standards = _standards()
+    by_size = sorted(standards, key=lambda s: (_size(s[1]), s[0]))
+    chosen = {stem: (std, PLAIN) for stem, std in standards if stem in NAMED}
+    chosen.update({stem: (std, PLAIN) for stem, std in (by_size[0], by_size[-1])})
+    plain = sorted((stem, std, variant) for stem, (std, variant) in chosen.items())
+    mixed = []
+    for variant in VARIANTS:
+        stem, std, assigned = next((stem, std, assign(stem, std)) for stem, std in by_size
+                                   if variant.name in assign(stem, std).name.split("+"))
+        mixed.append((stem, std, assigned))
+    return plain + mixed
+
+
+def _id(value: object) -> str:
+    return value.name if isinstance(value, Variant) else value if isinstance(value, str) else ""
+
+
+@pytest.mark.parametrize(("stem", "std", "variant"), _subset(), ids=_id)
+def test_rendered_standard_round_trips_exactly(stem: str, std: Standard, variant: Variant,
                                                tmp_path_factory: pytest.TempPathFactory) -> None:
     cache = Path(tmp_path_factory.getbasetemp()) / "roundtrip"
-    result = roundtrip_standard(stem, std, cache)
+    result = roundtrip_standard(stem, std, cache, variant)
     assert result.errors == []
     assert result.differences == []
     assert sum(result.fields.values()) > 100  # the comparison really covered the document
+
+
+def test_the_seed_mixes_every_variant_in_the_same_way_every_run() -> None:
+    standards = _standards()
+    first = [assign(stem, std).name for stem, std in standards]
+    assert first == [assign(stem, std).name for stem, std in standards]
+    drawn = {name for names in first for name in names.split("+")}
+    assert {v.name for v in VARIANTS} <= drawn and "none" in drawn
+
+
+def test_a_finding_a_variant_expects_but_the_pipeline_does_not_report_is_a_difference(
+        tmp_path: Path) -> None:
+    """The variant's truth also names the findings the print must cause: expecting one more
+    (here a level warning on a block printed plainly) makes the document differ."""
+    stem, std = min(_standards(), key=lambda s: (_size(s[1]), s[0]))
+    variant = next(v for v in VARIANTS if v.name == "header-no-duty-column")
+
+    def one_more(truth: dict, printed: Standard) -> tuple[dict, list]:  # type: ignore[type-arg]
+        truth, expected = variant.truth(truth, printed)
+        return truth, [*expected, ("ambiguous-level", 1, "block 1")]
+
+    result = roundtrip_standard(stem, std, tmp_path, dataclasses.replace(variant, truth=one_more))
+    assert result.differences == ["findings: expected ambiguous-level p.1 'block 1', not reported"]

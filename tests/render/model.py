@@ -75,6 +75,8 @@ class Standard:
     # Paragraphs of 其他補充說明; "title：text" explains the K/S item whose name is the title.
     supplementary: tuple[str, ...]
     is_historical: bool = False
+    # Entries printed under a 相關所屬類別 heading after 其他補充說明 (one note each).
+    related_categories: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

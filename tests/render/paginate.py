@@ -38,6 +38,7 @@ from tests.render.sample_layout import (
 ROLES = ("duty", "task", "output", "indicator", "level", "knowledge", "skill")
 QUALIFICATIONS_HEADING = "建議擔任此職類 / 職業之學歷 / 經歷 / 或能力條件："
 SUPPLEMENTARY_HEADING = "其他補充說明："
+RELATED_CATEGORIES_HEADING = "相關所屬類別："
 CATEGORY_LABELS = {"job_category": ("職類別", "職類別代碼"), "occupation": ("職業別", "職業別代碼"),
                    "industry": ("行業別", "行業別代碼")}
 
@@ -71,6 +72,17 @@ def _row_cells(std: Standard) -> list[tuple[str, list[list[str]]]]:
             ]
             out.append((duty.code, cells))
     return out
+
+
+@dataclass(frozen=True)
+class MainTable:
+    """How the main table is printed: its header row(s), the role of each printed column (in
+    order) and the columns' widths. The default is the current template; layout variants (see
+    ``tests.render.variants``) print other headers or leave the 主要職責 column out."""
+
+    header: tuple[TableRow, ...] = (TableRow(MAIN_HEADER),)
+    roles: tuple[str, ...] = ROLES
+    widths: tuple[float, ...] = MAIN_WIDTHS
 
 
 class _Pager:
@@ -132,8 +144,10 @@ def _cell_text(lines: list[tuple[str, int, int]]) -> str:
     return "\n".join(text for text, _item, _line in lines)
 
 
-def paginate(std: Standard, fill: float = 1.0) -> tuple[PagedDocument, Placement]:
-    """Lay the standard out; ``fill`` < 1 leaves slack for renderers with wider fonts."""
+def paginate(std: Standard, fill: float = 1.0, main: MainTable = MainTable()
+             ) -> tuple[PagedDocument, Placement]:
+    """Lay the standard out; ``fill`` < 1 leaves slack for renderers with wider fonts; ``main``
+    says how the main table's header and columns are printed."""
     pager = _Pager(fill)
     placement = Placement()
     title = TextBlock(std.title)
@@ -141,14 +155,17 @@ def paginate(std: Standard, fill: float = 1.0) -> tuple[PagedDocument, Placement
     for block in _front_matter(std):
         pager.add(block, pdf_fast.table_height(block))
 
-    header = (TableRow(MAIN_HEADER),)
-    header_height = sum(pdf_fast.row_height(r, MAIN_WIDTHS) for r in header)
+    header = main.header
+    widths = main.widths
+    columns = [ROLES.index(role) for role in main.roles]
+    duty_col = main.roles.index("duty") if "duty" in main.roles else None
+    header_height = sum(pdf_fast.row_height(r, widths) for r in header)
     rows: list[TableRow] = []
     line_height = pdf_fast.LEADING
 
     def flush(closed: bool = True) -> None:
         if rows:
-            block = TableBlock("main", header, tuple(rows), MAIN_WIDTHS, closed)
+            block = TableBlock("main", header, tuple(rows), widths, closed)
             pager.add(block, pdf_fast.table_height(block))
             rows.clear()
 
@@ -156,13 +173,14 @@ def paginate(std: Standard, fill: float = 1.0) -> tuple[PagedDocument, Placement
         pager.new_page()
     used_in_table = header_height
     previous_duty = None
-    for block_no, (duty_code, cells) in enumerate(_row_cells(std), start=1):
+    for block_no, (duty_code, all_cells) in enumerate(_row_cells(std), start=1):
+        cells = [all_cells[i] for i in columns]
         # Each cell as printed lines, each line tagged with the item it belongs to.
         lines_by_cell: list[list[tuple[str, int, int]]] = []
         for col, paragraphs in enumerate(cells):
             lines: list[tuple[str, int, int]] = []
             for item, paragraph in enumerate(paragraphs):
-                wrapped = pdf_fast.cell_lines(paragraph, MAIN_WIDTHS[col])
+                wrapped = pdf_fast.cell_lines(paragraph, widths[col])
                 lines += [(text, item, n) for n, text in enumerate(wrapped)]
             lines_by_cell.append(lines)
         placement.blocks[block_no] = []
@@ -180,14 +198,18 @@ def paginate(std: Standard, fill: float = 1.0) -> tuple[PagedDocument, Placement
                 pager.new_page()
                 used_in_table = header_height
                 continue
-            merged = bool(rows) and duty_code == previous_duty and not part[0]
-            row = TableRow(tuple(_cell_text(c) for c in part), (merged, *([False] * 6)))
+            # 主要職責 is one cell merged over its tasks' rows.
+            merged = [False] * len(columns)
+            if duty_col is not None:
+                merged[duty_col] = (bool(rows) and duty_code == previous_duty
+                                    and not part[duty_col])
+            row = TableRow(tuple(_cell_text(c) for c in part), tuple(merged))
             rows.append(row)
-            used_in_table += pdf_fast.row_height(row, MAIN_WIDTHS)
+            used_in_table += pdf_fast.row_height(row, widths)
             placement.blocks[block_no].append(pager.number)
             for col, lines in enumerate(part):
                 for _text, item, _n in lines:
-                    key = (block_no, ROLES[col], item)
+                    key = (block_no, main.roles[col], item)
                     pages = placement.items.setdefault(key, [])
                     if pager.number not in pages:
                         pages.append(pager.number)
@@ -212,6 +234,10 @@ def paginate(std: Standard, fill: float = 1.0) -> tuple[PagedDocument, Placement
         (("heading", "supplementary"), SUPPLEMENTARY_HEADING),
         *((("note", "supplementary", i), t) for i, t in enumerate(std.supplementary)),
     ]
+    if std.related_categories:
+        notes += [(("heading", "related_categories"), RELATED_CATEGORIES_HEADING),
+                  *((("note", "related_categories", i), t)
+                    for i, t in enumerate(std.related_categories))]
     _back_table(pager, placement, "notes", NOTES_TITLE, notes)
 
     placement.page_count = pager.number

@@ -15,6 +15,7 @@ from tests.render.model import Standard
 from tests.render.paginate import (
     CATEGORY_LABELS,
     QUALIFICATIONS_HEADING,
+    RELATED_CATEGORIES_HEADING,
     ROLES,
     SUPPLEMENTARY_HEADING,
     Placement,
@@ -102,6 +103,11 @@ def render_text_export(std: Standard, breaks: list[Break]) -> tuple[str, Placeme
     for i, s in enumerate(std.supplementary):
         lines += [s, ""]
         placement.back[("note", "supplementary", i)] = page
+    if std.related_categories:
+        lines += [f"- {RELATED_CATEGORIES_HEADING}", ""]
+    for i, entry in enumerate(std.related_categories):
+        lines += [f"- {entry}", ""]
+        placement.back[("note", "related_categories", i)] = page
     placement.page_count = page
     return "\n".join(lines) + "\n", placement
 

@@ -108,7 +108,8 @@ def truth_tables(std: Standard, placement: Placement, source_file: str, sha256: 
     names = {r["name"]: r["knowledge_code"] for r in out["knowledge"]}
     names.update({r["name"]: r["skill_code"] for r in out["skills"]})
     for section, paragraphs in (("qualifications", std.qualifications),
-                                ("supplementary", std.supplementary)):
+                                ("supplementary", std.supplementary),
+                                ("related_categories", std.related_categories)):
         for i, text in enumerate(paragraphs):
             page = placement.back[("note", section, i)]
             title = text.partition("：")[0] if section == "supplementary" else None

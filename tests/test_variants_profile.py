@@ -1,0 +1,158 @@
+"""Layout variants of the title and profile (issue: every layout the catalogue uses):
+《歷史資料》 documents, and several categories per profile field.
+
+Each fixture is the sample's text export edited to show one variant (`tests/fixtures/variants/`).
+Its golden folder (`tests/golden/variants/<variant>/`) holds, written by hand from the edit, every
+curated table that differs from the sample's own golden; every other table must still equal the
+sample's. Both the text route and the fast PDF route rendered from the fixture must meet it. The
+variant table is in the README.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.export import assemble, csv_text
+from pipeline.extract import extract_file
+from pipeline.records import TableSet
+from pipeline.sections import category_pairs
+from pipeline.spec import TABLES, TABLES_BY_NAME
+from tests.conftest import GOLDEN, REPO, run_stages
+from tests.render.pdf_fast import render_fast
+from tests.render.sample_layout import sample_layout
+
+FIXTURES = REPO / "tests" / "fixtures" / "variants"
+VARIANT_GOLDEN = GOLDEN / "variants"
+SAMPLE_GOLDEN = GOLDEN / "RTM1324-002v4"
+ENTITY_TABLES = [t.name for t in TABLES if t.name not in ("findings", "version_changes")]
+# Which file was read (name, hash, text or pdf) is not content.
+SOURCE_COLUMNS = ["source_file", "source_sha256", "source_format"]
+ROUTES = ("text", "pdf")
+VARIANTS = ("historical-document", "several-categories")
+
+
+@pytest.fixture(scope="module")
+def routes(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], TableSet]:
+    """Every variant through both routes, once: (variant, route) → its validated tables."""
+    tmp = tmp_path_factory.mktemp("profile")
+    out: dict[tuple[str, str], TableSet] = {}
+    for name in VARIANTS:
+        text = FIXTURES / f"{name}.txt"
+        pdf = tmp / f"{name}.pdf"
+        pdf.write_bytes(render_fast(sample_layout(extract_file(text))))
+        out[name, "text"] = run_stages(text)
+        out[name, "pdf"] = run_stages(pdf)
+    return out
+
+
+def _frame(text: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+
+
+def _golden(variant: str, table: str) -> Path:
+    own = VARIANT_GOLDEN / variant / f"{table}.csv"
+    return own if own.exists() else SAMPLE_GOLDEN / f"{table}.csv"
+
+
+def _curated(doc: TableSet) -> dict[str, list[dict[str, object]]]:
+    return assemble([doc], {})[0]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_variant_is_accepted(routes: dict[tuple[str, str], TableSet], variant: str,
+                             route: str) -> None:
+    doc = routes[variant, route]
+    assert not doc.is_rejected, [f for f in doc.findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize("table", ENTITY_TABLES)
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_tables_match_golden(routes: dict[tuple[str, str], TableSet], variant: str, route: str,
+                             table: str) -> None:
+    produced = _frame(csv_text(TABLES_BY_NAME[table], _curated(routes[variant, route])[table]))
+    expected = _frame(_golden(variant, table).read_text(encoding="utf-8"))
+    if table == "standards":
+        produced, expected = produced.drop(columns=SOURCE_COLUMNS), expected.drop(
+            columns=SOURCE_COLUMNS)
+    pd.testing.assert_frame_equal(produced, expected)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_findings_a_reader_can_name_match_golden(routes: dict[tuple[str, str], TableSet],
+                                                 variant: str, route: str) -> None:
+    """The golden's finding codes, each where the edit puts it, and no other of those codes."""
+    expected = _frame(_golden(variant, "findings").read_text(encoding="utf-8"))
+    rows = _curated(routes[variant, route])["findings"]
+    produced = pd.DataFrame(
+        [{k: "" if r[k] is None else str(r[k]) for k in expected.columns}
+         for r in rows if r["code"] in set(expected["code"])],
+        columns=expected.columns,
+    )
+    pd.testing.assert_frame_equal(produced.reset_index(drop=True), expected)
+
+
+# ---------------------------------------------------------------- 10. 《歷史資料》
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_historical_document_is_flagged_and_otherwise_read_like_any_other(
+        routes: dict[tuple[str, str], TableSet], route: str) -> None:
+    """The title 《歷史資料》國際運送承攬主管職能基準: is_historical true, the name without the mark
+    (the profile prints it bare), the title read as this name's (no title-name-mismatch)."""
+    doc = routes["historical-document", route]
+    standard = doc.tables["standards"][0]
+    assert (standard["is_historical"], standard["name"]) == (True, "國際運送承攬主管")
+    assert not [f for f in doc.findings if f.code == "title-name-mismatch"]
+    sample = routes["several-categories", route].tables["standards"][0]
+    assert sample["is_historical"] is False
+
+
+# ---------------------------------------------------------------- 12. several categories
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_several_categories_per_field_are_one_row_each_in_printed_order(
+        routes: dict[tuple[str, str], TableSet], route: str) -> None:
+    """Two 職類別 rows, two 職業別 in one row (`…人員/…人員` | `1324/1219`, the first name
+    holding a 、), two 行業別 in one row (`、`) after a third: one category per pair."""
+    rows = routes["several-categories", route].tables["standard_categories"]
+    assert [(r["kind"], r["position"], r["code"]) for r in rows] == [
+        ("job_category", 1, "RTM"), ("job_category", 2, "RLM"),
+        ("occupation", 1, "1324"), ("occupation", 2, "1219"),
+        ("industry", 1, "H52"), ("industry", 2, "H53"), ("industry", 3, "H5232")]
+
+
+@pytest.mark.parametrize(("name", "code", "pairs", "finding"), [
+    # One code: the row as printed, whatever the name holds.
+    ("供給、配送及倉儲經理人員", "1324", [("供給、配送及倉儲經理人員", "1324")], None),
+    ("其他工程專業人員、機械工程師", "C2149、C2144",
+     [("其他工程專業人員", "C2149"), ("機械工程師", "C2144")], "category-split"),
+    # The codes' separator decides: a 、 inside a name split on ／ stays in the name; a name
+    # wrapped at the separator still splits there.
+    ("運動、健身及休閒娛樂指導員／嚮導人員", "3422／5113",
+     [("運動、健身及休閒娛樂指導員", "3422"), ("嚮導人員", "5113")], "category-split"),
+    ("甲／\n乙", "A1 / B2", [("甲", "A1"), ("乙", "B2")], "category-split"),
+    # As many names as codes cannot be told apart: kept as printed, reported.
+    ("供給、配送及倉儲經理人員、運輸事務人員", "1324、4323",
+     [("供給、配送及倉儲經理人員、運輸事務人員", "1324、4323")], "category-not-split"),
+    ("製造業/電力設備及配備製造業", "C2841、C2842",
+     [("製造業/電力設備及配備製造業", "C2841、C2842")], "category-not-split"),
+    # Codes on separate lines (no printed separator): which line of the name goes with which
+    # code is unknown when a name may wrap.
+    ("研究發展經理人員\n其他食品製造及有關工作人員", "1223\n7919",
+     [("研究發展經理人員\n其他食品製造及有關工作人員", "1223\n7919")], "category-not-split"),
+])
+def test_category_pairs_split_only_when_names_and_codes_pair_up(
+        name: str, code: str, pairs: list[tuple[str, str]], finding: str | None) -> None:
+    got, found = category_pairs(name, code, 1, "職業別")
+    assert got == pairs
+    assert (found.code if found else None) == finding
+    if found:
+        assert (found.page, found.where) == (1, "職業別")
