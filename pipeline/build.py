@@ -32,7 +32,7 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "stitch": ("stitch.py", "normalize.py", "spec.py"),
     "parse": ("parse.py", "sections.py", "normalize.py", "spec.py"),
     "normalize": ("normalize.py", "spec.py"),
-    "validate": ("validate.py", "spec.py"),
+    "validate": ("validate.py", "spec.py", "order.py"),
 }
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import json
 from collections.abc import Iterator, Mapping
@@ -21,11 +20,11 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import regex
 
 from pipeline.database import database_bytes
 from pipeline.dictionary import build_datapackage
 from pipeline.forked import Forked
+from pipeline.order import natural_key, sort_rows
 from pipeline.publish import publish
 from pipeline.records import Finding, Row, TableSet
 from pipeline.spec import TABLES, TABLES_BY_NAME, Column, Table
@@ -42,29 +41,6 @@ from pipeline.versions import (
 from pipeline.workbook import workbook_bytes
 
 ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "bool": pa.bool_(), "date": pa.date32()}
-_DIGITS = regex.compile(r"(\d+)")
-
-
-def natural_key(value: object) -> tuple[Any, ...]:
-    """Sort key that puts T1.2 before T1.10 and nulls first."""
-    if value is None:
-        return (0,)
-    if isinstance(value, str):
-        return _text_key(value)
-    return (1, value)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _text_key(value: str) -> tuple[Any, ...]:
-    # Cached: a catalogue's keys repeat (each standard code on every row of its document), and
-    # splitting them again was most of the time assembly took.
-    parts = _DIGITS.split(value)
-    return (1, *((int(p), "") if p.isdigit() else (0, p) for p in parts))
-
-
-def sort_rows(table: Table, rows: list[Row]) -> list[Row]:
-    columns = table.primary_key
-    return sorted(rows, key=lambda r: [natural_key(r.get(c)) for c in columns])
 
 
 def findings_rows(standard_code: str, findings: tuple[Finding, ...]) -> list[Row]:
@@ -154,9 +130,8 @@ def assemble(
     """
     previous_code_of = {r["source_file"]: r["standard_code"] for r in previous.get("standards", [])}
     decisions = resolve_claims(docs)
-    out: dict[str, list[Row]] = {t.name: [] for t in TABLES}
+    by_code: dict[str, dict[str, list[Row]]] = {}
     entries: list[RunEntry] = []
-    produced: set[str] = set()
     rejected: list[TableSet] = []
     for doc in sorted(docs, key=lambda d: d.source.file):
         status, finding = decisions.get(doc.source.file, ("", None))
@@ -170,23 +145,27 @@ def assemble(
             rejected.append(TableSet(doc.source, doc.tables, doc.findings, True))
         else:
             assert code is not None
-            produced.add(code)
-            for name, rows in document_rows(doc).items():
-                out[name] += rows
+            by_code[code] = document_rows(doc)
             warnings = tuple(f for f in doc.findings if f.code in INPUT_WARNINGS)
             entries.append(RunEntry(doc.source.file, doc.source.sha256, "converted", code,
                                     warnings))
     for doc in rejected:
         old_code = previous_code_of.get(doc.source.file)
-        if old_code is not None and old_code not in produced:
-            produced.add(old_code)
-            for name, rows in previous.items():
-                out[name] += [r for r in rows if r.get("standard_code") == old_code]
+        if old_code is not None and old_code not in by_code:
+            by_code[old_code] = {name: [r for r in rows if r.get("standard_code") == old_code]
+                                 for name, rows in previous.items()}
         errors = tuple(f for f in doc.findings if f.severity == "error")
         entries.append(RunEntry(doc.source.file, doc.source.sha256, "rejected", old_code, errors))
+    # Whole documents in the order of their codes: each document's rows are already in key
+    # order (validation sorts them, curated/ holds them sorted) and every key starts with the
+    # standard code, so the catalogue is in key order without sorting its rows again.
+    out: dict[str, list[Row]] = {t.name: [] for t in TABLES}
+    for code in sorted(by_code, key=natural_key):
+        for name, rows in by_code[code].items():
+            out[name] += rows
     out = finish_catalogue(out)
     entries.sort(key=lambda e: e.source_file)
-    return {t.name: sort_rows(t, out[t.name]) for t in TABLES}, entries
+    return out, entries
 
 
 def run_report_csv(entries: list[RunEntry]) -> str:
@@ -215,7 +194,10 @@ def finish_catalogue(out: dict[str, list[Row]]) -> dict[str, list[Row]]:
     for older, newer in consecutive_pairs(standards):
         pair = compare_versions(documents[older], documents[newer])
         changes += [{**c, "change_no": n} for n, c in enumerate(pair, start=1)]
-    return {**out, "standards": standards, "findings": findings, "version_changes": changes}
+    # Cross-check findings were appended after every document's own; these three are small.
+    return {**out, "standards": sort_rows(TABLES_BY_NAME["standards"], standards),
+            "findings": sort_rows(TABLES_BY_NAME["findings"], findings),
+            "version_changes": sort_rows(TABLES_BY_NAME["version_changes"], changes)}
 
 
 def arrow_table(table: Table, rows: list[Row], columns: Columns | None = None) -> pa.Table:

@@ -14,8 +14,9 @@ from collections.abc import Callable
 import regex
 
 from pipeline import layout
+from pipeline.order import sort_rows
 from pipeline.records import Finding, Row, TableSet
-from pipeline.spec import TABLES, Table
+from pipeline.spec import TABLES, TABLES_BY_NAME, Table
 
 Tables = dict[str, list[Row]]
 
@@ -327,12 +328,14 @@ def validate_tables(tables: Tables) -> list[Finding]:
 def validate_document(doc: TableSet) -> TableSet:
     """All rules; the document is rejected when any finding so far is an error.
 
-    The result holds the curated tables only: the stages' internal tables (``_printings``,
+    The result holds the curated tables only, each in the catalogue's row order (see
+    pipeline.order): the stages' internal tables (``_printings``,
     every printing of a K/S item, which the rules above check) end here, in normalize.json.
     validate.json is what export reads for every document on every run, and they were a third
     of it.
     """
     findings = (*doc.findings, *validate_tables(doc.tables))
     rejected = doc.is_rejected or any(f.severity == "error" for f in findings)
-    curated = {name: rows for name, rows in doc.tables.items() if not name.startswith("_")}
+    curated = {name: sort_rows(TABLES_BY_NAME[name], rows) if name in TABLES_BY_NAME else rows
+               for name, rows in doc.tables.items() if not name.startswith("_")}
     return TableSet(doc.source, curated, findings, rejected)
