@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from pipeline.export import document_rows, sort_rows
+from pipeline.export import document_rows
+from pipeline.order import sort_rows
 from pipeline.records import TableSet
 from pipeline.spec import TABLES_BY_NAME
 from tests.conftest import REPO, run_stages

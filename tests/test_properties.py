@@ -10,9 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pipeline.export import document_rows, sort_rows
+from pipeline.export import document_rows
 from pipeline.extract import extract_text_export
 from pipeline.normalize import normalize_tables
+from pipeline.order import sort_rows
 from pipeline.parse import parse_document
 from pipeline.records import Source, TableSet
 from pipeline.spec import TABLES_BY_NAME

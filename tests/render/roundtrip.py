@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.export import document_rows, sort_rows
+from pipeline.export import document_rows
 from pipeline.extract import extract_file
 from pipeline.normalize import normalize_tables
+from pipeline.order import sort_rows
 from pipeline.parse import parse_document
 from pipeline.records import Finding
 from pipeline.spec import TABLES_BY_NAME
