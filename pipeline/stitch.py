@@ -10,6 +10,8 @@ A page break can split a row in two ways, both reported so an analyst can audit 
   continues, ``split-cell-joined``.
 A continuation fragment that carries no code is matched, in column order, to the roles that had
 text before the break; when that is ambiguous the row is not guessed: ``unplaceable-fragment``.
+Word leaves a split row's level cell empty on the next page, so a page's first row that prints
+its own level and is a whole level block of the task above starts that block instead.
 """
 
 from __future__ import annotations
@@ -192,6 +194,14 @@ def _continue_row(
                     "conflicting-level", "error", row.page, where,
                     f"{task} level printed as {_bare(previous[-1].text)!r} and "
                     f"{_bare(cell.text)!r} across a page break"))
+            else:
+                # Word leaves a split row's level cell empty on the next page: a level printed
+                # again is a doubt (a further level block not whole enough to be read as one).
+                findings.append(Finding(
+                    "level-printed-again", "warning", row.page, where,
+                    f"the rest of {task}'s row prints its level {_bare(cell.text)!r} again "
+                    "(a row continued from the page before leaves it empty); read as the rest "
+                    "of the row, not a further level block (the row is not whole)"))
             continue
         if cell.leads_with_fragment and previous:
             head = _bare(cell.text)
@@ -220,10 +230,12 @@ def _continue_row(
 
 
 def _is_next_level_block(cells: list[_Cell], current: _RowBuilder) -> bool:
-    """A row that is not a page's first, with no task code, but whole: its own level cell, its
-    own indicators, every cell starting with a code — and every output or indicator code naming
-    a task of the row before. That is the next level block of the same task, printed with the
-    task cell merged over both rows (``task-cell-merged``); anything less stays an orphan row."""
+    """A row with no task code, but whole: its own level cell, its own indicators, every cell
+    starting with a code — and every output or indicator code naming a task of the row before.
+    That is the next level block of the same task, printed with the task cell merged over both
+    rows (``task-cell-merged``). Not a page's first row, anything less stays an orphan row; a
+    page's first row is otherwise the rest of the row above (whose level cell Word leaves empty
+    on the new page, so a whole row with its own level is a new block there too)."""
     roles = [c.role for c in cells]
     if (None in roles or any(c.leads_with_fragment for c in cells)
             or layout.DUTY in roles or layout.TASK in roles
@@ -244,6 +256,20 @@ def _is_next_level_block(cells: list[_Cell], current: _RowBuilder) -> bool:
                            for t in tasks):
                     return False
     return True
+
+
+def _start_merged_block(current: _RowBuilder, row: GridRow, findings: list[Finding],
+                        row_no: int, starts_page: bool) -> _RowBuilder:
+    """The next level block of ``current``'s task, its task cell merged over both rows."""
+    where = f" at the top of page {row.page} (a row continued there leaves its level empty)"
+    findings.append(Finding(
+        "task-cell-merged", "info", row.page, f"row {row_no}",
+        f"a row with its own level and items of {current.task_code()} but no task cell"
+        f"{where if starts_page else ''}: a further level block of that task (its task cell "
+        "merged over both)"))
+    block = _start_row(row, findings, row_no)
+    block.cells[layout.TASK] = list(current.cells[layout.TASK])
+    return block
 
 
 def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
@@ -267,17 +293,11 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
                 if current is not None:
                     rows.append(current.build())
                 current = _start_row(row, findings, row_no)
+            elif current is not None and _is_next_level_block(cells, current):
+                rows.append(current.build())
+                current = _start_merged_block(current, row, findings, row_no, index == 0)
             elif index == 0 and current is not None:
                 _continue_row(current, row, findings, row_no, columns)
-            elif current is not None and _is_next_level_block(cells, current):
-                task_cell = current.cells[layout.TASK]
-                rows.append(current.build())
-                findings.append(Finding(
-                    "task-cell-merged", "info", row.page, f"row {row_no}",
-                    f"a row with its own level and items of {current.task_code()} but no task "
-                    "cell: a further level block of that task (its task cell merged over both)"))
-                current = _start_row(row, findings, row_no)
-                current.cells[layout.TASK] = list(task_cell)
             else:
                 findings.append(Finding(
                     "orphan-row", "error", row.page,
