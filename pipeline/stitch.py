@@ -273,16 +273,21 @@ def _start_merged_block(current: _RowBuilder, row: GridRow, findings: list[Findi
 
 
 def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
-                columns: tuple[str | None, ...] = layout.ROLE_ORDER) -> tuple[
+                columns: tuple[tuple[str | None, ...], ...] = ()) -> tuple[
     list[LogicalRow], list[Finding]
 ]:
-    """Per-page main-table rows → logical rows. Pure; the core of this stage. ``columns``: the
-    role the header names for each grid column."""
+    """Per-page main-table rows → logical rows. Pure; the core of this stage. ``columns``: per
+    page, the role its own header names for each grid column (pdfplumber's grid can differ from
+    page to page); none given, every page has the template's seven."""
+    if not columns:
+        columns = (layout.ROLE_ORDER,) * len(pages)
+    if len(columns) != len(pages):
+        raise ValueError(f"{len(columns)} page headers for {len(pages)} pages")
     findings: list[Finding] = []
     rows: list[LogicalRow] = []
     current: _RowBuilder | None = None
     row_no = 0
-    for _page, grid_rows in pages:
+    for (_page, grid_rows), page_columns in zip(pages, columns, strict=True):
         for index, row in enumerate(grid_rows):
             row_no += 1
             cells = _non_empty_cells(row)
@@ -297,7 +302,7 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
                 rows.append(current.build())
                 current = _start_merged_block(current, row, findings, row_no, index == 0)
             elif index == 0 and current is not None:
-                _continue_row(current, row, findings, row_no, columns)
+                _continue_row(current, row, findings, row_no, page_columns)
             else:
                 findings.append(Finding(
                     "orphan-row", "error", row.page,
@@ -311,7 +316,9 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
 
 def _main_columns(doc: ExtractedDocument) -> tuple[tuple[str | None, ...], list[Finding]]:
     """The main table's columns as its first header names them; a page whose header names other
-    columns is an error (its rows would be read against the wrong header)."""
+    columns is an error (its rows would be read against the wrong header). Where on the grid a
+    page's columns lie may differ (pdfplumber adds a grid column for a stray rule): each page's
+    rows are read against its own header's grid, so only the roles are compared here."""
     if not doc.main:
         return layout.ROLE_ORDER, []
     first = doc.main[0].columns
@@ -331,7 +338,8 @@ def _roles(columns: tuple[str | None, ...]) -> tuple[str, ...]:
 
 def stitch_document(doc: ExtractedDocument) -> StitchedDocument:
     columns, findings = _main_columns(doc)
-    rows, row_findings = stitch_rows(tuple((g.page, g.rows) for g in doc.main), columns)
+    rows, row_findings = stitch_rows(tuple((g.page, g.rows) for g in doc.main),
+                                     tuple(g.columns for g in doc.main))
     return StitchedDocument(
         source=doc.source,
         title=doc.title,
