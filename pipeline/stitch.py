@@ -288,8 +288,12 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
     current: _RowBuilder | None = None
     row_no = 0
     for (_page, grid_rows), page_columns in zip(pages, columns, strict=True):
-        for index, row in enumerate(grid_rows):
+        # A cell past the header's last column (a text export's row is kept as read) has no
+        # role: extract reported it, cell-outside-columns, its one report.
+        width = max((j + 1 for j, role in enumerate(page_columns) if role is not None), default=0)
+        for index, printed in enumerate(grid_rows):
             row_no += 1
+            row = GridRow(printed.page, printed.cells[:width])
             cells = _non_empty_cells(row)
             if not cells:
                 continue
