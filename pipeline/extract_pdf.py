@@ -12,8 +12,8 @@ Two checks stop pdfplumber from losing text silently:
   (``split-row-recovered``);
 - every character printed on the page must land in a table cell or a known text line; anything
   else is an ``uncovered-text`` error naming the page and the text.
-In the main table, a cell under no header column is a ``cell-outside-columns`` error, and a table
-nested in a cell is folded back into that cell (``fold_nested``).
+In the main table, a cell under no header column is a ``cell-outside-columns`` error (left out of
+the page's rows), and a table nested in a cell is folded back into that cell (``fold_nested``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,13 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pipeline import layout
 from pipeline.extract import outside_columns, section_findings
 from pipeline.layout import is_wide
-from pipeline.pdf_columns import columns_outside_header, fold_nested, header_boxes
+from pipeline.pdf_columns import (
+    columns_outside_header,
+    fold_nested,
+    header_boxes,
+    outer_row_numbers,
+    outside_column_numbers,
+)
 from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
 
 # A rule this far below a table's last detected rule means a row part with no closing rule.
@@ -206,18 +212,24 @@ def _read_table(table: Any, number: int, state: _Sections) -> None:
     printed, body, columns = rows[:header.rows], rows[header.rows:], header.columns
     if header.kind == "main":
         boxes = header_boxes(table, header)
-        outside = columns_outside_header(table, boxes)
         first_row = sum(len(g.rows) for g in state.main)
-        for i, row in enumerate(body, start=1):
-            state.findings += outside_columns([(j, row[j]) for j in outside], len(boxes),
-                                              number, first_row + i)
         folded = fold_nested(table, boxes, number, first_row, state.findings)
-        if folded is not None:
-            # The folded rows have one cell per header column: so have the header and columns.
-            keep = [j for j, _box in boxes]
+        outside = columns_outside_header(table, boxes)
+        if outside:
+            # Located as stitch counts: rows after the fold, the header's columns.
+            row_of = outer_row_numbers(table, boxes, header.rows)
+            column_of = outside_column_numbers(boxes, outside)
+            for i, row in enumerate(body):
+                state.findings += outside_columns([(column_of[j], row[j]) for j in outside],
+                                                  len(boxes), number, first_row + row_of[i] + 1)
+        if folded is not None or outside:
+            # The rows keep one cell per column under the header (a cell outside them is
+            # reported above, and no stage could give it a role): so do the header and columns.
+            keep = ([j for j, _box in boxes] if folded is not None
+                    else [j for j in range(len(columns)) if j not in outside])
             printed = [tuple(r[j] for j in keep) for r in printed]
             columns = tuple(columns[j] for j in keep)
-            body = folded
+            body = folded if folded is not None else [tuple(r[j] for j in keep) for r in body]
         # The attitude (or notes) section may share the ruled table with the last task: from its
         # title row on, the rows belong to that section.
         titles = [i for i, r in enumerate(body) if _section_title(r) is not None]

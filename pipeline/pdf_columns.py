@@ -5,7 +5,8 @@ columns or rows than the header names: a cell whose rules reach past the header 
 column, empty elsewhere: ``cell-outside-columns``), and a table nested inside a cell (its rules
 split the outer grid: extra columns under one header cell and extra rows without a task). Both
 are read here against the header's own cell boxes, so the extract stage sees one cell per header
-column or a located error, never a shifted row.
+column or a located error, never a shifted row. A located error names the row and column the
+stitch stage counts: the rows once nested tables are folded, the header's columns.
 """
 
 from __future__ import annotations
@@ -48,6 +49,14 @@ def columns_outside_header(table: Any, boxes: list[tuple[int, Box]]) -> list[int
     return outside
 
 
+def outside_column_numbers(boxes: list[tuple[int, Box]], outside: list[int]) -> dict[int, int]:
+    """The column (0-based) each grid column under no header column is reported in: counted
+    over the header's columns and those outside them, as a text export counts its cells — a
+    nested table's grid columns are no columns of the main table."""
+    counted = sorted({j for j, _box in boxes} | set(outside))
+    return {j: counted.index(j) for j in outside}
+
+
 # Points within which two rules or cell edges are the same line.
 _EDGE_TOLERANCE = 1.0
 
@@ -60,19 +69,12 @@ def _cell_text(page: Any, bbox: Box) -> str:
     return str(pdfplumber.utils.extract_text(chars)) if chars else ""
 
 
-def fold_nested(table: Any, boxes: list[tuple[int, Box]], number: int, first_row: int,
-                findings: list[Finding]) -> list[tuple[str, ...]] | None:
-    """A main-table part whose cells hold nested tables, read back into the header's columns.
-
-    A table nested in a cell adds its rules to the outer grid: pdfplumber returns its cells as
-    extra columns under one header column and extra rows without a task. The outer rows are the
-    cell tops shared by two or more header columns (a nested table's rows lie in one); each
-    outer cell's text is then its own text and its nested cells', in reading order (row by row,
-    left to right), one line each — reported as ``nested-table-folded``. A nested cell reaching
-    into the next outer row cannot be placed: ``unplaceable-nested-cell`` (error). None when
-    nothing is nested (the table is read as pdfplumber reads it). ``boxes``: the header's
-    columns (``header_boxes``); the rows returned have one cell per header column.
-    """
+def _outer_rows(table: Any, boxes: list[tuple[int, Box]]
+                ) -> tuple[list[Box], list[tuple[int, Box]], list[float], bool]:
+    """The header's column boxes, the body cells each in the header column it starts under,
+    the outer rows' tops (the cell tops shared by two or more header columns: a nested table's
+    rows lie in one) and whether anything is nested (a cell narrower than its header column, or
+    a cell top in one column only)."""
     headers = [box for _j, box in boxes]
     header_bottom = max(c[3] for c in headers)
 
@@ -92,7 +94,36 @@ def fold_nested(table: Any, boxes: list[tuple[int, Box]], number: int, first_row
     for cols, c in spans:
         columns_at.setdefault(round(c[1]), set()).update(cols)
     tops = sorted(t for t, cols in columns_at.items() if len(cols) >= 2)
-    if not narrow and len(tops) == len(columns_at):
+    return headers, body, tops, narrow or len(tops) != len(columns_at)
+
+
+def outer_row_numbers(table: Any, boxes: list[tuple[int, Box]], header_rows: int) -> list[int]:
+    """For each body row of pdfplumber's grid, the row it is part of once nested tables are
+    folded (0-based, the rows ``fold_nested`` returns; the grid's own rows when nothing is
+    nested), so a finding about a cell names the row the stitch stage counts."""
+    grid_rows = list(table.rows[header_rows:])
+    _headers, _body, tops, nested = _outer_rows(table, boxes)
+    if not nested:
+        return list(range(len(grid_rows)))
+    return [max(0, sum(1 for t in tops if t - _EDGE_TOLERANCE <= row.bbox[1]) - 1)
+            for row in grid_rows]
+
+
+def fold_nested(table: Any, boxes: list[tuple[int, Box]], number: int, first_row: int,
+                findings: list[Finding]) -> list[tuple[str, ...]] | None:
+    """A main-table part whose cells hold nested tables, read back into the header's columns.
+
+    A table nested in a cell adds its rules to the outer grid: pdfplumber returns its cells as
+    extra columns under one header column and extra rows without a task. The outer rows are the
+    cell tops shared by two or more header columns (a nested table's rows lie in one); each
+    outer cell's text is then its own text and its nested cells', in reading order (row by row,
+    left to right), one line each — reported as ``nested-table-folded``. A nested cell reaching
+    into the next outer row cannot be placed: ``unplaceable-nested-cell`` (error). None when
+    nothing is nested (the table is read as pdfplumber reads it). ``boxes``: the header's
+    columns (``header_boxes``); the rows returned have one cell per header column.
+    """
+    headers, body, tops, nested = _outer_rows(table, boxes)
+    if not nested:
         return None
     bottom = table.bbox[3]
     rows: list[tuple[str, ...]] = []

@@ -10,6 +10,8 @@ A page break can split a row in two ways, both reported so an analyst can audit 
   continues, ``split-cell-joined``.
 A continuation fragment that carries no code is matched, in column order, to the roles that had
 text before the break; when that is ambiguous the row is not guessed: ``unplaceable-fragment``.
+Word leaves a split row's level cell empty on the next page, so a page's first row that prints
+its own level and is a whole level block of the task above starts that block instead.
 """
 
 from __future__ import annotations
@@ -192,6 +194,14 @@ def _continue_row(
                     "conflicting-level", "error", row.page, where,
                     f"{task} level printed as {_bare(previous[-1].text)!r} and "
                     f"{_bare(cell.text)!r} across a page break"))
+            else:
+                # Word leaves a split row's level cell empty on the next page: a level printed
+                # again is a doubt (a further level block not whole enough to be read as one).
+                findings.append(Finding(
+                    "level-printed-again", "warning", row.page, where,
+                    f"the rest of {task}'s row prints its level {_bare(cell.text)!r} again "
+                    "(a row continued from the page before leaves it empty); read as the rest "
+                    "of the row, not a further level block (the row is not whole)"))
             continue
         if cell.leads_with_fragment and previous:
             head = _bare(cell.text)
@@ -220,10 +230,12 @@ def _continue_row(
 
 
 def _is_next_level_block(cells: list[_Cell], current: _RowBuilder) -> bool:
-    """A row that is not a page's first, with no task code, but whole: its own level cell, its
-    own indicators, every cell starting with a code — and every output or indicator code naming
-    a task of the row before. That is the next level block of the same task, printed with the
-    task cell merged over both rows (``task-cell-merged``); anything less stays an orphan row."""
+    """A row with no task code, but whole: its own level cell, its own indicators, every cell
+    starting with a code — and every output or indicator code naming a task of the row before.
+    That is the next level block of the same task, printed with the task cell merged over both
+    rows (``task-cell-merged``). Not a page's first row, anything less stays an orphan row; a
+    page's first row is otherwise the rest of the row above (whose level cell Word leaves empty
+    on the new page, so a whole row with its own level is a new block there too)."""
     roles = [c.role for c in cells]
     if (None in roles or any(c.leads_with_fragment for c in cells)
             or layout.DUTY in roles or layout.TASK in roles
@@ -246,19 +258,42 @@ def _is_next_level_block(cells: list[_Cell], current: _RowBuilder) -> bool:
     return True
 
 
+def _start_merged_block(current: _RowBuilder, row: GridRow, findings: list[Finding],
+                        row_no: int, starts_page: bool) -> _RowBuilder:
+    """The next level block of ``current``'s task, its task cell merged over both rows."""
+    where = f" at the top of page {row.page} (a row continued there leaves its level empty)"
+    findings.append(Finding(
+        "task-cell-merged", "info", row.page, f"row {row_no}",
+        f"a row with its own level and items of {current.task_code()} but no task cell"
+        f"{where if starts_page else ''}: a further level block of that task (its task cell "
+        "merged over both)"))
+    block = _start_row(row, findings, row_no)
+    block.cells[layout.TASK] = list(current.cells[layout.TASK])
+    return block
+
+
 def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
-                columns: tuple[str | None, ...] = layout.ROLE_ORDER) -> tuple[
+                columns: tuple[tuple[str | None, ...], ...] = ()) -> tuple[
     list[LogicalRow], list[Finding]
 ]:
-    """Per-page main-table rows → logical rows. Pure; the core of this stage. ``columns``: the
-    role the header names for each grid column."""
+    """Per-page main-table rows → logical rows. Pure; the core of this stage. ``columns``: per
+    page, the role its own header names for each grid column (pdfplumber's grid can differ from
+    page to page); none given, every page has the template's seven."""
+    if not columns:
+        columns = (layout.ROLE_ORDER,) * len(pages)
+    if len(columns) != len(pages):
+        raise ValueError(f"{len(columns)} page headers for {len(pages)} pages")
     findings: list[Finding] = []
     rows: list[LogicalRow] = []
     current: _RowBuilder | None = None
     row_no = 0
-    for _page, grid_rows in pages:
-        for index, row in enumerate(grid_rows):
+    for (_page, grid_rows), page_columns in zip(pages, columns, strict=True):
+        # A cell past the header's last column (a text export's row is kept as read) has no
+        # role: extract reported it, cell-outside-columns, its one report.
+        width = max((j + 1 for j, role in enumerate(page_columns) if role is not None), default=0)
+        for index, printed in enumerate(grid_rows):
             row_no += 1
+            row = GridRow(printed.page, printed.cells[:width])
             cells = _non_empty_cells(row)
             if not cells:
                 continue
@@ -267,17 +302,11 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
                 if current is not None:
                     rows.append(current.build())
                 current = _start_row(row, findings, row_no)
-            elif index == 0 and current is not None:
-                _continue_row(current, row, findings, row_no, columns)
             elif current is not None and _is_next_level_block(cells, current):
-                task_cell = current.cells[layout.TASK]
                 rows.append(current.build())
-                findings.append(Finding(
-                    "task-cell-merged", "info", row.page, f"row {row_no}",
-                    f"a row with its own level and items of {current.task_code()} but no task "
-                    "cell: a further level block of that task (its task cell merged over both)"))
-                current = _start_row(row, findings, row_no)
-                current.cells[layout.TASK] = list(task_cell)
+                current = _start_merged_block(current, row, findings, row_no, index == 0)
+            elif index == 0 and current is not None:
+                _continue_row(current, row, findings, row_no, page_columns)
             else:
                 findings.append(Finding(
                     "orphan-row", "error", row.page,
@@ -291,7 +320,9 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
 
 def _main_columns(doc: ExtractedDocument) -> tuple[tuple[str | None, ...], list[Finding]]:
     """The main table's columns as its first header names them; a page whose header names other
-    columns is an error (its rows would be read against the wrong header)."""
+    columns is an error (its rows would be read against the wrong header). Where on the grid a
+    page's columns lie may differ (pdfplumber adds a grid column for a stray rule): each page's
+    rows are read against its own header's grid, so only the roles are compared here."""
     if not doc.main:
         return layout.ROLE_ORDER, []
     first = doc.main[0].columns
@@ -311,7 +342,8 @@ def _roles(columns: tuple[str | None, ...]) -> tuple[str, ...]:
 
 def stitch_document(doc: ExtractedDocument) -> StitchedDocument:
     columns, findings = _main_columns(doc)
-    rows, row_findings = stitch_rows(tuple((g.page, g.rows) for g in doc.main), columns)
+    rows, row_findings = stitch_rows(tuple((g.page, g.rows) for g in doc.main),
+                                     tuple(g.columns for g in doc.main))
     return StitchedDocument(
         source=doc.source,
         title=doc.title,

@@ -9,8 +9,16 @@ from __future__ import annotations
 from pipeline import layout
 from pipeline.normalize import clean_text
 from pipeline.parse import split_items
-from pipeline.records import Finding, GridRow, LogicalRow, TableSet
-from pipeline.stitch import stitch_rows
+from pipeline.records import (
+    ExtractedDocument,
+    Finding,
+    GridRow,
+    LogicalRow,
+    PageGrid,
+    Source,
+    TableSet,
+)
+from pipeline.stitch import stitch_document, stitch_rows
 
 Page = tuple[int, tuple[GridRow, ...]]
 
@@ -209,3 +217,27 @@ def test_split_inside_a_skill_item_is_joined_without_loss_or_duplication() -> No
     assert codes(findings, "split-cell-joined") == ["T2.3:skill:S11"]
     printed = "".join(p.text for p in rows[0].cells[layout.SKILL]).replace(" ", "")
     assert printed == "S10專案管理能力S11風險管理能力S14國際客戶關係經營能力"
+
+
+def test_each_page_is_read_against_its_own_headers_grid() -> None:
+    """The same seven columns, on grids laid out differently: page 1's has an empty grid column
+    right of 技能, page 2's one under 工作任務 (pdfplumber adds a grid column for a stray rule).
+    T1.5's continuation on page 2 has two code-less fragments for six open cells, so only the
+    grid places them: 工作產出 and 知識 on page 2's grid (on page 1's they would land in the
+    indicator and skill cells — silently wrong, with split-cell-joined info only)."""
+    first = (*layout.ROLE_ORDER, None)
+    second = (layout.DUTY, layout.TASK, None, *layout.ROLE_ORDER[2:])
+    doc = ExtractedDocument(
+        source=Source("grids.txt", "", "pdf", 2), title=GridRow(1, ("標題",)), versions=(),
+        profile=(), attitudes=(), notes=(),
+        main=(PageGrid(1, (GridRow(1, ("T1作業", "T1.5掌握計畫", "O1.5.1計畫", "P1.5.1確認作業標",
+                                       "5", "K01國際運送承攬業管理程", "S01領導能力", "")),),
+                       (), first),
+              PageGrid(2, (GridRow(2, ("", "", "", "文件", "", "", "序與規範", "")),), (), second)))
+    stitched = stitch_document(doc)
+    assert [f.code for f in stitched.findings if f.code == "header-changed"] == []
+    row = stitched.rows[0]
+    assert items(row, layout.OUTPUT) == {"O1.5.1": "計畫文件"}
+    assert items(row, layout.KNOWLEDGE) == {"K01": "國際運送承攬業管理程序與規範"}
+    assert items(row, layout.INDICATOR) == {"P1.5.1": "確認作業標"}
+    assert items(row, layout.SKILL) == {"S01": "領導能力"}

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline import layout
-from pipeline.export import assemble
+from pipeline.export import assemble, csv_text
 from pipeline.extract import extract_file
 from pipeline.parse import split_items
 from pipeline.records import Finding, GridRow, Piece, TableSet
 from pipeline.sections import parse_notes
+from pipeline.spec import TABLES
 from tests.conftest import REPO, run_stages
 from tests.render.model import PagedDocument, TableBlock, TextBlock
 from tests.render.pdf_fast import render_fast
@@ -28,6 +31,9 @@ from tests.render.sample_layout import nest_table, sample_layout
 
 FIXTURES = REPO / "tests" / "fixtures" / "variants"
 GOLDEN = REPO / "tests" / "golden" / "variants"
+SAMPLE_GOLDEN = REPO / "tests" / "golden" / "RTM1324-002v4"
+# Which file was read (name, hash, text or pdf) is not content: the variants share the sample's.
+SOURCE_COLUMNS = ["source_file", "source_sha256", "source_format"]
 ROUTES = ["text", "pdf"]
 
 
@@ -65,6 +71,10 @@ def _golden(case: str, table: str) -> tuple[list[str], list[dict[str, str]]]:
     with (GOLDEN / case / f"{table}.csv").open(encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         return list(reader.fieldnames or ()), list(reader)
+
+
+def _frame(text: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
 def _as_text(value: object) -> str:
@@ -314,7 +324,8 @@ def test_a_cell_outside_the_columns_is_found_under_every_header_variant(
     header printed on two lines (7 columns, K and S named on the lower line: T2.1's eighth cell
     is still the one outside), and header-no-duty-column with a seventh cell added to T2.1's row
     (6 columns: the seventh is outside). Both routes: page 4, row 9 (header lines are not rows),
-    one column past the header's last; the cell itself has no code (unplaceable-cell)."""
+    one column past the header's last — one error for the one cell (it has no code either, but
+    a cell with no column is not also an unplaceable-cell)."""
     if header == "two-row":
         text = _two_row_headers((FIXTURES / "cell-outside-columns.txt").read_text(encoding="utf-8"))
         width = 7
@@ -331,9 +342,42 @@ def test_a_cell_outside_the_columns_is_found_under_every_header_variant(
     where = f"row 9 column {width + 1}"
     for route, doc in {"text": run_stages(path), "pdf": run_stages(pdf)}.items():
         errors = sorted((f.code, f.page, f.where) for f in doc.findings if f.severity == "error")
-        assert errors == [("cell-outside-columns", 4, where), ("unplaceable-cell", 4, where)], route
+        assert errors == [("cell-outside-columns", 4, where)], route
         outside = next(f for f in doc.findings if f.code == "cell-outside-columns")
         assert f"{width} header columns" in outside.message, route
+
+
+def test_a_pdf_cell_left_of_the_header_is_reported_once_and_left_out_of_the_row() -> None:
+    """A grid column left of 主要職責 (a cell whose rules reach past the header's left edge):
+    the error names row 1, column 1, and the page's rows keep the header's seven cells, so the
+    stitch stage reads T1.1's row as printed and adds no second error for the same cell."""
+    from pipeline.extract_pdf import _read_table, _Sections
+    from pipeline.stitch import stitch_rows
+
+    class Row:
+        def __init__(self, top: float, first: bool) -> None:
+            self.cells = tuple((10.0 * j, top, 10.0 * j + 10, top + 10) if j or first else None
+                               for j in range(8))
+
+    class Table:
+        rows = (Row(0.0, False), Row(10.0, True))
+        cells = tuple(c for r in rows for c in r.cells if c is not None)
+        bbox = (0.0, 0.0, 80.0, 20.0)
+
+        def extract(self) -> list[list[str | None]]:
+            header = [None, "主要職責", "工作任務", "工作產出", "行為指標", "職能級別",
+                      "職能內涵 (K=knowledge 知識)", "職能內涵 (S=skills 技能)"]
+            return [header, ["附註", "T1甲", "T1.1乙", "", "P1.1.1丙", "3", "K01丁", "S01戊"]]
+
+    state = _Sections()
+    _read_table(Table(), 2, state)
+    assert [(f.code, f.page, f.where) for f in state.findings] == [
+        ("cell-outside-columns", 2, "row 1 column 1")]
+    (grid,) = state.main
+    assert grid.columns == layout.ROLE_ORDER
+    assert grid.rows == (GridRow(2, ("T1甲", "T1.1乙", "", "P1.1.1丙", "3", "K01丁", "S01戊")),)
+    rows, findings = stitch_rows(((2, grid.rows),), (grid.columns,))
+    assert len(rows) == 1 and findings == []
 
 
 # ---------------------------------------------------------------- 8. nested tables
@@ -368,25 +412,77 @@ def test_the_rendered_nested_table_comes_back_from_pdfplumber_as_extra_cells(tmp
     assert [[c for c in r if c] for r in rows[-3:]] == [list(r) for r in NESTED]
 
 
+def assert_as_sample_but_nested_indicators(doc: TableSet) -> None:
+    """Every curated table equals the sample's golden (the fixture changes P2.2.2 only), but for
+    T2.2's indicators, which are the nested-table golden's; and so do the sample's findings a
+    reader can name (split-cell-joined, description-fuzzy-match)."""
+    curated = assemble([doc], {})[0]
+    for spec in TABLES:
+        if spec.name in ("findings", "version_changes"):
+            continue
+        produced = _frame(csv_text(spec, curated[spec.name]))
+        expected = _frame((SAMPLE_GOLDEN / f"{spec.name}.csv").read_text(encoding="utf-8"))
+        if spec.name == "standards":
+            # Which file was read is not content.
+            produced, expected = (f.drop(columns=SOURCE_COLUMNS) for f in (produced, expected))
+        if spec.name == "indicators":
+            columns, nested = _golden("nested-table", "indicators")
+            assert produced[produced["task_code"] == "T2.2"][columns].to_dict("records") == nested
+            produced, expected = (f[f["task_code"] != "T2.2"].reset_index(drop=True)
+                                  for f in (produced, expected))
+        pd.testing.assert_frame_equal(produced, expected, obj=spec.name)
+    expected = _frame((SAMPLE_GOLDEN / "findings.csv").read_text(encoding="utf-8"))
+    named = [{c: _as_text(r[c]) for c in expected.columns}
+             for r in curated["findings"] if r["code"] in set(expected["code"])]
+    assert named == expected.to_dict("records")
+
+
 @pytest.mark.parametrize("route", ROUTES)
 def test_a_nested_tables_text_is_kept_in_its_cell_in_reading_order(
     nested_table: dict[str, TableSet], route: str
 ) -> None:
+    """T2.2's indicators are the golden's (P2.2.2 ends with the nested cells, row by row);
+    every other row of every table is the sample's golden's. The findings differ by route: the
+    PDF route folds the nested table (nested-table-folded at T2.2's row and 行為指標 column), the
+    text route, which lists the same cells as paragraphs of the cell, has nothing to fold."""
     doc = nested_table[route]
     _accepted(doc)
-    columns, expected = _golden("nested-table", "indicators")
-    got = [{c: _as_text(r[c]) for c in columns} for r in doc.tables["indicators"]
-           if r["task_code"] == "T2.2"]
-    assert got == expected
+    assert_as_sample_but_nested_indicators(doc)
     if route == "pdf":
         assert_findings_match(doc, "nested-table")
-    for name, rows in doc.tables.items():
-        if name != "standards":
-            assert rows == nested_table["text"].tables[name], name
+    else:
+        assert [f for f in doc.findings if "nested" in f.code] == []
+
+
+def test_a_cell_outside_the_columns_below_a_nested_table_is_located_as_stitch_counts(
+    tmp_path: Path
+) -> None:
+    """One page (4) with both: the nested table drawn in T2.1's 行為指標 cell (pdfplumber adds
+    three task-less rows and a column for it) and an eighth cell on T2.2's row below it. The
+    error names T2.2's row and the column past the header's last as the text route and stitch
+    count them (row 10, column 8) — not pdfplumber's grid before the fold (row 13, column 9)."""
+    text = (REPO / "raw" / "RTM1324-002v4.txt").read_text(encoding="utf-8")
+    end = "並提出建議以改善績效。"
+    assert text.count(end) == 1
+    text = text.replace(end, end[:-1] + "：" + "".join(f"</p><p>{c}" for r in NESTED for c in r)
+                        + "</p>")
+    lines = text.split("\n")
+    t22 = next(i for i, line in enumerate(lines) if line.startswith("\tT2.2"))
+    lines[t22] += "\t附註"
+    path = tmp_path / "nested-and-outside.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    pdf = tmp_path / "nested-and-outside.pdf"
+    pdf.write_bytes(render_fast(nest_table(sample_layout(extract_file(path)), 4, "T2.1", 3,
+                                           NESTED)))
+    for route, doc in {"text": run_stages(path), "pdf": run_stages(pdf)}.items():
+        errors = [(f.code, f.page, f.where) for f in doc.findings if f.severity == "error"]
+        assert errors == [("cell-outside-columns", 4, "row 10 column 8")], route
+    folded = [(f.page, f.where) for f in doc.findings if f.code == "nested-table-folded"]
+    assert folded == [(4, "row 9 column 4")]
 
 
 def test_a_nested_table_under_a_two_row_header_is_folded_into_the_same_cell(
-    nested_table: dict[str, TableSet], tmp_path: Path
+    tmp_path: Path
 ) -> None:
     """The fold reads the header's columns, not its first row: under a two-row header (職能內涵
     spanning K and S above) K and S are still two columns, the lower header line is no body row,
@@ -400,9 +496,7 @@ def test_a_nested_table_under_a_two_row_header_is_folded_into_the_same_cell(
     doc = run_stages(pdf)
     _accepted(doc)
     assert_findings_match(doc, "nested-table")
-    for name, rows in doc.tables.items():
-        if name != "standards":
-            assert rows == nested_table["text"].tables[name], name
+    assert_as_sample_but_nested_indicators(doc)
 
 
 def test_a_nested_cell_reaching_into_the_next_row_is_rejected_with_its_place() -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import regex
 
 from pipeline import layout
 from pipeline.export import assemble, csv_text
@@ -63,6 +64,36 @@ def _golden(variant: str, table: str) -> Path:
     return own if own.exists() else SAMPLE_GOLDEN / f"{table}.csv"
 
 
+# Goldens holding only the rows of the tasks a variant changes: every other task's rows are the
+# sample's, in the one block the task has in both, renumbered as the variant's block_tasks
+# golden numbers it (level-blocks adds two blocks, so later blocks move up).
+PARTIAL = {("level-blocks", "task_knowledge"), ("level-blocks", "task_skills")}
+
+
+def _expected(variant: str, table: str) -> pd.DataFrame:
+    own = _frame(_golden(variant, table).read_text(encoding="utf-8"))
+    if (variant, table) not in PARTIAL:
+        return own
+    blocks = _frame(_golden(variant, "block_tasks").read_text(encoding="utf-8"))
+    changed = set(own["task_code"])
+    block_of = {task: block for task, block in zip(blocks["task_code"], blocks["block_no"],
+                                                   strict=True) if task not in changed}
+    sample = _frame((SAMPLE_GOLDEN / f"{table}.csv").read_text(encoding="utf-8"))
+    sample = sample[~sample["task_code"].isin(changed)]
+    assert len(block_of) == len(set(sample["task_code"])), "an unchanged task with two blocks"
+    sample = sample.assign(block_no=sample["task_code"].map(block_of))
+    return _in_key_order(pd.concat([own, sample]), table)
+
+
+def _in_key_order(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Rows by primary key, numbers as numbers (``K09`` before ``K10``, block 9 before 10)."""
+    def natural(column: pd.Series) -> pd.Series:
+        return column.map(lambda v: tuple((0, int(p), "") if p.isdigit() else (1, 0, p)
+                                          for p in regex.split(r"(\d+)", v)))
+    key = list(TABLES_BY_NAME[table].primary_key)
+    return frame.sort_values(key, key=natural).reset_index(drop=True)
+
+
 def _curated(doc: TableSet) -> dict[str, list[dict[str, object]]]:
     return assemble([doc], {})[0]
 
@@ -81,7 +112,7 @@ def test_variant_is_accepted(routes: dict[tuple[str, str], TableSet], variant: s
 def test_tables_match_golden(routes: dict[tuple[str, str], TableSet], variant: str, route: str,
                              table: str) -> None:
     produced = _frame(csv_text(TABLES_BY_NAME[table], _curated(routes[variant, route])[table]))
-    expected = _frame(_golden(variant, table).read_text(encoding="utf-8"))
+    expected = _expected(variant, table)
     if table == "standards":
         produced, expected = produced.drop(columns=SOURCE_COLUMNS), expected.drop(
             columns=SOURCE_COLUMNS)
@@ -321,3 +352,69 @@ def test_a_row_without_a_task_cell_is_a_level_block_only_when_whole(
         assert [p.text for p in rows[1].cells[layout.INDICATOR]] == ["P3.2.3依公司程序。"]
     else:
         assert len(rows) == 1 and codes == ["orphan-row"]
+
+
+# A page's first row is printed T3.2's second block (its task cell merged over both, the page
+# break falling between the blocks) or the rest of T3.2's first row.
+T32_TOP = ("", "", "", "P3.2.3依公司程序。", "4", "K04資訊系統", "S05緊急應變能力")
+
+
+@pytest.mark.parametrize(("second", "blocks", "codes"), [
+    # Whole, its own level: Word leaves a continued row's level cell empty, so this is the next
+    # level block — at the same level as the block above, at another, or restarting at K01.
+    (T32_TOP, 2, ["task-cell-merged"]),
+    ((*T32_TOP[:4], "5", *T32_TOP[5:]), 2, ["task-cell-merged"]),
+    ((*T32_TOP[:5], "K01國際運送承攬 K04資訊系統", *T32_TOP[6:]), 2, ["task-cell-merged"]),
+    # No level: the rest of the row above.
+    ((*T32_TOP[:4], "", *T32_TOP[5:]), 1, ["row-continued"]),
+    # A level but not whole (a fragment first): read as the rest of the row, never silently —
+    # the same level is a doubt (warning), another level an error.
+    (("", "", "", "程序。 P3.2.3依公司程序。", "4", "K04資訊系統", "S05緊急應變能力"), 1,
+     ["split-cell-joined", "level-printed-again", "row-continued"]),
+    (("", "", "", "程序。 P3.2.3依公司程序。", "5", "K04資訊系統", "S05緊急應變能力"), 1,
+     ["split-cell-joined", "conflicting-level", "row-continued"]),
+])
+def test_a_whole_row_with_its_own_level_at_a_page_top_is_the_next_level_block(
+        second: tuple[str, ...], blocks: int, codes: list[str]) -> None:
+    rows, findings = stitch_rows(((6, (GridRow(6, T32),)), (7, (GridRow(7, second),))))
+    assert len(rows) == blocks
+    assert [f.code for f in findings] == codes
+    if blocks == 2:
+        assert rows[1].cells[layout.TASK] == rows[0].cells[layout.TASK]
+        assert [p.text for p in rows[1].cells[layout.LEVEL]] == [second[4]]
+        assert (rows[1].page_start, findings[0].page, findings[0].where) == (7, 7, "row 2")
+
+
+_LEVEL_BLOCK_AT_PAGE_TOP = "\t\t\tP3.2.3依公司程序，修正或調整客戶諮詢服務程序。\t"
+_K01_AGAIN = "K01國際運送承攬與運送業之標準作業程序與行業規範 K04"
+
+
+@pytest.mark.parametrize("knowledge", ["K04", _K01_AGAIN], ids=["K04", "K01-again"])
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_level_block_starting_a_page_at_the_same_level_is_not_merged_into_the_one_above(
+        tmp_path: Path, route: str, knowledge: str) -> None:
+    """level-blocks.txt with a page break (the header printed again) before T3.2's second block,
+    whose level is printed 4 like the first's: still two blocks of T3.2, not one row continued
+    onto the next page (nor, when it restarts at K01, a duplicate citation rejecting it)."""
+    text = (FIXTURES / "level-blocks.txt").read_text(encoding="utf-8")
+    old = _LEVEL_BLOCK_AT_PAGE_TOP + "5\tK04"
+    assert text.count(old) == 1
+    edited = text.replace(old, TEXT_HEADER + "\n" + _LEVEL_BLOCK_AT_PAGE_TOP + "4\t" + knowledge)
+    path = tmp_path / "level-block-at-page-top.txt"
+    path.write_text(edited, encoding="utf-8")
+    if route == "pdf":
+        pdf = tmp_path / "level-block-at-page-top.pdf"
+        pdf.write_bytes(render_fast(sample_layout(extract_file(path))))
+        path = pdf
+    doc = run_stages(path)
+    assert not doc.is_rejected, [f for f in doc.findings if f.severity == "error"]
+    tables = doc.tables
+    levels = {b["block_no"]: (b["level"], b["page_start"], b["page_end"]) for b in tables["blocks"]}
+    assert len(levels) == 12
+    of_t32 = [levels[b["block_no"]] for b in tables["block_tasks"] if b["task_code"] == "T3.2"]
+    assert of_t32 == [(4, 6, 6), (4, 7, 7)]
+    merged = [(f.page, f.where) for f in doc.findings if f.code == "task-cell-merged"]
+    assert merged == [(7, "row 17")]
+    assert not [f for f in doc.findings if f.code == "row-continued" and f.where == "T3.2"]
+    first = next(k["knowledge_code"] for k in tables["task_knowledge"] if k["block_no"] == 12)
+    assert first == knowledge[:3]
