@@ -78,10 +78,14 @@ NOTE_SECTIONS: dict[str, str] = {
     # A list of related categories: each entry printed on its own line is one note.
     "相關所屬類別": "related_categories",
 }
+# Punctuation ending a sentence: a glossary entry may start after one, a paragraph end with one.
+SENTENCE_END = "。；！？."
 # A glossary entry of 說明與補充事項 (`【註1】INCOTERMS：…`): one note each, in the section
 # `glossary` wherever it is printed. It starts a line, or follows a sentence end — a marker inside
-# a sentence (`照明相關規範【註2】概要`) is a reference to an entry, not one.
-GLOSSARY_ENTRY = regex.compile(r"(?:^|(?<=[。；！？.]\s*))【註\s*[0-9]+】")
+# a sentence (`照明相關規範【註2】概要`) is a reference to an entry, not one — and text follows it
+# in the same paragraph: a marker closing a paragraph (`作業手冊。【註3】`) is a reference too.
+GLOSSARY_ENTRY = regex.compile(
+    rf"(?:^|(?<=[{SENTENCE_END}]\s*))【註\s*[0-9]+】(?=\s*[^\s{SENTENCE_END}，、：:])")
 GLOSSARY_SECTION = "glossary"
 
 # A code at the start of a cell or item. Each role's code, and the parts that make it canonical.
