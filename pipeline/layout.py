@@ -87,6 +87,8 @@ SENTENCE_END = "。；！？."
 GLOSSARY_ENTRY = regex.compile(
     rf"(?:^|(?<=[{SENTENCE_END}]\s*))【註\s*[0-9]+】(?=\s*[^\s{SENTENCE_END}，、：:])")
 GLOSSARY_SECTION = "glossary"
+# A line that reads as an attitude's name on its own (`主動積極`): short, no punctuation.
+ATTITUDE_NAME = regex.compile(r"[^\s。；！？.，、：:,;!?]{1,12}")
 
 # A code at the start of a cell or item. Each role's code, and the parts that make it canonical.
 CODE_PATTERNS: dict[str, regex.Pattern[str]] = {

@@ -200,45 +200,51 @@ def bullet_findings(rows: tuple[GridRow, ...], section: str) -> list[Finding]:
 
 def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], list[Finding]]:
     """Attitude lines → A items, each with its printed position, its code null where none is
-    printed. A line with no bullet and no code continues the attitude above: as its description
-    when the line has no colon (a name printed on its own line, the description below), as the
-    rest of its name when the A-coded item above has no colon yet (`A03應對不確` | `定性：…`, a
-    name wrapped onto the next line)."""
+    printed. A line with no bullet, no code and no colon is the description of the attitude above
+    when that one has none yet (`A03謹慎細心` | `對於任務…`, ``attitude-line-joined``) — unless it
+    reads as a name of its own (short, no punctuation: `主動積極`), which is a new attitude without
+    a code. Below a description, such a line is a new attitude too; a longer one is joined to the
+    description with a warning (``attitude-description-continued``: a page break inside the
+    attitude, or a paragraph of its own?). A code-less line with a colon (`團隊合作：…`) is always
+    a new attitude, also below an A-coded name printed without colon or description — the warning
+    then says that it might be the rest of that name: which reading is right is not guessed."""
     findings: list[Finding] = []
     out: list[Row] = []
-    # The A-coded item above has printed no colon yet: its name may go on.
-    name_open = False
     for row in rows:
         raw = _raw_line(row)
         text = _line(row)
         match = layout.ATTITUDE_CODE.match(text)
         body = text[match.end():] if match else text
-        continues = not match and not layout.BULLET.match(raw) and bool(out)
         previous = out[-1] if out else {}
-        if continues and layout.TITLE_COLON not in body:
-            previous["description"] = (previous["description"] or "") + "\n" + body
+        continues = (not match and not layout.BULLET.match(raw) and bool(out)
+                     and layout.TITLE_COLON not in body
+                     and not layout.ATTITUDE_NAME.fullmatch(body.strip()))
+        if continues:
+            label = previous["attitude_code"] or previous["name"]
+            if previous["description"] is None:
+                previous["description"] = body
+                findings.append(Finding("attitude-line-joined", "info", row.page, label,
+                                        f"line without code read as the description of the "
+                                        f"attitude above: {body[:30]!r}"))
+            else:
+                previous["description"] += "\n" + body
+                findings.append(Finding(
+                    "attitude-description-continued", "warning", row.page, label,
+                    f"a second line of text below the attitude's description joined to it "
+                    f"(a page break inside the attitude, or a paragraph of its own?): "
+                    f"{body[:30]!r}"))
             previous["page_end"] = row.page
-            findings.append(Finding("attitude-line-joined", "info", row.page,
-                                    previous["attitude_code"] or previous["name"],
-                                    f"line without code joined to the attitude above: "
-                                    f"{body[:30]!r}"))
-            name_open = False
             continue
-        if continues and name_open:
-            rest, _, description = body.partition(layout.TITLE_COLON)
-            previous["name"] += "\n" + rest
-            previous["description"] = description or None
-            previous["page_end"] = row.page
-            findings.append(Finding("attitude-name-joined", "info", row.page,
-                                    previous["attitude_code"],
-                                    f"name continued on the next line: {rest[:30]!r}"))
-            name_open = False
-            continue
-        name, colon, description = body.partition(layout.TITLE_COLON)
-        name_open = bool(match) and not colon
+        name, _colon, description = body.partition(layout.TITLE_COLON)
         if not match:
-            findings.append(Finding("attitude-without-code", "warning", row.page, name[:20],
-                                    f"attitude {len(out) + 1} printed without an A code"))
+            open_name = (previous.get("attitude_code") and previous["description"] is None
+                         and not layout.BULLET.match(raw))
+            findings.append(Finding(
+                "attitude-without-code", "warning", row.page, name[:20],
+                f"attitude {len(out) + 1} printed without an A code"
+                + (f" (or the rest of {previous['attitude_code']}'s name "
+                   f"{previous['name']!r}, printed without colon or description)"
+                   if open_name else "")))
         out.append({
             "standard_code": code, "position": len(out) + 1,
             "attitude_code": match.group(0) if match else None,
