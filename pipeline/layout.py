@@ -87,6 +87,11 @@ SENTENCE_END = "。；！？."
 GLOSSARY_ENTRY = regex.compile(
     rf"(?:^|(?<=[{SENTENCE_END}]\s*))【註\s*[0-9]+】(?=\s*[^\s{SENTENCE_END}，、：:])")
 GLOSSARY_SECTION = "glossary"
+# A line of the attitude or notes section opening with this mark starts a marked entry (`【註1】`).
+ENTRY_MARK = "【"
+# A paragraph that opens with a short title and a colon (`規劃與組織能力：包括…`, `主動積極：…`):
+# the way an explanation paragraph, a code-less attitude or a category line starts.
+ITEM_TITLE = regex.compile(r"[^\s。；！？，、：:][^。；！？，、：:]{0,29}[：:]")
 # A line that reads as an attitude's name on its own (`主動積極`): short, no punctuation.
 ATTITUDE_NAME = regex.compile(r"[^\s。；！？.，、：:,;!?]{1,12}")
 

@@ -7,9 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline import extract_pdf
+from pipeline.extract import extract_file
 from pipeline.records import GridRow, TableSet
 from pipeline.sections import parse_attitudes, parse_notes
 from tests.conftest import SAMPLE, run_stages
+from tests.render.pdf_fast import render_fast
+from tests.render.sample_layout import sample_layout
+from tests.test_variants_codes import FIXTURES, _as_free_text
 
 
 def _edited(source: Path, tmp: Path, old: str, new: str) -> Path:
@@ -108,3 +113,53 @@ def test_a_glossary_marker_after_a_sentence_end_followed_by_text_still_starts_an
             GridRow(7, ("【註1】甲：乙。 【註2】丙：丁。",)))
     notes, _ = parse_notes(rows, "X", [], [])
     assert [n["text"] for n in notes] == ["【註1】甲：乙。", "【註2】丙：丁。"]
+
+
+# ---------------------------------------------------------------- free text
+
+
+def test_a_free_text_paragraph_whose_last_line_fills_the_width_keeps_the_next_apart(
+    tmp_path: Path
+) -> None:
+    """K02's paragraph lengthened so that its last line ends at the right edge: K03's paragraph
+    below it starts with K03's name, so it is K03's explanation, not the rest of K02's."""
+    source = _edited(FIXTURES / "notes-glossary.txt", tmp_path, "的定義、目的和用途。",
+                     "的定義、目的和用途甲甲。")
+    pdf = tmp_path / "notes-glossary-free-text.pdf"
+    pdf.write_bytes(render_fast(_as_free_text(sample_layout(extract_file(source)))))
+    doc = run_stages(pdf)
+    assert not doc.is_rejected
+    supplementary = [n for n in doc.tables["notes"] if n["section"] == "supplementary"]
+    assert [n["refers_to"] for n in supplementary] == ["K01", "K02", "K03", "K04", "S03", None]
+    assert supplementary[1]["text"].endswith("的定義、目的和用途甲甲。")
+    descriptions = {k["knowledge_code"]: k["description"] for k in doc.tables["knowledge"]}
+    assert descriptions["K02"].endswith("甲甲。")
+    assert descriptions["K03"].startswith("包括客戶服務規範")
+
+
+def test_a_wrapped_line_is_read_by_its_content_and_every_doubt_is_reported() -> None:
+    names = {"國際運送承攬業管理程序與規範"}
+    full = "…的定義、目的和用途。"
+    # Titled with an item's name: a paragraph of its own, certainly.
+    assert extract_pdf.read_wrap(full, "國際運送承攬業管理程序與規範：包括", names) == (False, None)
+    # A sentence ended and a title opens the line: a new paragraph, reported.
+    joins, doubt = extract_pdf.read_wrap(full, "國際貿易與商業的程序與規範：包括", names)
+    assert not joins and doubt is not None
+    # A sentence ended, no title: joined, reported.
+    joins, doubt = extract_pdf.read_wrap(full, "並依國際慣例辦理", names)
+    assert joins and doubt is not None
+    # Mid-sentence, but the line opens like a title: joined, reported.
+    joins, doubt = extract_pdf.read_wrap("…包括國際運輸法、", "海事行政法：船舶法規", names)
+    assert joins and doubt is not None
+    # Mid-sentence, plain text: joined, certainly.
+    assert extract_pdf.read_wrap("…包括國際運輸法、", "海事行政法、船舶法規", names) == (True, None)
+
+
+def test_an_uncertain_free_text_join_is_a_located_finding() -> None:
+    state = extract_pdf._Sections(current="notes")
+    extract_pdf._read_line("規劃與組織能力：包括規劃與安排運送承攬服務時。", 7, state)
+    extract_pdf._read_line("並依國際慣例辦理。", 7, state, wraps=True)
+    assert state.notes == [GridRow(7, ("規劃與組織能力：包括規劃與安排運送承攬服務時。\n"
+                                       "並依國際慣例辦理。",))]
+    assert [(f.code, f.severity, f.page, f.where) for f in state.findings] == [
+        ("free-text-wrap-joined", "info", 7, "notes")]
