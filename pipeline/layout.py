@@ -164,9 +164,12 @@ FULL_HEADERS: tuple[str, ...] = (
 # Separator between a title and its explanation (paragraphs, attitudes).
 TITLE_COLON = "："
 
+# Private-use characters Word's Symbol font prints as bullets: removed wherever they are
+# (normalise rule 2), counted per table (``private-use-removed``).
+PRIVATE_USE_BULLETS = "\uf09f\uf0b7\uf06c"
 # Bullet markers printed at the start of attitude and note lines. A digit is never a bullet
 # (`3D列印技術` keeps its 3).
-BULLET = regex.compile(r"^(?:[-•・●▪■◆\uf09f\uf0b7\uf06c]\s*)+")
+BULLET = regex.compile(rf"^(?:[-•・●▪■◆{PRIVATE_USE_BULLETS}]\s*)+")
 
 
 def is_wide(char: str) -> bool:

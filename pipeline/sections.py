@@ -10,12 +10,11 @@ import datetime as dt
 import difflib
 import itertools
 import re
-from collections import Counter
 
 import regex
 
 from pipeline import layout
-from pipeline.normalize import PRIVATE_USE_BULLETS, clean_text
+from pipeline.normalize import clean_text
 from pipeline.records import Finding, GridRow, Row, Source
 
 # A paragraph title may differ slightly from the item name it explains (K02's title adds a 的).
@@ -181,21 +180,17 @@ def _line(row: GridRow) -> str:
     return layout.BULLET.sub("", _raw_line(row))
 
 
-def bullet_findings(rows: tuple[GridRow, ...], section: str) -> list[Finding]:
-    """Private-use bullet characters removed as line markers (``_line``), counted once per
-    section like the ones normalise removes inside text: never a silent removal."""
-    found: Counter[str] = Counter()
-    pages = []
+def removed_bullets(rows: tuple[GridRow, ...], table: str) -> list[Row]:
+    """The private-use bullet characters removed with the line markers (``_line``), one row per
+    line: normalise counts them with the ones it removes inside the table's text, in one
+    ``private-use-removed`` finding per table — never a silent removal, never counted twice."""
+    out: list[Row] = []
     for row in rows:
         marker = layout.BULLET.match(_raw_line(row))
-        chars = [c for c in (marker.group(0) if marker else "") if c in PRIVATE_USE_BULLETS]
-        found.update(chars)
-        pages += [row.page] if chars else []
-    if not found:
-        return []
-    listed = ", ".join(f"U+{ord(c):04X} ×{n}" for c, n in sorted(found.items()))
-    return [Finding("private-use-removed", "info", min(pages), section,
-                    f"{len(pages)} line(s) began with a private-use bullet, removed: {listed}")]
+        chars = "".join(c for c in (marker.group(0) if marker else "")
+                        if c in layout.PRIVATE_USE_BULLETS)
+        out += [{"table": table, "page": row.page, "chars": chars}] if chars else []
+    return out
 
 
 def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], list[Finding]]:
@@ -251,7 +246,7 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
             "name": name, "description": description or None,
             "page_start": row.page, "page_end": row.page,
         })
-    return out, [*bullet_findings(rows, "attitudes"), *findings]
+    return out, findings
 
 
 def _link_title(title: str, items: dict[str, str]) -> tuple[str | None, float]:
@@ -331,4 +326,4 @@ def parse_notes(
             "position": sum(1 for n in out if n["section"] == entry_section) + 1,
             "text": text, "refers_to": refers_to, "page_start": row.page, "page_end": row.page,
         })
-    return out, [*bullet_findings(rows, "notes"), *findings]
+    return out, findings
