@@ -164,8 +164,50 @@ def starts_item(text: str) -> bool:
         layout.ATTITUDE_CODE.match(bare)
         or layout.BULLET.match(bare)
         or layout.squash(bare).rstrip("：:") in layout.NOTE_SECTIONS
-        or bare.startswith("【")
+        or bare.startswith(layout.ENTRY_MARK)
     )
+
+
+def item_names(main: list[PageGrid]) -> set[str]:
+    """The K and S item names of the main table (white space removed): a free-text paragraph
+    titled with one (`國際運送承攬業管理程序與規範：…`) explains that item, a paragraph of
+    its own."""
+    names: set[str] = set()
+    for grid in main:
+        for j, role in enumerate(grid.columns):
+            if role not in (layout.KNOWLEDGE, layout.SKILL):
+                continue
+            for row in grid.rows:
+                cell = row.cells[j] if j < len(row.cells) else ""
+                starts = list(layout.ITEM_START[role].finditer(cell))
+                ends = [m.start() for m in starts[1:]] + [len(cell)]
+                names |= {layout.squash(cell[m.end():end]) for m, end in zip(starts, ends,
+                                                                               strict=True)}
+    return names
+
+
+def read_wrap(above: str, text: str, names: set[str]) -> tuple[bool, str | None]:
+    """Whether a line printed after a line that filled the width continues its paragraph, and
+    why that reading is not certain (None when it is). A wrap cannot be told from a paragraph
+    whose last line happens to fill the width, so the content decides: a line titled with a K/S
+    item's name starts a paragraph; after a sentence end, a line opening with a title
+    (`名稱：…`) starts one too; any other join after a sentence end, or of a line that opens like
+    a title, is reported."""
+    last = above.rsplit("\n", 1)[-1].rstrip()
+    ends_sentence = bool(last) and last[-1] in layout.SENTENCE_END
+    head, colon, _rest = text.strip().partition(layout.TITLE_COLON)
+    if colon and layout.squash(head) in names:
+        return False, None
+    title = layout.ITEM_TITLE.match(text.strip())
+    if title and ends_sentence:
+        return False, ("kept as a new paragraph: the line above ends a sentence and this one "
+                       "opens with a title")
+    if ends_sentence:
+        return True, "joined to the paragraph above, whose line ends a sentence"
+    if title:
+        return True, "joined to the paragraph above (which ends mid-sentence) though it opens " \
+                     "with a title"
+    return True, None
 
 
 def _read_line(text: str, number: int, state: _Sections, wraps: bool = False) -> None:
@@ -185,10 +227,18 @@ def _read_line(text: str, number: int, state: _Sections, wraps: bool = False) ->
     elif state.current in ("attitudes", "notes"):
         rows = getattr(state, state.current)
         if wraps and rows and rows[-1].page == number and not starts_item(text):
-            # A paragraph printed as free text, wrapped at the right edge: one item, not two.
-            rows[-1] = GridRow(number, (rows[-1].cells[0] + "\n" + text,))
-        else:
-            rows.append(GridRow(number, (text,)))
+            # A paragraph printed as free text, wrapped at the right edge: one item, not two —
+            # unless its content says otherwise.
+            joins, doubt = read_wrap(rows[-1].cells[0], text, item_names(state.main))
+            if doubt is not None:
+                state.findings.append(Finding(
+                    "free-text-wrap-joined" if joins else "free-text-wrap-split", "info",
+                    number, state.current,
+                    f"line {text.strip()[:20]!r} after a line that filled the width {doubt}"))
+            if joins:
+                rows[-1] = GridRow(number, (rows[-1].cells[0] + "\n" + text,))
+                return
+        rows.append(GridRow(number, (text,)))
     else:
         state.findings.append(Finding("uncovered-text", "error", number, "text outside tables",
                                       f"text in no table cell or known line: {text[:60]!r}"))

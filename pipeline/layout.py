@@ -78,11 +78,22 @@ NOTE_SECTIONS: dict[str, str] = {
     # A list of related categories: each entry printed on its own line is one note.
     "相關所屬類別": "related_categories",
 }
+# Punctuation ending a sentence: a glossary entry may start after one, a paragraph end with one.
+SENTENCE_END = "。；！？."
 # A glossary entry of 說明與補充事項 (`【註1】INCOTERMS：…`): one note each, in the section
 # `glossary` wherever it is printed. It starts a line, or follows a sentence end — a marker inside
-# a sentence (`照明相關規範【註2】概要`) is a reference to an entry, not one.
-GLOSSARY_ENTRY = regex.compile(r"(?:^|(?<=[。；！？.]\s*))【註\s*[0-9]+】")
+# a sentence (`照明相關規範【註2】概要`) is a reference to an entry, not one — and text follows it
+# in the same paragraph: a marker closing a paragraph (`作業手冊。【註3】`) is a reference too.
+GLOSSARY_ENTRY = regex.compile(
+    rf"(?:^|(?<=[{SENTENCE_END}]\s*))【註\s*[0-9]+】(?=\s*[^\s{SENTENCE_END}，、：:])")
 GLOSSARY_SECTION = "glossary"
+# A line of the attitude or notes section opening with this mark starts a marked entry (`【註1】`).
+ENTRY_MARK = "【"
+# A paragraph that opens with a short title and a colon (`規劃與組織能力：包括…`, `主動積極：…`):
+# the way an explanation paragraph, a code-less attitude or a category line starts.
+ITEM_TITLE = regex.compile(r"[^\s。；！？，、：:][^。；！？，、：:]{0,29}[：:]")
+# A line that reads as an attitude's name on its own (`主動積極`): short, no punctuation.
+ATTITUDE_NAME = regex.compile(r"[^\s。；！？.，、：:,;!?]{1,12}")
 
 # A code at the start of a cell or item. Each role's code, and the parts that make it canonical.
 CODE_PATTERNS: dict[str, regex.Pattern[str]] = {
@@ -153,9 +164,12 @@ FULL_HEADERS: tuple[str, ...] = (
 # Separator between a title and its explanation (paragraphs, attitudes).
 TITLE_COLON = "："
 
+# Private-use characters Word's Symbol font prints as bullets: removed wherever they are
+# (normalise rule 2), counted per table (``private-use-removed``).
+PRIVATE_USE_BULLETS = "\uf09f\uf0b7\uf06c"
 # Bullet markers printed at the start of attitude and note lines. A digit is never a bullet
 # (`3D列印技術` keeps its 3).
-BULLET = regex.compile(r"^(?:[-•・●▪■◆\uf09f\uf0b7\uf06c]\s*)+")
+BULLET = regex.compile(rf"^(?:[-•・●▪■◆{PRIVATE_USE_BULLETS}]\s*)+")
 
 
 def is_wide(char: str) -> bool:

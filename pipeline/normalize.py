@@ -3,8 +3,9 @@
 Chinese text is data, so the policy is deliberately narrow (never NFKC wholesale: it would turn
 full-width ，：（） into ASCII):
 1. HTML paragraph residue (`<p>`, `</p>`) becomes a line break.
-2. Private-use bullet characters from Word's Symbol font (U+F09F, U+F0B7, U+F06C) are removed
-   (counted per table: ``private-use-removed``).
+2. Private-use bullet characters from Word's Symbol font (``layout.PRIVATE_USE_BULLETS``:
+   U+F09F, U+F0B7, U+F06C) are removed (counted per table, with the ones parse removed as line
+   markers of the attitudes and notes: one ``private-use-removed`` finding per table).
 3. Wrapped lines are joined: nothing between them when either side is CJK or full-width
    (`資訊系` + `統和文件`) or the line ends with `-` or `/` (`Inter-` + `Process`), one space
    when both sides are Latin/ASCII (`machine` + `learning`). A layout may also break inside an
@@ -33,7 +34,6 @@ from pipeline.records import Finding, Row, TableSet
 from pipeline.spec import TABLES_BY_NAME
 
 TAGS = layout.HTML_TAGS
-PRIVATE_USE_BULLETS = "\uf09f\uf0b7\uf06c"
 _SPACE_RUN = regex.compile(r"[ \t\u00a0]+")
 
 _LINE_BREAKS = regex.compile("[\x0b\x0c\r\x1c-\x1e\x85\u2028\u2029]")
@@ -71,7 +71,7 @@ def join_wrapped_lines(text: str) -> str:
 def _clean(text: str) -> tuple[str, list[tuple[str, str]]]:
     """The whole policy on one field, and the Latin fragments rule 3 joined with a space."""
     text = _CONTROLS.sub("", tags_to_breaks(text))
-    text = text.translate({ord(c): None for c in PRIVATE_USE_BULLETS})
+    text = text.translate({ord(c): None for c in layout.PRIVATE_USE_BULLETS})
     text, spaced = join_with_report(text)
     text = _SPACE_RUN.sub(" ", text).strip()
     if _MAPPABLE.search(text):
@@ -90,18 +90,26 @@ _INTERNAL_TEXT_COLUMNS = ("name",)
 
 @dataclass
 class _Tally:
-    """What rules 2 and 5 changed in one table: fields touched, characters by code point, and
-    the first page where it happened."""
+    """What rules 2 and 5 changed in one table: fields touched (and line markers removed by
+    parse), characters by code point, and the first page where it happened."""
 
     fields: int = 0
+    lines: int = 0
     chars: Counter[str] = field(default_factory=Counter)
     page: int | None = None
 
-    def add(self, changed: list[str], page: int | None) -> None:
+    def add(self, changed: list[str], page: int | None, is_marker: bool = False) -> None:
         if changed:
-            self.fields += 1
+            self.lines += is_marker
+            self.fields += not is_marker
             self.chars.update(changed)
-            self.page = page if self.page is None else self.page
+            if page is not None:
+                self.page = page if self.page is None else min(self.page, page)
+
+    def counted(self) -> str:
+        return " and ".join(
+            [*([f"{self.fields} field(s)"] if self.fields else []),
+             *([f"{self.lines} line marker(s)"] if self.lines else [])])
 
     def listed(self, mapped: bool) -> str:
         return ", ".join(
@@ -109,10 +117,12 @@ class _Tally:
             for c, n in sorted(self.chars.items()))
 
 
-def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], list[Finding]]:
+def normalize_rows(table: str, rows: list[Row], markers: list[Row] | None = None
+                   ) -> tuple[list[Row], list[Finding]]:
     """Clean every free-text column of one table, in one pass per field. For a curated table,
     report each Latin–Latin join of a field, and — once per table, with counts per code point
-    and the first page — the private-use characters removed (rule 2) and the ideographs mapped
+    and the first page — the private-use characters removed (rule 2; ``markers``: the ones
+    parse removed with the table's line markers, ``_removed_bullets``) and the ideographs mapped
     (rule 5): documented normalisations, but never silent ones.
 
     A nullable field left empty by the policy becomes null; a required one stays "" so that
@@ -126,6 +136,8 @@ def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], list[Finding
             c.name: c.nullable for c in spec.columns if c.dtype == "string" and c.is_normalized
         }
     mapped, removed = _Tally(), _Tally()
+    for marker in markers or []:
+        removed.add(list(marker["chars"]), marker["page"], is_marker=True)
     out = []
     findings = []
     for row in rows:
@@ -137,8 +149,8 @@ def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], list[Finding
                 continue
             if _MAPPABLE.search(value):
                 mapped.add([c for c in value if map_ideograph(c) != c], row.get("page_start"))
-            if any(c in value for c in PRIVATE_USE_BULLETS):
-                removed.add([c for c in value if c in PRIVATE_USE_BULLETS],
+            if any(c in value for c in layout.PRIVATE_USE_BULLETS):
+                removed.add([c for c in value if c in layout.PRIVATE_USE_BULLETS],
                             row.get("page_start"))
             cleaned, spaced = _clean(value)
             new[col] = None if nullable and not cleaned else cleaned
@@ -150,10 +162,10 @@ def normalize_rows(table: str, rows: list[Row]) -> tuple[list[Row], list[Finding
                 for left, right in (spaced if spec else [])
             ]
         out.append(new)
-    if spec is not None and removed.fields:
+    if spec is not None and removed.chars:
         findings.append(Finding(
             "private-use-removed", "info", removed.page, table,
-            f"{removed.fields} field(s) had private-use bullet characters removed: "
+            f"{removed.counted()} had private-use bullet characters removed: "
             f"{removed.listed(mapped=False)}"))
     if spec is not None and mapped.fields:
         findings.append(Finding(
@@ -168,7 +180,9 @@ def normalize_tables(doc: TableSet) -> TableSet:
     hidden."""
     tables: dict[str, list[Row]] = {}
     findings: list[Finding] = []
+    markers = doc.tables.get("_removed_bullets", [])
     for name, rows in doc.tables.items():
-        tables[name], table_findings = normalize_rows(name, rows)
+        tables[name], table_findings = normalize_rows(
+            name, rows, [m for m in markers if m["table"] == name])
         findings += table_findings
     return TableSet(doc.source, tables, (*doc.findings, *findings), doc.is_rejected)

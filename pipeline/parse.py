@@ -381,5 +381,7 @@ def parse_document(doc: StitchedDocument) -> TableSet:
         "task_skills": main.task_skills,
         "notes": notes,
         "_printings": main.printings,
+        "_removed_bullets": [*sections.removed_bullets(doc.attitudes, "attitudes"),
+                             *sections.removed_bullets(doc.notes, "notes")],
     }
     return TableSet(doc.source, tables, (*doc.findings, *findings))

@@ -10,12 +10,11 @@ import datetime as dt
 import difflib
 import itertools
 import re
-from collections import Counter
 
 import regex
 
 from pipeline import layout
-from pipeline.normalize import PRIVATE_USE_BULLETS, clean_text
+from pipeline.normalize import clean_text
 from pipeline.records import Finding, GridRow, Row, Source
 
 # A paragraph title may differ slightly from the item name it explains (K02's title adds a 的).
@@ -181,71 +180,73 @@ def _line(row: GridRow) -> str:
     return layout.BULLET.sub("", _raw_line(row))
 
 
-def bullet_findings(rows: tuple[GridRow, ...], section: str) -> list[Finding]:
-    """Private-use bullet characters removed as line markers (``_line``), counted once per
-    section like the ones normalise removes inside text: never a silent removal."""
-    found: Counter[str] = Counter()
-    pages = []
+def removed_bullets(rows: tuple[GridRow, ...], table: str) -> list[Row]:
+    """The private-use bullet characters removed with the line markers (``_line``), one row per
+    line: normalise counts them with the ones it removes inside the table's text, in one
+    ``private-use-removed`` finding per table — never a silent removal, never counted twice."""
+    out: list[Row] = []
     for row in rows:
         marker = layout.BULLET.match(_raw_line(row))
-        chars = [c for c in (marker.group(0) if marker else "") if c in PRIVATE_USE_BULLETS]
-        found.update(chars)
-        pages += [row.page] if chars else []
-    if not found:
-        return []
-    listed = ", ".join(f"U+{ord(c):04X} ×{n}" for c, n in sorted(found.items()))
-    return [Finding("private-use-removed", "info", min(pages), section,
-                    f"{len(pages)} line(s) began with a private-use bullet, removed: {listed}")]
+        chars = "".join(c for c in (marker.group(0) if marker else "")
+                        if c in layout.PRIVATE_USE_BULLETS)
+        out += [{"table": table, "page": row.page, "chars": chars}] if chars else []
+    return out
 
 
 def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], list[Finding]]:
     """Attitude lines → A items, each with its printed position, its code null where none is
-    printed. A line with no bullet and no code continues the attitude above: as its description
-    when the line has no colon (a name printed on its own line, the description below), as the
-    rest of its name when the A-coded item above has no colon yet (`A03應對不確` | `定性：…`, a
-    name wrapped onto the next line)."""
+    printed. A line with no bullet, no code and no colon is the description of the attitude above
+    when that one has none yet (`A03謹慎細心` | `對於任務…`, ``attitude-line-joined``) — unless it
+    reads as a name of its own (short, no punctuation: `主動積極`), which is a new attitude without
+    a code. Below a description, such a line is a new attitude too; a longer one is joined to the
+    description with a warning (``attitude-description-continued``: a page break inside the
+    attitude, or a paragraph of its own?). A code-less line with a colon (`團隊合作：…`) is always
+    a new attitude, also below an A-coded name printed without colon or description — the warning
+    then says that it might be the rest of that name: which reading is right is not guessed."""
     findings: list[Finding] = []
     out: list[Row] = []
-    # The A-coded item above has printed no colon yet: its name may go on.
-    name_open = False
     for row in rows:
         raw = _raw_line(row)
         text = _line(row)
         match = layout.ATTITUDE_CODE.match(text)
         body = text[match.end():] if match else text
-        continues = not match and not layout.BULLET.match(raw) and bool(out)
         previous = out[-1] if out else {}
-        if continues and layout.TITLE_COLON not in body:
-            previous["description"] = (previous["description"] or "") + "\n" + body
+        continues = (not match and not layout.BULLET.match(raw) and bool(out)
+                     and layout.TITLE_COLON not in body
+                     and not layout.ATTITUDE_NAME.fullmatch(body.strip()))
+        if continues:
+            label = previous["attitude_code"] or previous["name"]
+            if previous["description"] is None:
+                previous["description"] = body
+                findings.append(Finding("attitude-line-joined", "info", row.page, label,
+                                        f"line without code read as the description of the "
+                                        f"attitude above: {body[:30]!r}"))
+            else:
+                previous["description"] += "\n" + body
+                findings.append(Finding(
+                    "attitude-description-continued", "warning", row.page, label,
+                    f"a second line of text below the attitude's description joined to it "
+                    f"(a page break inside the attitude, or a paragraph of its own?): "
+                    f"{body[:30]!r}"))
             previous["page_end"] = row.page
-            findings.append(Finding("attitude-line-joined", "info", row.page,
-                                    previous["attitude_code"] or previous["name"],
-                                    f"line without code joined to the attitude above: "
-                                    f"{body[:30]!r}"))
-            name_open = False
             continue
-        if continues and name_open:
-            rest, _, description = body.partition(layout.TITLE_COLON)
-            previous["name"] += "\n" + rest
-            previous["description"] = description or None
-            previous["page_end"] = row.page
-            findings.append(Finding("attitude-name-joined", "info", row.page,
-                                    previous["attitude_code"],
-                                    f"name continued on the next line: {rest[:30]!r}"))
-            name_open = False
-            continue
-        name, colon, description = body.partition(layout.TITLE_COLON)
-        name_open = bool(match) and not colon
+        name, _colon, description = body.partition(layout.TITLE_COLON)
         if not match:
-            findings.append(Finding("attitude-without-code", "warning", row.page, name[:20],
-                                    f"attitude {len(out) + 1} printed without an A code"))
+            open_name = (previous.get("attitude_code") and previous["description"] is None
+                         and not layout.BULLET.match(raw))
+            findings.append(Finding(
+                "attitude-without-code", "warning", row.page, name[:20],
+                f"attitude {len(out) + 1} printed without an A code"
+                + (f" (or the rest of {previous['attitude_code']}'s name "
+                   f"{previous['name']!r}, printed without colon or description)"
+                   if open_name else "")))
         out.append({
             "standard_code": code, "position": len(out) + 1,
             "attitude_code": match.group(0) if match else None,
             "name": name, "description": description or None,
             "page_start": row.page, "page_end": row.page,
         })
-    return out, [*bullet_findings(rows, "attitudes"), *findings]
+    return out, findings
 
 
 def _link_title(title: str, items: dict[str, str]) -> tuple[str | None, float]:
@@ -325,4 +326,4 @@ def parse_notes(
             "position": sum(1 for n in out if n["section"] == entry_section) + 1,
             "text": text, "refers_to": refers_to, "page_start": row.page, "page_end": row.page,
         })
-    return out, [*bullet_findings(rows, "notes"), *findings]
+    return out, findings

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import normalize
+from pipeline import layout
 from pipeline.diff import diff_catalogues, run_diff
 from pipeline.export import assemble, write_curated
 from pipeline.spec import TABLES
@@ -39,7 +39,7 @@ def test_changing_one_normalisation_rule_reports_exactly_the_affected_rows(
     baseline: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The rule change: treat the enumeration comma 、 as a private-use bullet to remove.
-    monkeypatch.setattr(normalize, "PRIVATE_USE_BULLETS", normalize.PRIVATE_USE_BULLETS + "、")
+    monkeypatch.setattr(layout, "PRIVATE_USE_BULLETS", layout.PRIVATE_USE_BULLETS + "、")
     tables, entries = assemble([run_stages(SAMPLE)], {})
     assert [e.status for e in entries] == ["converted"]
     write_curated(tmp_path / "new", tables)
