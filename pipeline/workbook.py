@@ -24,11 +24,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import threading
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from queue import Queue
+from typing import IO, Any
 
 import regex
 from openpyxl import Workbook
@@ -233,6 +235,39 @@ def sheet_rows(table: Table, rows: list[dict[str, Any]], styles: _Styles) -> Ite
         yield "".join(chunk)
 
 
+def write_behind(target: IO[bytes], chunks: Iterator[bytes]) -> None:
+    """Write ``chunks`` to ``target`` from a second thread while the next ones are made.
+
+    ``target`` is a zip entry: its writes are deflate and CRC, which zlib runs without holding
+    the interpreter lock, so compressing overlaps with building the next rows' XML when a core
+    is free. A failure on either side stops both and is raised here.
+    """
+    queue: Queue[bytes | None] = Queue(maxsize=8)
+    failures: list[BaseException] = []
+
+    def drain() -> None:
+        try:
+            while (data := queue.get()) is not None:
+                target.write(data)
+        except BaseException as failure:  # re-raised below, in the caller's thread
+            failures.append(failure)
+            while queue.get() is not None:  # keep taking, so the producer never blocks
+                pass
+
+    writer = threading.Thread(target=drain, name="xlsx-writer")
+    writer.start()
+    try:
+        for chunk in chunks:
+            if failures:
+                break
+            queue.put(chunk)
+    finally:
+        queue.put(None)
+        writer.join()
+    if failures:
+        raise failures[0]
+
+
 def _zip_info(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -267,8 +302,7 @@ def workbook_bytes(tables: Mapping[str, list[dict[str, Any]]]) -> bytes:
                 raise RuntimeError(f"openpyxl wrote {name} without its header row")
             with target.open(_zip_info(name), "w") as sheet:
                 sheet.write((xml[:data.start()] + "<sheetData>" + data.group(1)).encode())
-                for chunk in sheet_rows(table, rows, styles):
-                    sheet.write(chunk.encode("utf-8"))
+                write_behind(sheet, (c.encode("utf-8") for c in sheet_rows(table, rows, styles)))
                 sheet.write(("</sheetData>" + xml[data.end():]).encode("utf-8"))
     return out.getvalue()
 
