@@ -114,8 +114,6 @@ ITEM_START: dict[str, regex.Pattern[str]] = {
     role: regex.compile(r"(?<!\S)" + pattern.pattern)
     for role, pattern in PRINTED_CODE_PATTERNS.items()
 }
-# The task an output or indicator code belongs to: its first two numbers (P1.3.2 → T1.3).
-ITEM_TASK = regex.compile(r"[OP]([0-9]+)\.([0-9]+)\.")
 ATTITUDE_CODE = regex.compile(r"A([0-9]+)(?![0-9]|[.．][0-9])")
 
 # A level cell: one level digit as printed.
@@ -287,3 +285,13 @@ def classify_header(first: Sequence[str | None],
 def canonical_code(role: str, match: regex.Match[str]) -> str:
     """The canonical code of a printed code matched by ``PRINTED_CODE_PATTERNS[role]``."""
     return CODE_LETTER[role] + ".".join(match.groups())
+
+
+def task_of_item(code: str) -> str | None:
+    """The task an output or indicator code belongs to: its first two numbers (P1.3.2 → T1.3),
+    whatever form it is printed in (`P 1.3.2`, `01.3.2`); None for any other text."""
+    for role in (OUTPUT, INDICATOR):
+        match = PRINTED_CODE_PATTERNS[role].fullmatch(code)
+        if match is not None:
+            return CODE_LETTER[TASK] + ".".join(match.groups()[:2])
+    return None

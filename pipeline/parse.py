@@ -178,7 +178,7 @@ def _duty_of_task(row: LogicalRow) -> str | None:
     pieces = row.cells.get(layout.TASK, ())
     match = layout.CODE_PATTERNS[layout.TASK].match(tags_to_breaks(pieces[0].text).strip()) \
         if pieces else None
-    return f"T{match.group(1)}" if match else None
+    return layout.CODE_LETTER[layout.DUTY] + match.group(1) if match else None
 
 
 def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
@@ -220,13 +220,12 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         codes in one cell) the task whose numbers its code starts with (P1.3.2 → T1.3), else
         the block's first task — a code naming no task of the block then fails validation's
         code-parent check instead of being moved."""
-        letter = "O" if role == layout.OUTPUT else "P"
+        letter = layout.CODE_LETTER[role]
         found = []
         prefixes = tuple(f"{letter}{t.code[1:]}." for t in tasks)
         for item in _single_item(row, role, block_no, findings, prefixes):
-            named = layout.ITEM_TASK.match(item.code)
-            task = f"T{named.group(1)}.{named.group(2)}" if named else ""
-            owner = task if task in (t.code for t in tasks) else tasks[0].code
+            named = layout.task_of_item(item.code)
+            owner = next((t.code for t in tasks if t.code == named), tasks[0].code)
             found.append((owner, sequence.take(item, f"{letter}{owner[1:]}.", role)))
         return found
 
@@ -235,7 +234,7 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
 
     for block_no, row in enumerate(rows, start=1):
         where = f"block {block_no}"
-        for item in coded(row, layout.DUTY, block_no, "T"):
+        for item in coded(row, layout.DUTY, block_no, layout.CODE_LETTER[layout.DUTY]):
             current_duty = item.code
             duty_pages[item.code] = [row.page_start, row.page_end]
             out.duties.append(base(duty_code=item.code, position=len(out.duties) + 1,

@@ -237,8 +237,7 @@ def _is_next_level_block(cells: list[_Cell], current: _RowBuilder) -> bool:
     for cell in cells:
         if cell.role in (layout.OUTPUT, layout.INDICATOR):
             for item in layout.ITEM_START[cell.role].finditer(_bare(cell.text)):
-                named = layout.ITEM_TASK.match(item.group(0))
-                task = f"T{named.group(1)}.{named.group(2)}" if named else "?"
+                task = layout.task_of_item(item.group(0)) or "?"
                 # A task code printed glued to a name starting with a digit reads longer.
                 if not any(t == task or (t.startswith(task) and t[len(task):].isdigit())
                            for t in tasks):

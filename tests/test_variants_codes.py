@@ -21,6 +21,7 @@ from pipeline.extract import extract_file
 from pipeline.parse import split_items
 from pipeline.records import Finding, GridRow, Piece, TableSet
 from pipeline.sections import parse_notes
+from pipeline.stitch import stitch_rows
 from tests.conftest import REPO, run_stages
 from tests.render.model import PagedDocument, TableBlock, TextBlock
 from tests.render.pdf_fast import render_fast
@@ -146,6 +147,25 @@ def test_printed_code_forms_are_read_only_at_an_item_start_and_only_in_their_col
     # A canonical code keeps no printed form.
     items, _ = split_items(_piece("P1.1.1甲 P.1.1.2乙"), layout.INDICATOR, "P1.1.")
     assert [(i.code, i.code_as_printed) for i in items] == [("P1.1.1", None), ("P1.1.2", "P.1.1.2")]
+
+
+@pytest.mark.parametrize(("code", "task"), [
+    ("P1.3.2", "T1.3"), ("O12.4.1", "T12.4"), ("P.1.3.2", "T1.3"), ("P 2.1.10", "T2.1"),
+    ("O 1.2.1", "T1.2"), ("04.2.1", "T4.2"),
+    ("T1.3", None), ("K01", None), ("P1.3", None), ("P1.3.2甲", None),
+])
+def test_the_task_an_item_code_names_in_any_printed_form(code: str, task: str | None) -> None:
+    assert layout.task_of_item(code) == task
+
+
+def test_a_merged_level_block_is_recognised_by_indicator_codes_in_any_printed_form() -> None:
+    """A row with no task cell, its own level and indicators `P.3.2.3` / `P 3.2.4`: the next
+    level block of T3.2 (read through the one item → task rule), not an orphan row."""
+    first = ("", "T3.2督導客戶諮詢服務", "", "P3.2.1督導。 P3.2.2指導。", "4", "K01甲", "S01乙")
+    second = ("", "", "", "P.3.2.3修正。 P 3.2.4調整。", "5", "K04丙", "S05丁")
+    rows, findings = stitch_rows(((6, (GridRow(6, first), GridRow(6, second))),))
+    assert [f.code for f in findings] == ["task-cell-merged"]
+    assert len(rows) == 2 and rows[1].cells[layout.TASK] == rows[0].cells[layout.TASK]
 
 
 # ---------------------------------------------------------------- 9. notes
