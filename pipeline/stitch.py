@@ -30,7 +30,9 @@ from pipeline.records import (
 )
 
 _TAGS = layout.HTML_TAGS
-_ANY_CODE = regex.compile("|".join(p.pattern for p in layout.ITEM_START.values()))
+# A code inside a cell, printed with its letter: a letterless `04.2.1` there is as likely a form
+# number in a sentence, so it never decides a fragment's role (parse reads it, task in hand).
+_ANY_CODE = regex.compile("|".join(p.pattern for p in layout.LETTERED_ITEM_START.values()))
 
 
 def _bare(text: str) -> str:

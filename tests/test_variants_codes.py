@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from pipeline import layout
-from pipeline.export import assemble
+from pipeline.export import assemble, findings_rows
 from pipeline.extract import extract_file
 from pipeline.parse import split_items
 from pipeline.records import Finding, GridRow, Piece, TableSet
 from pipeline.sections import parse_notes
-from pipeline.stitch import stitch_rows
+from pipeline.stitch import classify_cell, stitch_rows
 from tests.conftest import REPO, run_stages
 from tests.render.model import PagedDocument, TableBlock, TextBlock
 from tests.render.pdf_fast import render_fast
@@ -90,10 +90,12 @@ def assert_table_matches(doc: TableSet, case: str, table: str,
 
 
 def assert_findings_match(doc: TableSet, case: str) -> None:
-    """Every finding of the codes the golden names, and nothing else of those codes."""
+    """Every finding of the codes the golden names, and nothing else of those codes, in the
+    golden's columns of the curated findings rows (``standard_code`` included)."""
     columns, expected = _golden(case, "findings")
     codes = {r["code"] for r in expected}
-    got = [{c: _as_text(getattr(f, c)) for c in columns} for f in doc.findings if f.code in codes]
+    rows = findings_rows(doc.tables["standards"][0]["standard_code"], doc.findings)
+    got = [{c: _as_text(r[c]) for c in columns} for r in rows if r["code"] in codes]
     key = lambda r: tuple(r[c] for c in columns)  # noqa: E731
     assert sorted(got, key=key) == sorted(expected, key=key)
 
@@ -119,6 +121,17 @@ def test_printed_codes_are_stored_canonical_with_the_printed_form_kept(
     assert_table_matches(doc, "printed-codes", "outputs")
     assert_table_matches(doc, "printed-codes", "indicators")
     assert_findings_match(doc, "printed-codes")
+
+
+def test_a_letterless_code_inside_a_page_top_fragment_does_not_make_it_an_output() -> None:
+    """`符合事項（依表 04.2.1）。` at the top of a page continues P1.5.2: the form number inside it
+    is not an output code, so the fragment is placed by the open cells (here: the indicator's)
+    and the output cell above is not given the indicators that follow. Only a cell that starts
+    with the zero form is an output cell (parse then checks the task's numbers)."""
+    fragment = classify_cell("符合事項（依表 04.2.1）。 P1.5.3運用適當方法", 3)
+    assert (fragment.role, fragment.leads_with_fragment) == (layout.INDICATOR, True)
+    assert classify_cell("符合事項（依表 04.2.1）。", 3).role is None
+    assert classify_cell("01.5.1進出口物流相關計畫", 2).role == layout.OUTPUT
 
 
 def _piece(text: str) -> tuple[Piece, ...]:
