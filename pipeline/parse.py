@@ -24,12 +24,21 @@ _CODE_SEPARATOR = regex.compile(r"^[.．]")
 Prefixes = str | tuple[str, ...]
 
 
+def _is_lettered(match: regex.Match[str], role: str) -> bool:
+    return match.group(0).startswith(layout.CODE_LETTER[role])
+
+
 def _is_item_code(match: regex.Match[str], role: str, prefix: Prefixes | None) -> bool:
-    """A code printed without its letter (`04.2.1`) is an item's code only where the owning
-    task's numbers confirm it (`O4.2.` expected); elsewhere it is text (`依 04.2.1 版`)."""
-    if match.group(0).startswith(layout.CODE_LETTER[role]):
+    """A code printed without its letter (`04.2.1`) is an item's code only where it starts the
+    cell or a printed line and the owning task's numbers confirm it (`O4.2.` expected); after
+    other text on its line (`規劃文件 (依 01.4.2 格式)`) or with other numbers (`依 04.2.1 版`)
+    it is text."""
+    if _is_lettered(match, role):
         return True
-    return prefix is not None and layout.canonical_code(role, match).startswith(prefix)
+    text = match.string
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    return (not text[line_start:match.start()].strip() and prefix is not None
+            and layout.canonical_code(role, match).startswith(prefix))
 
 
 def split_items(pieces: tuple[Piece, ...], role: str,
@@ -169,6 +178,17 @@ def _single_item(row: LogicalRow, role: str, block_no: int, findings: list[Findi
         Finding("code-as-printed", "warning", item.page_start, f"{role}:{item.code}",
                 f"code printed {item.code_as_printed!r}, read as {item.code}")
         for item in items if item.code_as_printed is not None
+    ]
+    # A letterless code with the task's numbers left in an item's text: read right as text when
+    # it is a reference (`依 01.4.2 格式`), but it could be the next item printed on the same line.
+    findings += [
+        Finding("letterless-code-in-text", "warning", item.page_start, f"{role}:{item.code}",
+                f"{match.group(0)!r} in the text of {item.code} has its task's numbers but "
+                "follows other text on its line: kept as text")
+        for item in items
+        for match in layout.ITEM_START[role].finditer(item.text)
+        if prefix is not None and not _is_lettered(match, role)
+        and layout.canonical_code(role, match).startswith(prefix)
     ]
     return items
 

@@ -150,6 +150,23 @@ def test_a_code_printed_without_its_letter_is_read_only_where_the_task_expects_i
     assert [(i.code, i.text) for i in items] == [("O1.2.1", "計畫 (form 04.2.1)")]
 
 
+def test_a_letterless_code_is_an_item_only_at_the_start_of_the_cell_or_of_a_line() -> None:
+    """After other text on its line, even with the task's own numbers, `01.4.2` is a reference
+    inside the name; at the start of a printed line or paragraph it starts the next output."""
+    items, _ = split_items(_piece("O1.4.1進出口物流規劃文件 (依 01.4.2 格式)"), layout.OUTPUT,
+                           "O1.4.")
+    assert [(i.code, i.text) for i in items] == [("O1.4.1", "進出口物流規劃文件 (依 01.4.2 格式)")]
+    for printed in ("O1.4.1規劃文件\n01.4.2作業報告", "<p>O1.4.1規劃文件</p> <p>01.4.2作業報告</p>",
+                    "O1.4.1規劃文件\n  01.4.2作業報告"):
+        items, _ = split_items(_piece(printed), layout.OUTPUT, "O1.4.")
+        assert [(i.code, i.code_as_printed) for i in items] == [("O1.4.1", None),
+                                                                ("O1.4.2", "01.4.2")], printed
+    # A cell's second piece (after a page break) starts a printed line.
+    items, _ = split_items((Piece("O1.4.1規劃文件", 3), Piece("01.4.2作業報告", 4)), layout.OUTPUT,
+                           "O1.4.")
+    assert [(i.code, i.page_start) for i in items] == [("O1.4.1", 3), ("O1.4.2", 4)]
+
+
 def test_printed_code_forms_are_read_only_at_an_item_start_and_only_in_their_column() -> None:
     # Glued to the text before it, a code-like string is text.
     items, _ = split_items(_piece("P1.1.1依規範P 1.1.2執行"), layout.INDICATOR, "P1.1.")
