@@ -291,11 +291,24 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
                                page_start=row.page_start, page_end=row.page_end))
 
         tasks = coded(row, layout.TASK, block_no, f"{current_duty}.")
+        if len(tasks) > 1:
+            # Read as printed, but a task code inside a task name (`… (承 T1.2)`) reads the same:
+            # every group is listed for an analyst to audit.
+            findings.append(Finding(
+                "task-group", "info", row.page_start, where,
+                f"tasks {', '.join(t.code for t in tasks)} printed in one task cell: one block, "
+                "each task citing all its K and S items"))
         for position, item in enumerate(tasks, start=1):
             out.block_tasks.append(base(block_no=block_no, task_code=item.code,
                                         position=position))
             if item.code in task_rows:
                 task = task_rows[item.code]
+                if not _same_name(item.text, task["name"]):
+                    findings.append(Finding(
+                        "task-name-mismatch", "error", row.page_start,
+                        f"{where}:{layout.TASK}:{item.code}",
+                        f"{item.code} printed again as {item.text[:40]!r}, first as "
+                        f"{task['name'][:40]!r} (p.{task['page_start']})"))
                 task["page_end"] = max(task["page_end"], row.page_end)
                 task["_levels"].append(level)
                 continue

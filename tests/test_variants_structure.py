@@ -134,6 +134,27 @@ def test_an_item_naming_a_task_outside_its_group_is_not_moved(tmp_path: Path) ->
         ("code-parent-mismatch", "indicators:P1.4.9")]
 
 
+def test_a_task_code_inside_a_task_name_is_an_error_not_a_silent_task_group(tmp_path: Path
+                                                                           ) -> None:
+    """`T1.3制訂應變管理策略 (承 T1.2)` reads like a group of T1.3 and T1.2 (named `)`). T1.2
+    printed again under another name is a task-name-mismatch error at T1.3's row, so the
+    document is rejected instead of T1.3 losing `T1.2)` from its name and T1.2 citing block 3's
+    K and S; the group itself is listed (task-group, info) like every other."""
+    text = (REPO / "raw" / "RTM1324-002v4.txt").read_text(encoding="utf-8")
+    edited = text.replace("T1.3制訂應變管理策略\t", "T1.3制訂應變管理策略 (承 T1.2)\t", 1)
+    assert edited != text
+    path = tmp_path / "task-reference.txt"
+    path.write_text(edited, encoding="utf-8")
+    pdf = tmp_path / "task-reference.pdf"
+    pdf.write_bytes(render_fast(sample_layout(extract_file(path))))
+    for route, doc in {"text": run_stages(path), "pdf": run_stages(pdf)}.items():
+        assert doc.is_rejected, route
+        assert [(f.code, f.page, f.where) for f in doc.findings if f.severity == "error"] == [
+            ("task-name-mismatch", 2, "block 3:task:T1.2")], route
+        assert [(f.page, f.where) for f in doc.findings if f.code == "task-group"] == [
+            (2, "block 3")], route
+
+
 @pytest.mark.parametrize("route", ROUTES)
 def test_older_template_keeps_codes_as_printed_and_sub_items_with_their_item(
         routes: dict[tuple[str, str], TableSet], route: str) -> None:
