@@ -109,12 +109,53 @@ def repair_glued(item: Item, expected: str, role: str, findings: list[Finding]) 
 def _code_width(cells: list[list[Item]]) -> int | None:
     """The usual number of digits of a K or S code in this document (K01 → 2), when its codes
     are zero-padded. Codes printed without padding (the older template's K1 … K12) have no
-    fixed width: K12 is then the twelfth item, never K1 + a name starting with 2 — None."""
+    fixed width — None: where such a code ends is read from its list (``split_unpadded``)."""
     codes = [i.code for items in cells for i in items]
     if not any(code[1:].startswith("0") for code in codes):
         return None
     widths: Counter[int] = Counter(len(code) - 1 for code in codes)
     return widths.most_common(1)[0][0]
+
+
+def split_unpadded(cells: list[list[Item]], role: str, findings: list[Finding]
+                   ) -> list[list[Item]]:
+    """K/S cells of a document without zero padding, codes glued to a digit-led name split.
+
+    `K3` + `3PL…` prints `K33PL…`; no usual width tells where such a code ends, the list does.
+    A reading is a number printed nowhere on its own (or only as a print that is itself in
+    doubt) that fits between its neighbours in the cell (K2 < K3 < K4). It is taken, with a
+    code-digits-split warning, when it is the only one and the printed number does not fit
+    (K33 after K2 and before K4, or with no K32 or K34 printed anywhere). Otherwise — the
+    printed number fits too, or two readings do — the code is an ambiguous-code-digits error:
+    the document is rejected, not guessed."""
+    printed = {int(i.code[1:]) for items in cells for i in items}
+
+    def is_sure(n: int) -> bool:
+        return all(int(str(n)[:k]) in printed for k in range(1, len(str(n))))
+
+    sure = {n for n in printed if is_sure(n)}
+    out = []
+    for items in cells:
+        read: list[Item] = []
+        for k, item in enumerate(items):
+            n, digits = int(item.code[1:]), item.code[1:]
+            prev = int(read[-1].code[1:]) if read else 0
+            after = int(items[k + 1].code[1:]) if k + 1 < len(items) else None
+            readings = [a for a in (int(digits[:j]) for j in range(1, len(digits)))
+                        if a not in sure and prev < a and (after is None or a < after)]
+            fits = (prev < n and (after is None or n < after)
+                    and bool({n - 1, n + 1} & printed))
+            if len(readings) == 1 and not fits:
+                item = repair_glued(item, f"{item.code[0]}{readings[0]}", role, findings)
+            elif readings:
+                findings.append(Finding(
+                    "ambiguous-code-digits", "error", item.page_start, f"{role}:{item.code}",
+                    f"printed {item.code + item.text[:6]!r}: {item.code}, or "
+                    f"{' or '.join(item.code[0] + str(a) for a in readings)} followed by a name "
+                    "that starts with a digit; the list does not tell"))
+            read.append(item)
+        out.append(read)
+    return out
 
 
 class _Sequence:
@@ -220,6 +261,8 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         for role in (layout.KNOWLEDGE, layout.SKILL)
     }
     widths = {role: _code_width(cells) for role, cells in listed.items()}
+    listed = {role: cells if widths[role] is not None else split_unpadded(cells, role, findings)
+              for role, cells in listed.items()}
 
     def coded(row: LogicalRow, role: str, block_no: int, prefix: str | None) -> list[Item]:
         """A cell's items, each code checked against what the sequence (or, for K and S, the
