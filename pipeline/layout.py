@@ -111,13 +111,20 @@ CODE_LETTER: dict[str, str] = {
 # A code as the catalogue prints it, same groups as CODE_PATTERNS. Besides the canonical form:
 # a period or a space between letter and number (`P.1.1.1`, `P 5.1.2`, `O 1.2.1`), and an output
 # code whose O is a digit zero (`04.2.1`). Parse stores the canonical code, keeps the printed one
-# (`code_as_printed`) and reports the reading (`code-as-printed`); a zero-form output code is read
-# as a code only when its numbers are the owning task's (parse checks), else it stays text.
-PRINTED_CODE_PATTERNS: dict[str, regex.Pattern[str]] = {
+# (`code_as_printed`) and reports the reading (`code-as-printed`).
+_NUMBERS3 = r"([0-9]+)\.([0-9]+)\.([0-9]+)(?![0-9]|[.．][0-9])"
+LETTERED_CODE_PATTERNS: dict[str, regex.Pattern[str]] = {
     **CODE_PATTERNS,
-    OUTPUT: regex.compile(r"(?:O[.． ]?|0(?=[1-9]))([0-9]+)\.([0-9]+)\.([0-9]+)"
-                          r"(?![0-9]|[.．][0-9])"),
-    INDICATOR: regex.compile(r"P[.． ]?([0-9]+)\.([0-9]+)\.([0-9]+)(?![0-9]|[.．][0-9])"),
+    OUTPUT: regex.compile(r"O[.． ]?" + _NUMBERS3),
+    INDICATOR: regex.compile(r"P[.． ]?" + _NUMBERS3),
+}
+# The zero form has no letter: `04.2.1` is as often a form number in a sentence (`依表 04.2.1`).
+# Stitch takes it for an output code only where a cell starts with it, never inside a cell (a
+# fragment holding `依表 04.2.1` is not an output); parse reads it as a code only with the owning
+# task's numbers.
+PRINTED_CODE_PATTERNS: dict[str, regex.Pattern[str]] = {
+    **LETTERED_CODE_PATTERNS,
+    OUTPUT: regex.compile(r"(?:O[.． ]?|0(?=[1-9]))" + _NUMBERS3),
 }
 # An item's code inside a cell: at the start or after white space (items are printed one per
 # line or separated by spaces), so a code-like string inside a sentence is not taken for an item.
@@ -125,8 +132,11 @@ ITEM_START: dict[str, regex.Pattern[str]] = {
     role: regex.compile(r"(?<!\S)" + pattern.pattern)
     for role, pattern in PRINTED_CODE_PATTERNS.items()
 }
-# The task an output or indicator code belongs to: its first two numbers (P1.3.2 → T1.3).
-ITEM_TASK = regex.compile(r"[OP]([0-9]+)\.([0-9]+)\.")
+# The same, printed with its letter (no zero form): the codes stitch looks for inside a cell.
+LETTERED_ITEM_START: dict[str, regex.Pattern[str]] = {
+    role: regex.compile(r"(?<!\S)" + pattern.pattern)
+    for role, pattern in LETTERED_CODE_PATTERNS.items()
+}
 ATTITUDE_CODE = regex.compile(r"A([0-9]+)(?![0-9]|[.．][0-9])")
 
 # A level cell: one level digit as printed.
@@ -301,3 +311,13 @@ def classify_header(first: Sequence[str | None],
 def canonical_code(role: str, match: regex.Match[str]) -> str:
     """The canonical code of a printed code matched by ``PRINTED_CODE_PATTERNS[role]``."""
     return CODE_LETTER[role] + ".".join(match.groups())
+
+
+def task_of_item(code: str) -> str | None:
+    """The task an output or indicator code belongs to: its first two numbers (P1.3.2 → T1.3),
+    whatever form it is printed in (`P 1.3.2`, `01.3.2`); None for any other text."""
+    for role in (OUTPUT, INDICATOR):
+        match = PRINTED_CODE_PATTERNS[role].fullmatch(code)
+        if match is not None:
+            return CODE_LETTER[TASK] + ".".join(match.groups()[:2])
+    return None

@@ -24,12 +24,21 @@ _CODE_SEPARATOR = regex.compile(r"^[.．]")
 Prefixes = str | tuple[str, ...]
 
 
+def _is_lettered(match: regex.Match[str], role: str) -> bool:
+    return match.group(0).startswith(layout.CODE_LETTER[role])
+
+
 def _is_item_code(match: regex.Match[str], role: str, prefix: Prefixes | None) -> bool:
-    """A code printed without its letter (`04.2.1`) is an item's code only where the owning
-    task's numbers confirm it (`O4.2.` expected); elsewhere it is text (`依 04.2.1 版`)."""
-    if match.group(0).startswith(layout.CODE_LETTER[role]):
+    """A code printed without its letter (`04.2.1`) is an item's code only where it starts the
+    cell or a printed line and the owning task's numbers confirm it (`O4.2.` expected); after
+    other text on its line (`規劃文件 (依 01.4.2 格式)`) or with other numbers (`依 04.2.1 版`)
+    it is text."""
+    if _is_lettered(match, role):
         return True
-    return prefix is not None and layout.canonical_code(role, match).startswith(prefix)
+    text = match.string
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    return (not text[line_start:match.start()].strip() and prefix is not None
+            and layout.canonical_code(role, match).startswith(prefix))
 
 
 def split_items(pieces: tuple[Piece, ...], role: str,
@@ -100,12 +109,53 @@ def repair_glued(item: Item, expected: str, role: str, findings: list[Finding]) 
 def _code_width(cells: list[list[Item]]) -> int | None:
     """The usual number of digits of a K or S code in this document (K01 → 2), when its codes
     are zero-padded. Codes printed without padding (the older template's K1 … K12) have no
-    fixed width: K12 is then the twelfth item, never K1 + a name starting with 2 — None."""
+    fixed width — None: where such a code ends is read from its list (``split_unpadded``)."""
     codes = [i.code for items in cells for i in items]
     if not any(code[1:].startswith("0") for code in codes):
         return None
     widths: Counter[int] = Counter(len(code) - 1 for code in codes)
     return widths.most_common(1)[0][0]
+
+
+def split_unpadded(cells: list[list[Item]], role: str, findings: list[Finding]
+                   ) -> list[list[Item]]:
+    """K/S cells of a document without zero padding, codes glued to a digit-led name split.
+
+    `K3` + `3PL…` prints `K33PL…`; no usual width tells where such a code ends, the list does.
+    A reading is a number printed nowhere on its own (or only as a print that is itself in
+    doubt) that fits between its neighbours in the cell (K2 < K3 < K4). It is taken, with a
+    code-digits-split warning, when it is the only one and the printed number does not fit
+    (K33 after K2 and before K4, or with no K32 or K34 printed anywhere). Otherwise — the
+    printed number fits too, or two readings do — the code is an ambiguous-code-digits error:
+    the document is rejected, not guessed."""
+    printed = {int(i.code[1:]) for items in cells for i in items}
+
+    def is_sure(n: int) -> bool:
+        return all(int(str(n)[:k]) in printed for k in range(1, len(str(n))))
+
+    sure = {n for n in printed if is_sure(n)}
+    out = []
+    for items in cells:
+        read: list[Item] = []
+        for k, item in enumerate(items):
+            n, digits = int(item.code[1:]), item.code[1:]
+            prev = int(read[-1].code[1:]) if read else 0
+            after = int(items[k + 1].code[1:]) if k + 1 < len(items) else None
+            readings = [a for a in (int(digits[:j]) for j in range(1, len(digits)))
+                        if a not in sure and prev < a and (after is None or a < after)]
+            fits = (prev < n and (after is None or n < after)
+                    and bool({n - 1, n + 1} & printed))
+            if len(readings) == 1 and not fits:
+                item = repair_glued(item, f"{item.code[0]}{readings[0]}", role, findings)
+            elif readings:
+                findings.append(Finding(
+                    "ambiguous-code-digits", "error", item.page_start, f"{role}:{item.code}",
+                    f"printed {item.code + item.text[:6]!r}: {item.code}, or "
+                    f"{' or '.join(item.code[0] + str(a) for a in readings)} followed by a name "
+                    "that starts with a digit; the list does not tell"))
+            read.append(item)
+        out.append(read)
+    return out
 
 
 class _Sequence:
@@ -170,6 +220,17 @@ def _single_item(row: LogicalRow, role: str, block_no: int, findings: list[Findi
                 f"code printed {item.code_as_printed!r}, read as {item.code}")
         for item in items if item.code_as_printed is not None
     ]
+    # A letterless code with the task's numbers left in an item's text: read right as text when
+    # it is a reference (`依 01.4.2 格式`), but it could be the next item printed on the same line.
+    findings += [
+        Finding("letterless-code-in-text", "warning", item.page_start, f"{role}:{item.code}",
+                f"{match.group(0)!r} in the text of {item.code} has its task's numbers but "
+                "follows other text on its line: kept as text")
+        for item in items
+        for match in layout.ITEM_START[role].finditer(item.text)
+        if prefix is not None and not _is_lettered(match, role)
+        and layout.canonical_code(role, match).startswith(prefix)
+    ]
     return items
 
 
@@ -178,7 +239,7 @@ def _duty_of_task(row: LogicalRow) -> str | None:
     pieces = row.cells.get(layout.TASK, ())
     match = layout.CODE_PATTERNS[layout.TASK].match(tags_to_breaks(pieces[0].text).strip()) \
         if pieces else None
-    return f"T{match.group(1)}" if match else None
+    return layout.CODE_LETTER[layout.DUTY] + match.group(1) if match else None
 
 
 def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
@@ -200,6 +261,8 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         for role in (layout.KNOWLEDGE, layout.SKILL)
     }
     widths = {role: _code_width(cells) for role, cells in listed.items()}
+    listed = {role: cells if widths[role] is not None else split_unpadded(cells, role, findings)
+              for role, cells in listed.items()}
 
     def coded(row: LogicalRow, role: str, block_no: int, prefix: str | None) -> list[Item]:
         """A cell's items, each code checked against what the sequence (or, for K and S, the
@@ -220,13 +283,12 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         codes in one cell) the task whose numbers its code starts with (P1.3.2 → T1.3), else
         the block's first task — a code naming no task of the block then fails validation's
         code-parent check instead of being moved."""
-        letter = "O" if role == layout.OUTPUT else "P"
+        letter = layout.CODE_LETTER[role]
         found = []
         prefixes = tuple(f"{letter}{t.code[1:]}." for t in tasks)
         for item in _single_item(row, role, block_no, findings, prefixes):
-            named = layout.ITEM_TASK.match(item.code)
-            task = f"T{named.group(1)}.{named.group(2)}" if named else ""
-            owner = task if task in (t.code for t in tasks) else tasks[0].code
+            named = layout.task_of_item(item.code)
+            owner = next((t.code for t in tasks if t.code == named), tasks[0].code)
             found.append((owner, sequence.take(item, f"{letter}{owner[1:]}.", role)))
         return found
 
@@ -235,7 +297,7 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
 
     for block_no, row in enumerate(rows, start=1):
         where = f"block {block_no}"
-        for item in coded(row, layout.DUTY, block_no, "T"):
+        for item in coded(row, layout.DUTY, block_no, layout.CODE_LETTER[layout.DUTY]):
             current_duty = item.code
             duty_pages[item.code] = [row.page_start, row.page_end]
             out.duties.append(base(duty_code=item.code, position=len(out.duties) + 1,
@@ -272,11 +334,24 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
                                page_start=row.page_start, page_end=row.page_end))
 
         tasks = coded(row, layout.TASK, block_no, f"{current_duty}.")
+        if len(tasks) > 1:
+            # Read as printed, but a task code inside a task name (`… (承 T1.2)`) reads the same:
+            # every group is listed for an analyst to audit.
+            findings.append(Finding(
+                "task-group", "info", row.page_start, where,
+                f"tasks {', '.join(t.code for t in tasks)} printed in one task cell: one block, "
+                "each task citing all its K and S items"))
         for position, item in enumerate(tasks, start=1):
             out.block_tasks.append(base(block_no=block_no, task_code=item.code,
                                         position=position))
             if item.code in task_rows:
                 task = task_rows[item.code]
+                if not _same_name(item.text, task["name"]):
+                    findings.append(Finding(
+                        "task-name-mismatch", "error", row.page_start,
+                        f"{where}:{layout.TASK}:{item.code}",
+                        f"{item.code} printed again as {item.text[:40]!r}, first as "
+                        f"{task['name'][:40]!r} (p.{task['page_start']})"))
                 task["page_end"] = max(task["page_end"], row.page_end)
                 task["_levels"].append(level)
                 continue

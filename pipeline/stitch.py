@@ -32,7 +32,9 @@ from pipeline.records import (
 )
 
 _TAGS = layout.HTML_TAGS
-_ANY_CODE = regex.compile("|".join(p.pattern for p in layout.ITEM_START.values()))
+# A code inside a cell, printed with its letter: a letterless `04.2.1` there is as likely a form
+# number in a sentence, so it never decides a fragment's role (parse reads it, task in hand).
+_ANY_CODE = regex.compile("|".join(p.pattern for p in layout.LETTERED_ITEM_START.values()))
 
 
 def _bare(text: str) -> str:
@@ -249,8 +251,7 @@ def _is_next_level_block(cells: list[_Cell], current: _RowBuilder) -> bool:
     for cell in cells:
         if cell.role in (layout.OUTPUT, layout.INDICATOR):
             for item in layout.ITEM_START[cell.role].finditer(_bare(cell.text)):
-                named = layout.ITEM_TASK.match(item.group(0))
-                task = f"T{named.group(1)}.{named.group(2)}" if named else "?"
+                task = layout.task_of_item(item.group(0)) or "?"
                 # A task code printed glued to a name starting with a digit reads longer.
                 if not any(t == task or (t.startswith(task) and t[len(task):].isdigit())
                            for t in tasks):

@@ -18,12 +18,13 @@ import pandas as pd
 import pytest
 
 from pipeline import layout
-from pipeline.export import assemble, csv_text
+from pipeline.export import assemble, csv_text, findings_rows
 from pipeline.extract import extract_file
 from pipeline.parse import split_items
 from pipeline.records import Finding, GridRow, Piece, TableSet
 from pipeline.sections import parse_notes
 from pipeline.spec import TABLES
+from pipeline.stitch import classify_cell, stitch_rows
 from tests.conftest import REPO, run_stages
 from tests.render.model import PagedDocument, TableBlock, TextBlock
 from tests.render.pdf_fast import render_fast
@@ -99,10 +100,12 @@ def assert_table_matches(doc: TableSet, case: str, table: str,
 
 
 def assert_findings_match(doc: TableSet, case: str) -> None:
-    """Every finding of the codes the golden names, and nothing else of those codes."""
+    """Every finding of the codes the golden names, and nothing else of those codes, in the
+    golden's columns of the curated findings rows (``standard_code`` included)."""
     columns, expected = _golden(case, "findings")
     codes = {r["code"] for r in expected}
-    got = [{c: _as_text(getattr(f, c)) for c in columns} for f in doc.findings if f.code in codes]
+    rows = findings_rows(doc.tables["standards"][0]["standard_code"], doc.findings)
+    got = [{c: _as_text(r[c]) for c in columns} for r in rows if r["code"] in codes]
     key = lambda r: tuple(r[c] for c in columns)  # noqa: E731
     assert sorted(got, key=key) == sorted(expected, key=key)
 
@@ -130,6 +133,17 @@ def test_printed_codes_are_stored_canonical_with_the_printed_form_kept(
     assert_findings_match(doc, "printed-codes")
 
 
+def test_a_letterless_code_inside_a_page_top_fragment_does_not_make_it_an_output() -> None:
+    """`符合事項（依表 04.2.1）。` at the top of a page continues P1.5.2: the form number inside it
+    is not an output code, so the fragment is placed by the open cells (here: the indicator's)
+    and the output cell above is not given the indicators that follow. Only a cell that starts
+    with the zero form is an output cell (parse then checks the task's numbers)."""
+    fragment = classify_cell("符合事項（依表 04.2.1）。 P1.5.3運用適當方法", 3)
+    assert (fragment.role, fragment.leads_with_fragment) == (layout.INDICATOR, True)
+    assert classify_cell("符合事項（依表 04.2.1）。", 3).role is None
+    assert classify_cell("01.5.1進出口物流相關計畫", 2).role == layout.OUTPUT
+
+
 def _piece(text: str) -> tuple[Piece, ...]:
     return (Piece(text, 1),)
 
@@ -146,6 +160,23 @@ def test_a_code_printed_without_its_letter_is_read_only_where_the_task_expects_i
     assert [(i.code, i.text) for i in items] == [("O1.2.1", "計畫 (form 04.2.1)")]
 
 
+def test_a_letterless_code_is_an_item_only_at_the_start_of_the_cell_or_of_a_line() -> None:
+    """After other text on its line, even with the task's own numbers, `01.4.2` is a reference
+    inside the name; at the start of a printed line or paragraph it starts the next output."""
+    items, _ = split_items(_piece("O1.4.1進出口物流規劃文件 (依 01.4.2 格式)"), layout.OUTPUT,
+                           "O1.4.")
+    assert [(i.code, i.text) for i in items] == [("O1.4.1", "進出口物流規劃文件 (依 01.4.2 格式)")]
+    for printed in ("O1.4.1規劃文件\n01.4.2作業報告", "<p>O1.4.1規劃文件</p> <p>01.4.2作業報告</p>",
+                    "O1.4.1規劃文件\n  01.4.2作業報告"):
+        items, _ = split_items(_piece(printed), layout.OUTPUT, "O1.4.")
+        assert [(i.code, i.code_as_printed) for i in items] == [("O1.4.1", None),
+                                                                ("O1.4.2", "01.4.2")], printed
+    # A cell's second piece (after a page break) starts a printed line.
+    items, _ = split_items((Piece("O1.4.1規劃文件", 3), Piece("01.4.2作業報告", 4)), layout.OUTPUT,
+                           "O1.4.")
+    assert [(i.code, i.page_start) for i in items] == [("O1.4.1", 3), ("O1.4.2", 4)]
+
+
 def test_printed_code_forms_are_read_only_at_an_item_start_and_only_in_their_column() -> None:
     # Glued to the text before it, a code-like string is text.
     items, _ = split_items(_piece("P1.1.1依規範P 1.1.2執行"), layout.INDICATOR, "P1.1.")
@@ -156,6 +187,25 @@ def test_printed_code_forms_are_read_only_at_an_item_start_and_only_in_their_col
     # A canonical code keeps no printed form.
     items, _ = split_items(_piece("P1.1.1甲 P.1.1.2乙"), layout.INDICATOR, "P1.1.")
     assert [(i.code, i.code_as_printed) for i in items] == [("P1.1.1", None), ("P1.1.2", "P.1.1.2")]
+
+
+@pytest.mark.parametrize(("code", "task"), [
+    ("P1.3.2", "T1.3"), ("O12.4.1", "T12.4"), ("P.1.3.2", "T1.3"), ("P 2.1.10", "T2.1"),
+    ("O 1.2.1", "T1.2"), ("04.2.1", "T4.2"),
+    ("T1.3", None), ("K01", None), ("P1.3", None), ("P1.3.2甲", None),
+])
+def test_the_task_an_item_code_names_in_any_printed_form(code: str, task: str | None) -> None:
+    assert layout.task_of_item(code) == task
+
+
+def test_a_merged_level_block_is_recognised_by_indicator_codes_in_any_printed_form() -> None:
+    """A row with no task cell, its own level and indicators `P.3.2.3` / `P 3.2.4`: the next
+    level block of T3.2 (read through the one item → task rule), not an orphan row."""
+    first = ("", "T3.2督導客戶諮詢服務", "", "P3.2.1督導。 P3.2.2指導。", "4", "K01甲", "S01乙")
+    second = ("", "", "", "P.3.2.3修正。 P 3.2.4調整。", "5", "K04丙", "S05丁")
+    rows, findings = stitch_rows(((6, (GridRow(6, first), GridRow(6, second))),))
+    assert [f.code for f in findings] == ["task-cell-merged"]
+    assert len(rows) == 2 and rows[1].cells[layout.TASK] == rows[0].cells[layout.TASK]
 
 
 # ---------------------------------------------------------------- 9. notes

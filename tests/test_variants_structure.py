@@ -21,8 +21,8 @@ import regex
 from pipeline import layout
 from pipeline.export import assemble, csv_text
 from pipeline.extract import extract_file, extract_text_export
-from pipeline.parse import parse_main_table
-from pipeline.records import GridRow, LogicalRow, Piece, Source, TableSet
+from pipeline.parse import parse_main_table, split_items, split_unpadded
+from pipeline.records import Finding, GridRow, LogicalRow, Piece, Source, TableSet
 from pipeline.spec import TABLES, TABLES_BY_NAME
 from pipeline.stitch import stitch_rows
 from tests.conftest import GOLDEN, REPO, run_stages
@@ -165,6 +165,27 @@ def test_an_item_naming_a_task_outside_its_group_is_not_moved(tmp_path: Path) ->
         ("code-parent-mismatch", "indicators:P1.4.9")]
 
 
+def test_a_task_code_inside_a_task_name_is_an_error_not_a_silent_task_group(tmp_path: Path
+                                                                           ) -> None:
+    """`T1.3制訂應變管理策略 (承 T1.2)` reads like a group of T1.3 and T1.2 (named `)`). T1.2
+    printed again under another name is a task-name-mismatch error at T1.3's row, so the
+    document is rejected instead of T1.3 losing `T1.2)` from its name and T1.2 citing block 3's
+    K and S; the group itself is listed (task-group, info) like every other."""
+    text = (REPO / "raw" / "RTM1324-002v4.txt").read_text(encoding="utf-8")
+    edited = text.replace("T1.3制訂應變管理策略\t", "T1.3制訂應變管理策略 (承 T1.2)\t", 1)
+    assert edited != text
+    path = tmp_path / "task-reference.txt"
+    path.write_text(edited, encoding="utf-8")
+    pdf = tmp_path / "task-reference.pdf"
+    pdf.write_bytes(render_fast(sample_layout(extract_file(path))))
+    for route, doc in {"text": run_stages(path), "pdf": run_stages(pdf)}.items():
+        assert doc.is_rejected, route
+        assert [(f.code, f.page, f.where) for f in doc.findings if f.severity == "error"] == [
+            ("task-name-mismatch", 2, "block 3:task:T1.2")], route
+        assert [(f.page, f.where) for f in doc.findings if f.code == "task-group"] == [
+            (2, "block 3")], route
+
+
 @pytest.mark.parametrize("route", ROUTES)
 def test_older_template_keeps_codes_as_printed_and_sub_items_with_their_item(
         routes: dict[tuple[str, str], TableSet], route: str) -> None:
@@ -179,6 +200,64 @@ def test_older_template_keeps_codes_as_printed_and_sub_items_with_their_item(
     assert names["K5"] == "風險評估和管理原則●風險辨識●風險處理"
     assert names["K6"] == "國際運送承攬業人力資源管理"
     assert {d["duty_code"] for d in tables["duties"]} == {"T1", "T2", "T3"}
+
+
+def test_older_template_k3_glued_to_a_name_starting_with_3_is_read_as_k3(tmp_path: Path
+                                                                         ) -> None:
+    """Every `K3國際運送…` of older-template.txt printed `K33PL承攬業管理程序與規範`: K3 is the
+    next in each list (K2 < K3 < K4, or K3 first before K4) and printed nowhere on its own,
+    K33 fits no list and has no K32 or K34 beside it: read as K3 + `3PL…`, one
+    code-digits-split warning per printing, never exported as K33."""
+    text = (FIXTURES / "older-template.txt").read_text(encoding="utf-8")
+    edited = text.replace("K3國際運送承攬業管理程序與規範", "K33PL承攬業管理程序與規範")
+    assert edited.count("K33PL") == 10
+    path = tmp_path / "older-k3.txt"
+    path.write_text(edited, encoding="utf-8")
+    pdf = tmp_path / "older-k3.pdf"
+    pdf.write_bytes(render_fast(sample_layout(extract_file(path))))
+    for route, doc in {"text": run_stages(path), "pdf": run_stages(pdf)}.items():
+        assert not doc.is_rejected, route
+        names = {k["knowledge_code"]: k["name"] for k in doc.tables["knowledge"]}
+        assert list(names) == [f"K{n}" for n in range(1, 11)], route
+        assert names["K3"] == "3PL承攬業管理程序與規範", route
+        cited = [k["block_no"] for k in doc.tables["task_knowledge"] if k["knowledge_code"] == "K3"]
+        split = [f for f in doc.findings if f.code == "code-digits-split"]
+        assert [f.where for f in split] == ["knowledge:K3"] * len(cited) == ["knowledge:K3"] * 10
+
+
+def _unpadded(*cells: str) -> tuple[list[list[str]], list[tuple[str, str, str]]]:
+    findings: list[Finding] = []
+    listed = [split_items((Piece(cell, 1),), layout.KNOWLEDGE)[0] for cell in cells]
+    read = split_unpadded(listed, layout.KNOWLEDGE, findings)
+    return ([[f"{i.code}|{i.text.strip()}" for i in items] for items in read],
+            [(f.code, f.severity, f.where) for f in findings])
+
+
+def test_an_unpadded_code_glued_to_a_digit_is_split_only_where_the_list_tells() -> None:
+    # K7 + 2D… last in its list, K7 printed nowhere on its own, no K71 or K73: K7.
+    read, found = _unpadded("K1甲 K2乙 K6丙 K72D繪圖", "K8戊 K9己 K10庚")
+    assert read[0][-1] == "K7|2D繪圖"
+    assert found == [("code-digits-split", "warning", "knowledge:K7")]
+    # K10 after K9, K12 first in a list while K1 is printed: items of their own.
+    read, found = _unpadded("K1甲 K9乙 K10丙", "K12丁 K13戊")
+    assert read == [["K1|甲", "K9|乙", "K10|丙"], ["K12|丁", "K13|戊"]] and found == []
+
+
+@pytest.mark.parametrize(("cells", "errors", "codes"), [
+    # K3 printed nowhere on its own: K32 fits its list (after K2, last) beside a printed K31 and
+    # K33, and K31 (first, before K33) beside K32 — each could be K3 + a digit.
+    (("K1甲 K2乙 K32D繪圖", "K31丁 K33戊"), ["knowledge:K32", "knowledge:K31"],
+     ["K1", "K2", "K32", "K31", "K33"]),
+    # K133: K1 + 33… or K13 + 3…, neither printed on its own (K13 alone, with no K12 or K14,
+    # is K1 + 3D原理).
+    (("K133D列印", "K13D原理 K23D進階"), ["knowledge:K133"], ["K133", "K1", "K2"]),
+])
+def test_an_unpadded_code_the_list_cannot_take_apart_is_an_error(
+        cells: tuple[str, ...], errors: list[str], codes: list[str]) -> None:
+    read, found = _unpadded(*cells)
+    assert [w for code, sev, w in found if (code, sev) == ("ambiguous-code-digits", "error")] \
+        == errors
+    assert [i.split("|")[0] for items in read for i in items] == codes
 
 
 # ---------------------------------------------------------------- one header classifier

@@ -74,8 +74,22 @@ TWO_ROW_HEADER = (
 # ---------------------------------------------------------------- older template
 
 
-def has_digit_led_item(std: Standard) -> bool:
-    return any(c.text[:1].isdigit() for t in _tasks(std) for c in (*t.knowledge, *t.skills))
+def has_ambiguous_glue(std: Standard) -> bool:
+    """A K/S name starting with digits printed flush against its unpadded code (`K7` + `2D…` →
+    `K72D…`) whose print no reader can take apart: the glued number is, or is next to, another
+    item's number, or starts with the number of another digit-led item (whose code is then never
+    printed on its own): `K1` + `3D…` prints `K13D…` beside a real K13."""
+    for kind in ("K", "S"):
+        items = {int(c.code[1:]): c.text for t in _tasks(std)
+                 for c in (*t.knowledge, *t.skills) if c.code[0] == kind}
+        led = {n for n, text in items.items() if text[:1].isdigit()}
+        for n in led:
+            name = items[n]
+            glued = f"{n}{name[:len(name) - len(name.lstrip('0123456789'))]}"
+            others = {int(glued[:k]) for k in range(1, len(glued))} - {n}
+            if {int(glued) - 1, int(glued), int(glued) + 1} & items.keys() or others & led:
+                return True
+    return False
 
 
 SUB_ITEMS = ("●基本概念", "●實務應用")
@@ -96,9 +110,28 @@ def older_template(std: Standard, rng: random.Random) -> Standard:
         t, knowledge=tuple(map(unpadded, t.knowledge)), skills=tuple(map(unpadded, t.skills))))
 
 
-def sub_items_joined(truth: Truth, _std: Standard) -> tuple[Truth, list[Expected]]:
-    """A sub-item stays in its item's name: its lines joined (after a CJK character: no space)."""
-    return _rows(truth, "knowledge", lambda r: {**r, "name": r["name"].replace("\n", "")}), []
+def sub_items_joined(truth: Truth, std: Standard) -> tuple[Truth, list[Expected]]:
+    """A sub-item stays in its item's name: its lines joined (after a CJK character: no space).
+    A K/S name starting with a digit is printed flush against its unpadded code (`K7` + `2D…`
+    prints `K72D…`): read as K7 with a code-digits-split warning at each printing."""
+    led = {c.code for t in _tasks(std) for c in (*t.knowledge, *t.skills) if c.text[:1].isdigit()}
+    expected: list[Expected] = [
+        ("code-digits-split", r["page_start"], f"{role}:{r[column]}")
+        for table, column, role in (("task_knowledge", "knowledge_code", "knowledge"),
+                                    ("task_skills", "skill_code", "skill"))
+        for r in truth[table] if r[column] in led
+    ]
+    # Codes of every other kind are read by the expected sequence, as in any layout.
+    expected += [
+        ("code-digits-split", r["page_start"], f"{role}:{r[column]}")
+        for table, column, role, text in (("duties", "duty_code", "duty", "name"),
+                                          ("tasks", "task_code", "task", "name"),
+                                          ("outputs", "output_code", "output", "name"),
+                                          ("indicators", "indicator_code", "indicator", "text"))
+        for r in truth[table] if (r[text] or "")[:1].isdigit()
+    ]
+    return (_rows(truth, "knowledge", lambda r: {**r, "name": r["name"].replace("\n", "")}),
+            expected)
 
 
 # ---------------------------------------------------------------- printed code forms

@@ -44,8 +44,8 @@ from tests.render.variant_edits import (
     categories_in_one_row,
     glossary_and_related,
     glossary_notes,
+    has_ambiguous_glue,
     has_attitudes,
-    has_digit_led_item,
     historical,
     kinds_listed_twice,
     level_cells,
@@ -101,9 +101,10 @@ VARIANTS: tuple[Variant, ...] = (
                            widths=(MAIN_WIDTHS[0] + MAIN_WIDTHS[1], *MAIN_WIDTHS[2:])),
             truth=no_duty_names),
     Variant("header-two-rows", main=MainTable(header=TWO_ROW_HEADER)),
-    # K1 + a name starting with 2 prints K12…: without zero padding no reader can tell it from
-    # the twelfth item, so standards with such names are not printed in the older template.
-    Variant("older-template", applies=lambda s: not has_digit_led_item(s),
+    # K7 + a name starting with 2 prints K72…: parse reads it by the list around it (K6 < K7 <
+    # K8, no K71–K73); where no reader could (K1 + 3D… prints K13 beside a real K13) the document
+    # is rejected, so such standards are not printed in the older template.
+    Variant("older-template", applies=lambda s: not has_ambiguous_glue(s),
             standard=older_template,
             main=MainTable(header=(TableRow(("工作任務", "工作活動", *MAIN_HEADER[2:])),)),
             truth=sub_items_joined),
