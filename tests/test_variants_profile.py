@@ -10,56 +10,29 @@ variant table is in the README.
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
-import pandas as pd
 import pytest
 
-from pipeline.export import assemble, csv_text
-from pipeline.extract import extract_file
+from pipeline.export import csv_text
 from pipeline.records import TableSet
 from pipeline.sections import category_pairs
-from pipeline.spec import TABLES, TABLES_BY_NAME
-from tests.conftest import GOLDEN, REPO, run_stages
-from tests.render.pdf_fast import render_fast
-from tests.render.sample_layout import sample_layout
+from pipeline.spec import TABLES_BY_NAME
+from tests.variant_goldens import (
+    ENTITY_TABLES,
+    ROUTES,
+    assert_findings_match,
+    assert_frames_equal,
+    curated,
+    frame,
+    golden,
+    route_tables,
+)
 
-FIXTURES = REPO / "tests" / "fixtures" / "variants"
-VARIANT_GOLDEN = GOLDEN / "variants"
-SAMPLE_GOLDEN = GOLDEN / "RTM1324-002v4"
-ENTITY_TABLES = [t.name for t in TABLES if t.name not in ("findings", "version_changes")]
-# Which file was read (name, hash, text or pdf) is not content.
-SOURCE_COLUMNS = ["source_file", "source_sha256", "source_format"]
-ROUTES = ("text", "pdf")
 VARIANTS = ("historical-document", "several-categories")
 
 
 @pytest.fixture(scope="module")
 def routes(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], TableSet]:
-    """Every variant through both routes, once: (variant, route) → its validated tables."""
-    tmp = tmp_path_factory.mktemp("profile")
-    out: dict[tuple[str, str], TableSet] = {}
-    for name in VARIANTS:
-        text = FIXTURES / f"{name}.txt"
-        pdf = tmp / f"{name}.pdf"
-        pdf.write_bytes(render_fast(sample_layout(extract_file(text))))
-        out[name, "text"] = run_stages(text)
-        out[name, "pdf"] = run_stages(pdf)
-    return out
-
-
-def _frame(text: str) -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-
-
-def _golden(variant: str, table: str) -> Path:
-    own = VARIANT_GOLDEN / variant / f"{table}.csv"
-    return own if own.exists() else SAMPLE_GOLDEN / f"{table}.csv"
-
-
-def _curated(doc: TableSet) -> dict[str, list[dict[str, object]]]:
-    return assemble([doc], {})[0]
+    return route_tables(VARIANTS, tmp_path_factory.mktemp("profile"))
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -75,12 +48,9 @@ def test_variant_is_accepted(routes: dict[tuple[str, str], TableSet], variant: s
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_tables_match_golden(routes: dict[tuple[str, str], TableSet], variant: str, route: str,
                              table: str) -> None:
-    produced = _frame(csv_text(TABLES_BY_NAME[table], _curated(routes[variant, route])[table]))
-    expected = _frame(_golden(variant, table).read_text(encoding="utf-8"))
-    if table == "standards":
-        produced, expected = produced.drop(columns=SOURCE_COLUMNS), expected.drop(
-            columns=SOURCE_COLUMNS)
-    pd.testing.assert_frame_equal(produced, expected)
+    produced = frame(csv_text(TABLES_BY_NAME[table], curated(routes[variant, route])[table]))
+    expected = frame(golden(variant, table).read_text(encoding="utf-8"))
+    assert_frames_equal(produced, expected, table)
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -88,14 +58,7 @@ def test_tables_match_golden(routes: dict[tuple[str, str], TableSet], variant: s
 def test_findings_a_reader_can_name_match_golden(routes: dict[tuple[str, str], TableSet],
                                                  variant: str, route: str) -> None:
     """The golden's finding codes, each where the edit puts it, and no other of those codes."""
-    expected = _frame(_golden(variant, "findings").read_text(encoding="utf-8"))
-    rows = _curated(routes[variant, route])["findings"]
-    produced = pd.DataFrame(
-        [{k: "" if r[k] is None else str(r[k]) for k in expected.columns}
-         for r in rows if r["code"] in set(expected["code"])],
-        columns=expected.columns,
-    )
-    pd.testing.assert_frame_equal(produced.reset_index(drop=True), expected)
+    assert_findings_match(routes[variant, route], variant)
 
 
 # ---------------------------------------------------------------- 10. 《歷史資料》

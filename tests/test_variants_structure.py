@@ -11,7 +11,6 @@ from the fixture must meet it. The variant table is in the README.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
@@ -19,23 +18,27 @@ import pytest
 import regex
 
 from pipeline import layout
-from pipeline.export import assemble, csv_text
+from pipeline.export import csv_text
 from pipeline.extract import extract_file, extract_text_export
 from pipeline.parse import parse_main_table, split_items, split_unpadded
 from pipeline.records import Finding, GridRow, LogicalRow, Piece, Source, TableSet
-from pipeline.spec import TABLES, TABLES_BY_NAME
+from pipeline.spec import TABLES_BY_NAME
 from pipeline.stitch import stitch_rows
-from tests.conftest import GOLDEN, REPO, run_stages
+from tests.conftest import REPO, run_stages
 from tests.render.pdf_fast import render_fast
 from tests.render.sample_layout import sample_layout
-
-FIXTURES = REPO / "tests" / "fixtures" / "variants"
-VARIANT_GOLDEN = GOLDEN / "variants"
-SAMPLE_GOLDEN = GOLDEN / "RTM1324-002v4"
-ENTITY_TABLES = [t.name for t in TABLES if t.name not in ("findings", "version_changes")]
-# Which file was read (name, hash, text or pdf) is not content: the variants share the sample's.
-SOURCE_COLUMNS = ["source_file", "source_sha256", "source_format"]
-ROUTES = ("text", "pdf")
+from tests.variant_goldens import (
+    ENTITY_TABLES,
+    FIXTURES,
+    ROUTES,
+    SAMPLE_GOLDEN,
+    assert_findings_match,
+    assert_frames_equal,
+    curated,
+    frame,
+    golden,
+    route_tables,
+)
 
 VARIANTS = ("header-duty-alias", "header-no-duty-column", "header-two-rows", "task-groups",
             "level-blocks", "older-template")
@@ -43,25 +46,7 @@ VARIANTS = ("header-duty-alias", "header-no-duty-column", "header-two-rows", "ta
 
 @pytest.fixture(scope="module")
 def routes(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], TableSet]:
-    """Every variant through both routes, once: (variant, route) → its validated tables."""
-    tmp = tmp_path_factory.mktemp("structure")
-    out: dict[tuple[str, str], TableSet] = {}
-    for name in VARIANTS:
-        text = FIXTURES / f"{name}.txt"
-        pdf = tmp / f"{name}.pdf"
-        pdf.write_bytes(render_fast(sample_layout(extract_file(text))))
-        out[name, "text"] = run_stages(text)
-        out[name, "pdf"] = run_stages(pdf)
-    return out
-
-
-def _frame(text: str) -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-
-
-def _golden(variant: str, table: str) -> Path:
-    own = VARIANT_GOLDEN / variant / f"{table}.csv"
-    return own if own.exists() else SAMPLE_GOLDEN / f"{table}.csv"
+    return route_tables(VARIANTS, tmp_path_factory.mktemp("structure"))
 
 
 # Goldens holding only the rows of the tasks a variant changes: every other task's rows are the
@@ -71,14 +56,14 @@ PARTIAL = {("level-blocks", "task_knowledge"), ("level-blocks", "task_skills")}
 
 
 def _expected(variant: str, table: str) -> pd.DataFrame:
-    own = _frame(_golden(variant, table).read_text(encoding="utf-8"))
+    own = frame(golden(variant, table).read_text(encoding="utf-8"))
     if (variant, table) not in PARTIAL:
         return own
-    blocks = _frame(_golden(variant, "block_tasks").read_text(encoding="utf-8"))
+    blocks = frame(golden(variant, "block_tasks").read_text(encoding="utf-8"))
     changed = set(own["task_code"])
     block_of = {task: block for task, block in zip(blocks["task_code"], blocks["block_no"],
                                                    strict=True) if task not in changed}
-    sample = _frame((SAMPLE_GOLDEN / f"{table}.csv").read_text(encoding="utf-8"))
+    sample = frame((SAMPLE_GOLDEN / f"{table}.csv").read_text(encoding="utf-8"))
     sample = sample[~sample["task_code"].isin(changed)]
     assert len(block_of) == len(set(sample["task_code"])), "an unchanged task with two blocks"
     sample = sample.assign(block_no=sample["task_code"].map(block_of))
@@ -94,10 +79,6 @@ def _in_key_order(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return frame.sort_values(key, key=natural).reset_index(drop=True)
 
 
-def _curated(doc: TableSet) -> dict[str, list[dict[str, object]]]:
-    return assemble([doc], {})[0]
-
-
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_variant_is_accepted(routes: dict[tuple[str, str], TableSet], variant: str,
@@ -111,12 +92,9 @@ def test_variant_is_accepted(routes: dict[tuple[str, str], TableSet], variant: s
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_tables_match_golden(routes: dict[tuple[str, str], TableSet], variant: str, route: str,
                              table: str) -> None:
-    produced = _frame(csv_text(TABLES_BY_NAME[table], _curated(routes[variant, route])[table]))
+    produced = frame(csv_text(TABLES_BY_NAME[table], curated(routes[variant, route])[table]))
     expected = _expected(variant, table)
-    if table == "standards":
-        produced, expected = produced.drop(columns=SOURCE_COLUMNS), expected.drop(
-            columns=SOURCE_COLUMNS)
-    pd.testing.assert_frame_equal(produced, expected)
+    assert_frames_equal(produced, expected, table)
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -124,14 +102,7 @@ def test_tables_match_golden(routes: dict[tuple[str, str], TableSet], variant: s
 def test_findings_a_reader_can_name_match_golden(routes: dict[tuple[str, str], TableSet],
                                                  variant: str, route: str) -> None:
     """The golden's finding codes, each where the edit puts it, and no other of those codes."""
-    expected = _frame(_golden(variant, "findings").read_text(encoding="utf-8"))
-    rows = _curated(routes[variant, route])["findings"]
-    produced = pd.DataFrame(
-        [{k: "" if r[k] is None else str(r[k]) for k in expected.columns}
-         for r in rows if r["code"] in set(expected["code"])],
-        columns=expected.columns,
-    )
-    pd.testing.assert_frame_equal(produced.reset_index(drop=True), expected)
+    assert_findings_match(routes[variant, route], variant)
 
 
 @pytest.mark.parametrize("route", ROUTES)
