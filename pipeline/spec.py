@@ -117,7 +117,8 @@ STANDARDS = Table(
 
 STANDARD_CATEGORIES = Table(
     name="standard_categories",
-    grain="One row per category printed in the profile's 所屬類別 block.",
+    grain="One row per name+code pair printed in the profile's 所屬類別 block (several pairs "
+          "printed in one row are split when their names and codes split alike).",
     description="職類別 / 職業別 / 行業別 with their codes; a standard may list several of each.",
     columns=(
         _standard_code(),
