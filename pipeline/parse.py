@@ -8,191 +8,21 @@ front matter (version table, profile) and the back matter (attitudes, notes) are
 
 from __future__ import annotations
 
-import dataclasses
-from collections import Counter
 from dataclasses import dataclass
 
-import regex
-
 from pipeline import layout, sections
+from pipeline.codes import (
+    CodeSequence,
+    Prefixes,
+    code_width,
+    is_lettered,
+    repair_glued,
+    same_name,
+    split_items,
+    split_unpadded,
+)
 from pipeline.normalize import tags_to_breaks
-from pipeline.records import Finding, Item, LogicalRow, Piece, Row, StitchedDocument, TableSet
-
-# A code printed with a trailing period (`P2.2.2.以正確…`): the period separates, it is not text.
-_CODE_SEPARATOR = regex.compile(r"^[.．]")
-# The code prefix(es) the owning task(s) expect (`O1.4.`); several in a task group.
-Prefixes = str | tuple[str, ...]
-
-
-def _is_lettered(match: regex.Match[str], role: str) -> bool:
-    return match.group(0).startswith(layout.CODE_LETTER[role])
-
-
-def _is_item_code(match: regex.Match[str], role: str, prefix: Prefixes | None) -> bool:
-    """A code printed without its letter (`04.2.1`) is an item's code only where it starts the
-    cell or a printed line and the owning task's numbers confirm it (`O4.2.` expected); after
-    other text on its line (`規劃文件 (依 01.4.2 格式)`) or with other numbers (`依 04.2.1 版`)
-    it is text."""
-    if _is_lettered(match, role):
-        return True
-    text = match.string
-    line_start = text.rfind("\n", 0, match.start()) + 1
-    return (not text[line_start:match.start()].strip() and prefix is not None
-            and layout.canonical_code(role, match).startswith(prefix))
-
-
-def split_items(pieces: tuple[Piece, ...], role: str,
-                prefix: Prefixes | None = None) -> tuple[list[Item], str]:
-    """A list cell's pieces → its coded items, each with the pages its text covers; codes are
-    canonical, the printed form kept when it differs (see ``layout.PRINTED_CODE_PATTERNS``).
-
-    ``prefix`` is the code prefix the owning task expects (`O1.4.`), when known.
-    Returns the items and any text printed before the first code (normally empty).
-    """
-    text = ""
-    spans: list[tuple[int, int, int]] = []
-    for piece in pieces:
-        if text:
-            text += "\n"
-        start = len(text)
-        text += tags_to_breaks(piece.text)
-        spans.append((start, len(text), piece.page))
-    matches = [m for m in layout.ITEM_START[role].finditer(text)
-               if _is_item_code(m, role, prefix)]
-    leading = text[: matches[0].start()] if matches else text
-    items = []
-    for k, match in enumerate(matches):
-        end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
-        pages = [
-            page
-            for s, e, page in spans
-            if text[max(s, match.start()) : min(e, end)].strip()
-        ]
-        code = layout.canonical_code(role, match)
-        items.append(Item(
-            code=code,
-            text=_CODE_SEPARATOR.sub("", text[match.end() : end], count=1),
-            page_start=min(pages),
-            page_end=max(pages),
-            code_as_printed=None if match.group(0) == code else match.group(0),
-        ))
-    return items, leading.strip()
-
-
-def unglue(item: Item, expected: str) -> Item | None:
-    """The item read with its expected code, when the printed one is that code plus digits.
-
-    A name that starts with a digit is printed right after its code (`T1.2` + `2D繪圖` reads
-    `T1.22D繪圖`, `K07` + `2D…` reads `K072D…`); the expected code — the next in sequence, or
-    the document's usual number of K/S digits — tells where the code ends. None: nothing to do.
-    """
-    rest = item.code[len(expected):]
-    if item.code != expected and item.code.startswith(expected) and rest.isdigit():
-        printed = item.code_as_printed
-        return dataclasses.replace(item, code=expected, text=rest + item.text,
-                                   code_as_printed=printed[: -len(rest)] if printed else None)
-    return None
-
-
-def repair_glued(item: Item, expected: str, role: str, findings: list[Finding]) -> Item:
-    """``unglue`` applied, and reported when it changed the reading."""
-    repaired = unglue(item, expected)
-    if repaired is None:
-        return item
-    findings.append(Finding(
-        "code-digits-split", "warning", item.page_start, f"{role}:{expected}",
-        f"printed {item.code + item.text[:6]!r}: read as {expected} followed by a name that "
-        "starts with a digit"))
-    return repaired
-
-
-def _code_width(cells: list[list[Item]]) -> int | None:
-    """The usual number of digits of a K or S code in this document (K01 → 2), when its codes
-    are zero-padded. Codes printed without padding (the older template's K1 … K12) have no
-    fixed width — None: where such a code ends is read from its list (``split_unpadded``)."""
-    codes = [i.code for items in cells for i in items]
-    if not any(code[1:].startswith("0") for code in codes):
-        return None
-    widths: Counter[int] = Counter(len(code) - 1 for code in codes)
-    return widths.most_common(1)[0][0]
-
-
-def split_unpadded(cells: list[list[Item]], role: str, findings: list[Finding]
-                   ) -> list[list[Item]]:
-    """K/S cells of a document without zero padding, codes glued to a digit-led name split.
-
-    `K3` + `3PL…` prints `K33PL…`; no usual width tells where such a code ends, the list does.
-    A reading is a number printed nowhere on its own (or only as a print that is itself in
-    doubt) that fits between its neighbours in the cell (K2 < K3 < K4). It is taken, with a
-    code-digits-split warning, when it is the only one and the printed number does not fit
-    (K33 after K2 and before K4, or with no K32 or K34 printed anywhere). Otherwise — the
-    printed number fits too, or two readings do — the code is an ambiguous-code-digits error:
-    the document is rejected, not guessed."""
-    printed = {int(i.code[1:]) for items in cells for i in items}
-
-    def is_sure(n: int) -> bool:
-        return all(int(str(n)[:k]) in printed for k in range(1, len(str(n))))
-
-    sure = {n for n in printed if is_sure(n)}
-    out = []
-    for items in cells:
-        read: list[Item] = []
-        for k, item in enumerate(items):
-            n, digits = int(item.code[1:]), item.code[1:]
-            prev = int(read[-1].code[1:]) if read else 0
-            after = int(items[k + 1].code[1:]) if k + 1 < len(items) else None
-            readings = [a for a in (int(digits[:j]) for j in range(1, len(digits)))
-                        if a not in sure and prev < a and (after is None or a < after)]
-            fits = (prev < n and (after is None or n < after)
-                    and bool({n - 1, n + 1} & printed))
-            if len(readings) == 1 and not fits:
-                item = repair_glued(item, f"{item.code[0]}{readings[0]}", role, findings)
-            elif readings:
-                findings.append(Finding(
-                    "ambiguous-code-digits", "error", item.page_start, f"{role}:{item.code}",
-                    f"printed {item.code + item.text[:6]!r}: {item.code}, or "
-                    f"{' or '.join(item.code[0] + str(a) for a in readings)} followed by a name "
-                    "that starts with a digit; the list does not tell"))
-            read.append(item)
-        out.append(read)
-    return out
-
-
-class _Sequence:
-    """Expected next code per parent, and the repair of codes glued to a leading digit.
-
-    A task may come back in another level block, printed with its code and name again: its code
-    is then expected too, besides the next in sequence, but read from a glued print only when
-    the name that is left is the name it had before (`T1.12D繪圖` again is T1.1 + 2D繪圖; after
-    T1.1…T1.10, `T1.12任務` is task 12, not T1.1 + 2任務). The next code in sequence never moves
-    backwards when an earlier task comes back."""
-
-    def __init__(self, findings: list[Finding]) -> None:
-        self.last: dict[str, int] = {}
-        self.names: dict[str, dict[str, str]] = {}  # prefix → code → name, for tasks
-        self.findings = findings
-
-    def take(self, item: Item, prefix: str, role: str) -> Item:
-        expected = f"{prefix}{self.last.get(prefix, 0) + 1}"
-        seen = self.names.setdefault(prefix, {}) if role == layout.TASK else {}
-        if item.code not in seen:
-            again = [
-                code for code, name in seen.items()
-                if (read := unglue(item, code)) is not None and _same_name(read.text, name)
-            ]
-            item = repair_glued(item, again[0] if len(again) == 1 else expected, role,
-                                self.findings)
-        number = item.code[len(prefix):]
-        if item.code.startswith(prefix) and number.isdigit():
-            self.last[prefix] = max(self.last.get(prefix, 0), int(number))
-            if role == layout.TASK:
-                seen.setdefault(item.code, item.text)
-        return item
-
-
-def _same_name(a: str, b: str) -> bool:
-    """Two printings of one name, whatever their line wraps."""
-    return layout.squash(tags_to_breaks(a)) == layout.squash(tags_to_breaks(b))
+from pipeline.records import Finding, Item, LogicalRow, Row, StitchedDocument, TableSet
 
 
 @dataclass
@@ -228,7 +58,7 @@ def _single_item(row: LogicalRow, role: str, block_no: int, findings: list[Findi
                 "follows other text on its line: kept as text")
         for item in items
         for match in layout.ITEM_START[role].finditer(item.text)
-        if prefix is not None and not _is_lettered(match, role)
+        if prefix is not None and not is_lettered(match, role)
         and layout.canonical_code(role, match).startswith(prefix)
     ]
     return items
@@ -254,13 +84,13 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
     duty_pages: dict[str, list[int]] = {}
     task_rows: dict[str, Row] = {}
     current_duty: str | None = None
-    sequence = _Sequence(findings)
+    sequence = CodeSequence(findings)
     # K and S cells are split once: their codes' usual width is needed before any is read.
     listed = {
         role: [_single_item(row, role, n, findings) for n, row in enumerate(rows, start=1)]
         for role in (layout.KNOWLEDGE, layout.SKILL)
     }
-    widths = {role: _code_width(cells) for role, cells in listed.items()}
+    widths = {role: code_width(cells) for role, cells in listed.items()}
     listed = {role: cells if widths[role] is not None else split_unpadded(cells, role, findings)
               for role, cells in listed.items()}
 
@@ -346,7 +176,7 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
                                         position=position))
             if item.code in task_rows:
                 task = task_rows[item.code]
-                if not _same_name(item.text, task["name"]):
+                if not same_name(item.text, task["name"]):
                     findings.append(Finding(
                         "task-name-mismatch", "error", row.page_start,
                         f"{where}:{layout.TASK}:{item.code}",

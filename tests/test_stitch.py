@@ -7,8 +7,8 @@ using the sample's own fragments, so each test is one case an analyst can find i
 from __future__ import annotations
 
 from pipeline import layout
+from pipeline.codes import split_items
 from pipeline.normalize import clean_text
-from pipeline.parse import split_items
 from pipeline.records import (
     ExtractedDocument,
     Finding,

@@ -18,9 +18,10 @@ import pytest
 import regex
 
 from pipeline import layout
+from pipeline.codes import split_items, split_unpadded
 from pipeline.export import csv_text
 from pipeline.extract import extract_file, extract_text_export
-from pipeline.parse import parse_main_table, split_items, split_unpadded
+from pipeline.parse import parse_main_table
 from pipeline.records import Finding, GridRow, LogicalRow, Piece, Source, TableSet
 from pipeline.spec import TABLES_BY_NAME
 from pipeline.stitch import stitch_rows
