@@ -17,7 +17,7 @@ from pipeline.records import TableSet
 from tests.conftest import SAMPLE, run_stages
 from tests.render.model import PagedDocument, PageLayout, TableBlock, TextBlock
 from tests.render.pdf_fast import render_fast
-from tests.render.sample_layout import sample_layout
+from tests.render.sample_layout import as_free_text, sample_layout
 
 SOURCE_COLUMNS = {"source_file", "source_sha256", "source_format"}
 
@@ -148,25 +148,10 @@ def test_a_glyph_straddling_a_tables_edge_is_reported(tmp_path: Path) -> None:
         assert _uncovered_in_tables(page, tables) == "GONE"
 
 
-def _as_free_text(paged: PagedDocument) -> PagedDocument:
-    """The attitude and notes sections printed as paragraphs instead of table rows."""
-    pages = []
-    for page in paged.pages:
-        blocks: list[TableBlock | TextBlock] = []
-        for block in page.blocks:
-            if isinstance(block, TableBlock) and block.kind in ("attitudes", "notes"):
-                blocks.append(TextBlock(block.header[0].cells[0] or "", style="body"))
-                blocks += [TextBlock(row.cells[0] or "", style="body") for row in block.rows]
-            else:
-                blocks.append(block)
-        pages.append(dataclasses.replace(page, blocks=tuple(blocks)))
-    return dataclasses.replace(paged, pages=tuple(pages))
-
-
 def test_attitudes_and_notes_printed_as_wrapped_free_text_stay_whole(
     sample: TableSet, sample_paged: PagedDocument, tmp_path: Path
 ) -> None:
-    from_pdf = _build(_as_free_text(sample_paged), tmp_path)
+    from_pdf = _build(as_free_text(sample_paged), tmp_path)
     assert not from_pdf.is_rejected, [f for f in from_pdf.findings if f.severity == "error"]
     for name in ("attitudes", "notes", "knowledge", "skills"):
         assert _without_source(document_rows(from_pdf)[name]) == _without_source(

@@ -13,8 +13,8 @@ from pipeline.records import GridRow, TableSet
 from pipeline.sections import parse_attitudes, parse_notes
 from tests.conftest import SAMPLE, run_stages
 from tests.render.pdf_fast import render_fast
-from tests.render.sample_layout import sample_layout
-from tests.test_variants_codes import FIXTURES, _as_free_text
+from tests.render.sample_layout import as_free_text, sample_layout
+from tests.test_variants_codes import FIXTURES
 
 
 def _edited(source: Path, tmp: Path, old: str, new: str) -> Path:
@@ -126,7 +126,7 @@ def test_a_free_text_paragraph_whose_last_line_fills_the_width_keeps_the_next_ap
     source = _edited(FIXTURES / "notes-glossary.txt", tmp_path, "的定義、目的和用途。",
                      "的定義、目的和用途甲甲。")
     pdf = tmp_path / "notes-glossary-free-text.pdf"
-    pdf.write_bytes(render_fast(_as_free_text(sample_layout(extract_file(source)))))
+    pdf.write_bytes(render_fast(as_free_text(sample_layout(extract_file(source)))))
     doc = run_stages(pdf)
     assert not doc.is_rejected
     supplementary = [n for n in doc.tables["notes"] if n["section"] == "supplementary"]

@@ -10,7 +10,6 @@ it. The variant table (variant → fixture → behaviour) is in the README.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 from pathlib import Path
 
@@ -26,9 +25,8 @@ from pipeline.sections import parse_notes
 from pipeline.spec import TABLES
 from pipeline.stitch import classify_cell, stitch_rows
 from tests.conftest import REPO, run_stages
-from tests.render.model import PagedDocument, TableBlock, TextBlock
 from tests.render.pdf_fast import render_fast
-from tests.render.sample_layout import nest_table, sample_layout
+from tests.render.sample_layout import as_free_text, nest_table, sample_layout
 
 FIXTURES = REPO / "tests" / "fixtures" / "variants"
 GOLDEN = REPO / "tests" / "golden" / "variants"
@@ -38,28 +36,13 @@ SOURCE_COLUMNS = ["source_file", "source_sha256", "source_format"]
 ROUTES = ["text", "pdf"]
 
 
-def _as_free_text(paged: PagedDocument) -> PagedDocument:
-    """The attitude and notes sections printed as wrapped paragraphs instead of table rows."""
-    pages = []
-    for page in paged.pages:
-        blocks: list[TableBlock | TextBlock] = []
-        for block in page.blocks:
-            if isinstance(block, TableBlock) and block.kind in ("attitudes", "notes"):
-                blocks.append(TextBlock(block.header[0].cells[0] or "", style="body"))
-                blocks += [TextBlock(row.cells[0] or "", style="body") for row in block.rows]
-            else:
-                blocks.append(block)
-        pages.append(dataclasses.replace(page, blocks=tuple(blocks)))
-    return dataclasses.replace(paged, pages=tuple(pages))
-
-
 def _routes(name: str, tmp: Path, free_text: bool = False) -> dict[str, TableSet]:
     """The fixture through the text route, and rendered by the fast route through the PDF one
     (and, with ``free_text``, rendered with the back matter as paragraphs: ``pdf-free-text``)."""
     text = FIXTURES / f"{name}.txt"
     paged = sample_layout(extract_file(text))
     routes = {"text": run_stages(text)}
-    for route, layout_ in (("pdf", paged), ("pdf-free-text", _as_free_text(paged))):
+    for route, layout_ in (("pdf", paged), ("pdf-free-text", as_free_text(paged))):
         if route == "pdf-free-text" and not free_text:
             continue
         pdf = tmp / f"{name}-{route}.pdf"

@@ -196,3 +196,18 @@ def nest_table(paged: PagedDocument, page: int, task_code: str, column: int,
             blocks.append(block)
         pages.append(dataclasses.replace(layout_, blocks=tuple(blocks)))
     return dataclasses.replace(paged, pages=tuple(pages))
+
+
+def as_free_text(paged: PagedDocument) -> PagedDocument:
+    """The attitude and notes sections printed as wrapped paragraphs instead of table rows."""
+    pages = []
+    for page in paged.pages:
+        blocks: list[TableBlock | TextBlock] = []
+        for block in page.blocks:
+            if isinstance(block, TableBlock) and block.kind in ("attitudes", "notes"):
+                blocks.append(TextBlock(block.header[0].cells[0] or "", style="body"))
+                blocks += [TextBlock(row.cells[0] or "", style="body") for row in block.rows]
+            else:
+                blocks.append(block)
+        pages.append(dataclasses.replace(page, blocks=tuple(blocks)))
+    return dataclasses.replace(paged, pages=tuple(pages))
