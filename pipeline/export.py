@@ -282,11 +282,12 @@ def read_curated(curated: Path) -> CuratedTables:
 def curated_files(tables: Mapping[str, list[Row]], entries: list[RunEntry] | None = None
                   ) -> Iterator[tuple[str, bytes]]:
     """Every file curated/ holds after this run, as (relative path, bytes), one at a time so
-    that the catalogue's files are never all in memory together. The workbook, the slowest, is
-    written meanwhile in a forked child (see pipeline.forked)."""
-    workbook = Forked(workbook_bytes, tables)
+    that the catalogue's files are never all in memory together. Each table's values are
+    converted once for every writer; the workbook, the slowest, is written meanwhile in a forked
+    child (see pipeline.forked), which inherits them."""
+    columns = {t.name: table_columns(t, tables[t.name]) for t in TABLES}
+    workbook = Forked(workbook_bytes, tables, columns)
     try:
-        columns = {t.name: table_columns(t, tables[t.name]) for t in TABLES}
         for table in TABLES:
             rows = tables[table.name]
             buffer = io.BytesIO()

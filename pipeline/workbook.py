@@ -40,7 +40,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.spec import TABLES, Column, Table, require_spec_tables
-from pipeline.values import column_values
+from pipeline.values import Columns, table_columns
 
 AUTHOR = "icap-pipeline"
 # The earliest time a zip entry can carry; used for the document properties too, so nothing in
@@ -76,11 +76,11 @@ def _display_width(text: str) -> int:
     return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
-def column_widths(table: Table, rows: list[dict[str, Any]]) -> list[int]:
+def column_widths(table: Table, columns: Columns) -> list[int]:
     """Each column's width: its widest value's display width (CJK counts double), capped."""
     widths = [len(c.name) + 2 for c in table.columns]
-    for index, column in enumerate(table.columns):
-        values = [v for v in column_values(column, rows) if v is not None]
+    for index, (column, all_values) in enumerate(zip(table.columns, columns, strict=True)):
+        values = [v for v in all_values if v is not None]
         if column.dtype == "date" and values:
             widths[index] = max(widths[index], len(DATE_FORMAT) + 2)
         elif column.dtype == "string" and values:
@@ -131,7 +131,7 @@ def _probe_styles(sheet: Worksheet) -> None:
     date.number_format = DATE_FORMAT
 
 
-def skeleton_parts(tables: Mapping[str, list[dict[str, Any]]]) -> dict[str, bytes]:
+def skeleton_parts(columns: Mapping[str, Columns]) -> dict[str, bytes]:
     """The workbook openpyxl writes with header rows only (plus the style probe), by part name.
 
     openpyxl writes the parts that are easy to get wrong — styles, header comments and their
@@ -146,9 +146,9 @@ def skeleton_parts(tables: Mapping[str, list[dict[str, Any]]]) -> dict[str, byte
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME
     for table in TABLES:
-        rows = tables[table.name]
-        _skeleton_sheet(book.create_sheet(table.name), table, column_widths(table, rows),
-                        len(rows))
+        values = columns[table.name]
+        _skeleton_sheet(book.create_sheet(table.name), table, column_widths(table, values),
+                        len(values[0]))
     _probe_styles(book.worksheets[0])
     buffer = io.BytesIO()
     book.save(buffer)
@@ -204,9 +204,8 @@ def _text_cells(column: Column, values: list[str | None], style: str) -> list[st
             for v in values]
 
 
-def _cells(column: Column, rows: list[dict[str, Any]], styles: _Styles) -> list[str | None]:
+def _cells(column: Column, values: list[Any], styles: _Styles) -> list[str | None]:
     """Each value of a column as the rest of its ``<c r="…`` element (None: an empty cell)."""
-    values = column_values(column, rows)
     if column.dtype == "string":
         return _text_cells(column, values, styles.text)
     if column.dtype == "bool":
@@ -218,12 +217,12 @@ def _cells(column: Column, rows: list[dict[str, Any]], styles: _Styles) -> list[
     return [None if v is None else f'" t="n"><v>{v}</v></c>' for v in values]
 
 
-def sheet_rows(table: Table, rows: list[dict[str, Any]], styles: _Styles) -> Iterator[str]:
+def sheet_rows(table: Table, columns: Columns, styles: _Styles) -> Iterator[str]:
     """The data rows of one sheet as SpreadsheetML, row 2 onwards, in chunks of rows."""
     starts = [f'<c r="{get_column_letter(i)}' for i in range(1, len(table.columns) + 1)]
-    columns = [_cells(c, rows, styles) for c in table.columns]
+    cells_by_column = [_cells(c, v, styles) for c, v in zip(table.columns, columns, strict=True)]
     chunk: list[str] = []
-    for row_no, cells in enumerate(zip(*columns, strict=True), start=2):
+    for row_no, cells in enumerate(zip(*cells_by_column, strict=True), start=2):
         number = str(row_no)
         chunk.append(f'<row r="{number}">' + "".join([
             start + number + cell for start, cell in zip(starts, cells, strict=True)
@@ -276,14 +275,18 @@ def _zip_info(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def workbook_bytes(tables: Mapping[str, list[dict[str, Any]]]) -> bytes:
+def workbook_bytes(tables: Mapping[str, list[dict[str, Any]]],
+                   columns: Mapping[str, Columns] | None = None) -> bytes:
     """The .xlsx file's bytes: one sheet per spec table, in spec order.
 
     Byte-identical for identical input: fixed document times, fixed zip entry times and
-    attributes, [Content_Types].xml first and the other parts by name.
+    attributes, [Content_Types].xml first and the other parts by name. ``columns``: the tables'
+    canonical columns (``values.table_columns``) when already computed.
     """
     require_spec_tables(tables)
-    parts = skeleton_parts(tables)
+    if columns is None:
+        columns = {t.name: table_columns(t, tables[t.name]) for t in TABLES}
+    parts = skeleton_parts(columns)
     sheet_of = {f"xl/worksheets/sheet{n}.xml": t for n, t in enumerate(TABLES, start=1)}
     styles = _styles(parts["xl/worksheets/sheet1.xml"])
     out = io.BytesIO()
@@ -293,16 +296,16 @@ def workbook_bytes(tables: Mapping[str, list[dict[str, Any]]]) -> bytes:
             if table is None:
                 target.writestr(_zip_info(name), parts[name])
                 continue
-            rows = tables[table.name]
+            values = columns[table.name]
             xml = parts[name].decode("utf-8")
-            last = f"{get_column_letter(len(table.columns))}{len(rows) + 1}"
+            last = f"{get_column_letter(len(table.columns))}{len(values[0]) + 1}"
             xml = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>', xml, count=1)
             data = _SHEET_DATA.search(xml)
             if data is None:
                 raise RuntimeError(f"openpyxl wrote {name} without its header row")
             with target.open(_zip_info(name), "w") as sheet:
                 sheet.write((xml[:data.start()] + "<sheetData>" + data.group(1)).encode())
-                write_behind(sheet, (c.encode("utf-8") for c in sheet_rows(table, rows, styles)))
+                write_behind(sheet, (c.encode("utf-8") for c in sheet_rows(table, values, styles)))
                 sheet.write(("</sheetData>" + xml[data.end():]).encode("utf-8"))
     return out.getvalue()
 
