@@ -153,30 +153,6 @@ def database_schema_sql(tables: tuple[Table, ...] = TABLES) -> str:
     return "\n\n".join([*parts, *VIEWS]) + "\n"
 
 
-def load_order(tables: tuple[Table, ...] = TABLES) -> list[Table]:
-    """Tables ordered so every referenced table is loaded before the ones that reference it.
-
-    Foreign keys are enforced row by row during the load, so a child loaded before its parent
-    would fail. Spec order breaks ties, so the order is stable.
-    """
-    remaining = list(tables)
-    done: set[str] = set()
-    order: list[Table] = []
-    while remaining:
-        ready = next(
-            (t for t in remaining
-             if all(fk.table in done or fk.table == t.name for fk in t.foreign_keys)),
-            None,
-        )
-        if ready is None:
-            names = ", ".join(t.name for t in remaining)
-            raise SchemaError(f"foreign keys form a cycle among: {names}")
-        order.append(ready)
-        done.add(ready.name)
-        remaining.remove(ready)
-    return order
-
-
 def sql_column(column: Column, values: list[Any]) -> list[object]:
     """A canonical column as SQLite stores it: bool → 0/1, date → ISO text, others as they are."""
     if column.dtype == "bool":
@@ -186,22 +162,42 @@ def sql_column(column: Column, values: list[Any]) -> list[object]:
     return values
 
 
-def _load(connection: sqlite3.Connection, columns: Mapping[str, Columns]) -> None:
-    connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-    connection.execute("PRAGMA foreign_keys = ON")  # has no effect inside a transaction
-    connection.executescript(f"BEGIN;\n{database_schema_sql()}COMMIT;")
-    connection.execute("BEGIN")
-    for table in load_order():
+class DatabaseLoad:
+    """An SQLite file filled as the export's rows arrive, table batches in any interleaving.
+
+    The tables arrive a document at a time, so a child table's rows may come before its
+    parent's: foreign keys are therefore checked once the load is complete (``finish``), and a
+    violation fails it as enforcement during the load would have. VACUUM then rebuilds the file
+    table by table, so its bytes do not depend on how the rows were interleaved.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._connection = sqlite3.connect(path, isolation_level=None)
+        self._connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        self._connection.executescript(f"BEGIN;\n{database_schema_sql()}COMMIT;")
+        self._connection.execute("BEGIN")
+
+    def insert(self, table: Table, columns: Columns) -> None:
+        """Append rows given as canonical columns (``values.table_columns``)."""
         insert = (f"INSERT INTO {_quote(table.name)} ({_columns(table.column_names)}) "
                   f"VALUES ({', '.join('?' for _ in table.columns)})")
-        values = [sql_column(c, v) for c, v in zip(table.columns, columns[table.name], strict=True)]
-        connection.executemany(insert, zip(*values, strict=True))
-    connection.execute("COMMIT")
-    problems = connection.execute("PRAGMA foreign_key_check").fetchall()
-    if problems:  # cannot happen while foreign_keys is ON; kept as a guard on that assumption
-        raise sqlite3.IntegrityError(f"foreign key violations: {problems[:5]}")
-    # Rebuilds the file from scratch: no free pages or leftovers of the load's page order.
-    connection.execute("VACUUM")
+        values = [sql_column(c, v) for c, v in zip(table.columns, columns, strict=True)]
+        self._connection.executemany(insert, zip(*values, strict=True))
+
+    def finish(self) -> None:
+        """Commit, check every foreign key, compact; the file is complete after this."""
+        try:
+            self._connection.execute("COMMIT")
+            problems = self._connection.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise sqlite3.IntegrityError(f"FOREIGN KEY constraint failed: {problems[:5]}")
+            # Rebuilds the file from scratch: no free pages or leftovers of the load's order.
+            self._connection.execute("VACUUM")
+        finally:
+            self._connection.close()
+
+    def abandon(self) -> None:
+        self._connection.close()
 
 
 def write_database(tables: dict[str, list[dict[str, Any]]], path: Path,
@@ -210,7 +206,7 @@ def write_database(tables: dict[str, list[dict[str, Any]]], path: Path,
 
     Written to a temporary file beside ``path`` and renamed into place, so a reader never opens
     a half-written database and a failed load leaves the previous file untouched. Foreign keys
-    are enforced during the load; an analyst's own session must turn them on again
+    are checked when the load is complete; an analyst's own session must turn them on
     (``PRAGMA foreign_keys = ON``), as SQLite does not store that setting in the file.
     ``columns``: the tables' canonical columns (``values.table_columns``) when already computed.
     """
@@ -223,11 +219,14 @@ def write_database(tables: dict[str, list[dict[str, Any]]], path: Path,
     for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
         leftover.unlink(missing_ok=True)
     try:
-        connection = sqlite3.connect(tmp, isolation_level=None)
+        load = DatabaseLoad(tmp)
         try:
-            _load(connection, columns)
-        finally:
-            connection.close()
+            for table in TABLES:
+                load.insert(table, columns[table.name])
+        except BaseException:
+            load.abandon()
+            raise
+        load.finish()
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -1,10 +1,15 @@
-"""Export: validated per-document tables in interim/ → curated Parquet + CSV for the catalogue.
+"""Export: validated per-document tables in interim/ → the curated catalogue's files.
 
 Curated tables are re-assembled from interim/ alone (no source document is read again). A
 rejected document never changes curated/: its previous rows, found through
 ``standards.source_file``, are carried over exactly as they were. Output is deterministic —
 rows sorted by primary key with codes in natural order, fixed column order, LF line ends, no run
 timestamps — so an unchanged catalogue rebuilds byte-identical files.
+
+The catalogue is streamed, a document at a time (see pipeline.catalogue), so the export's memory
+does not grow with it: each table's rows are converted a batch at a time and appended to its
+Parquet file (one row group per ``ROW_GROUP_ROWS`` rows), its CSV file and the SQLite load,
+while a forked child spools the same stream into the workbook's sheets.
 """
 
 from __future__ import annotations
@@ -13,211 +18,66 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.database import database_bytes
+from pipeline import records
+from pipeline.catalogue import (
+    DocumentTables,
+    RunEntry,
+    catalogue_chunks,
+    plan_catalogue,
+    summarize,
+    version_changes,
+)
+from pipeline.database import DatabaseLoad
 from pipeline.dictionary import build_datapackage
 from pipeline.forked import Forked
-from pipeline.order import natural_key, sort_rows
-from pipeline.publish import publish
-from pipeline.records import Finding, Row, TableSet
+from pipeline.publish import publish_folder
+from pipeline.records import Row, TableSet
 from pipeline.spec import TABLES, TABLES_BY_NAME, Column, Table
 from pipeline.values import Columns, table_columns
-from pipeline.versions import (
-    CROSS_DOCUMENT_CODES,
-    compare_versions,
-    consecutive_pairs,
-    cross_check_version_tables,
-    mark_latest,
-    render_report,
-    split_by_standard,
-)
-from pipeline.workbook import workbook_bytes
+from pipeline.versions import render_report
+from pipeline.workbook import write_workbook_chunks
 
 ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "bool": pa.bool_(), "date": pa.date32()}
+# Rows converted at a time for every writer, and rows per Parquet row group. A row group is
+# cut at exactly this many rows whatever the documents' sizes, so the files do not depend on
+# how the rows arrived; a table smaller than this is one row group.
+BATCH_ROWS = 1024
+ROW_GROUP_ROWS = 8192
+# What an export needs of the previous standards rows (not their texts).
+PREVIOUS_STANDARDS_COLUMNS = ("standard_code", "source_file", "source_sha256")
 
 
-def findings_rows(standard_code: str, findings: tuple[Finding, ...]) -> list[Row]:
-    """Findings of one document with a stable finding_no (by page, code, where, message)."""
-    ordered = sorted(findings, key=lambda f: (natural_key(f.page), f.code, natural_key(f.where),
-                                              f.message))
-    return [
-        {"standard_code": standard_code, "finding_no": n, "code": f.code,
-         "severity": f.severity, "page": f.page, "where": f.where, "message": f.message}
-        for n, f in enumerate(ordered, start=1)
-    ]
-
-
-def document_rows(doc: TableSet) -> dict[str, list[Row]]:
-    """The curated rows one accepted document contributes, table by table."""
-    code = doc.tables["standards"][0]["standard_code"]
-    rows = {t.name: list(doc.tables.get(t.name, [])) for t in TABLES if t.name != "findings"}
-    rows["findings"] = findings_rows(code, doc.findings)
-    return rows
-
-
-# Input-level warnings printed for documents that were still converted.
-INPUT_WARNINGS = frozenset({
-    "encoding-converted", "bom-removed", "crlf-line-ends", "encrypted-pdf", "duplicate-document",
-})
-
-
-@dataclass(frozen=True)
-class RunEntry:
-    """One source file's fate in this run: a line of the run report."""
-
-    source_file: str
-    sha256: str
-    status: str  # converted | rejected | skipped
-    standard_code: str | None
-    findings: tuple[Finding, ...]  # errors when rejected; input warnings otherwise
-
-    @property
-    def finding_codes(self) -> str:
-        return " ".join(sorted({f.code for f in self.findings}))
-
-
-def _code_of(doc: TableSet) -> str | None:
-    standards = doc.tables.get("standards") or [{}]
-    code: str | None = standards[0].get("standard_code")
-    return None if doc.is_rejected else code
-
-
-def resolve_claims(docs: list[TableSet]) -> dict[str, tuple[str, Finding]]:
-    """Files that may not export although valid, by file: (status, the finding that says why).
-
-    The same bytes under two names: the first name (in sort order) is converted, the others are
-    skipped. Different documents claiming one standard_code: none of them is trusted.
-    """
-    by_code: dict[str, list[TableSet]] = {}
-    for doc in docs:
-        code = _code_of(doc)
-        if code is not None:
-            by_code.setdefault(code, []).append(doc)
-    out: dict[str, tuple[str, Finding]] = {}
-    for code, group in by_code.items():
-        group = sorted(group, key=lambda d: d.source.file)
-        if len(group) < 2:
-            continue
-        if len({d.source.sha256 for d in group}) == 1:
-            for doc in group[1:]:
-                out[doc.source.file] = ("skipped", Finding(
-                    "duplicate-document", "warning", None, code,
-                    f"the same bytes as {group[0].source.file}; skipped"))
-            continue
-        for doc in group:
-            others = ", ".join(d.source.file for d in group if d is not doc)
-            out[doc.source.file] = ("rejected", Finding(
-                "conflicting-standard-code", "error", None, code,
-                f"{code} is also claimed by {others} with different content"))
-    return out
-
-
-def assemble(
-    docs: list[TableSet], previous: Mapping[str, list[Row]]
-) -> tuple[dict[str, list[Row]], list[RunEntry]]:
-    """The catalogue's rows, and what happened to each file.
-
-    Accepted documents contribute their new rows; a rejected document keeps the rows it had in
-    ``previous`` (what curated/ holds now) unless an accepted document now provides its code.
-    Documents whose source file is no longer in raw/ drop out.
-    """
-    previous_code_of = {r["source_file"]: r["standard_code"] for r in previous.get("standards", [])}
-    decisions = resolve_claims(docs)
-    by_code: dict[str, dict[str, list[Row]]] = {}
-    entries: list[RunEntry] = []
-    rejected: list[TableSet] = []
-    for doc in sorted(docs, key=lambda d: d.source.file):
-        status, finding = decisions.get(doc.source.file, ("", None))
-        if finding is not None:
-            doc = doc.with_findings([finding])
-        code = _code_of(doc)
-        if status == "skipped":
-            entries.append(RunEntry(doc.source.file, doc.source.sha256, "skipped", code,
-                                    (finding,) if finding else ()))
-        elif doc.is_rejected or status == "rejected":
-            rejected.append(TableSet(doc.source, doc.tables, doc.findings, True))
-        else:
-            assert code is not None
-            by_code[code] = document_rows(doc)
-            warnings = tuple(f for f in doc.findings if f.code in INPUT_WARNINGS)
-            entries.append(RunEntry(doc.source.file, doc.source.sha256, "converted", code,
-                                    warnings))
-    for doc in rejected:
-        old_code = previous_code_of.get(doc.source.file)
-        if old_code is not None and old_code not in by_code:
-            by_code[old_code] = {name: [r for r in rows if r.get("standard_code") == old_code]
-                                 for name, rows in previous.items()}
-        errors = tuple(f for f in doc.findings if f.severity == "error")
-        entries.append(RunEntry(doc.source.file, doc.source.sha256, "rejected", old_code, errors))
-    # Whole documents in the order of their codes: each document's rows are already in key
-    # order (validation sorts them, curated/ holds them sorted) and every key starts with the
-    # standard code, so the catalogue is in key order without sorting its rows again.
-    out: dict[str, list[Row]] = {t.name: [] for t in TABLES}
-    for code in sorted(by_code, key=natural_key):
-        for name, rows in by_code[code].items():
-            out[name] += rows
-    out = finish_catalogue(out)
-    entries.sort(key=lambda e: e.source_file)
-    return out, entries
-
-
-def run_report_csv(entries: list[RunEntry]) -> str:
-    """The run report: one line per source file (no timestamps: same inputs, same bytes)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["source_file", "sha256", "status", "standard_code", "finding_codes"])
-    for e in entries:
-        writer.writerow([e.source_file, e.sha256, e.status, e.standard_code or "",
-                         e.finding_codes])
-    return buffer.getvalue()
-
-
-def finish_catalogue(out: dict[str, list[Row]]) -> dict[str, list[Row]]:
-    """What depends on the whole catalogue: latest flags, version-table cross-checks (as
-    findings numbered after each document's own), and the changes between versions."""
-    findings = [f for f in out["findings"] if f["code"] not in CROSS_DOCUMENT_CODES]
-    standards = mark_latest(out["standards"])
-    documents = split_by_standard({**out, "standards": standards})
-    for code, found in sorted(cross_check_version_tables(documents).items()):
-        last = max((f["finding_no"] for f in findings if f["standard_code"] == code), default=0)
-        ordered = sorted(found, key=lambda f: (natural_key(f["where"]), f["message"]))
-        findings += [{"standard_code": code, "finding_no": last + n, **f}
-                     for n, f in enumerate(ordered, start=1)]
-    changes: list[Row] = []
-    for older, newer in consecutive_pairs(standards):
-        pair = compare_versions(documents[older], documents[newer])
-        changes += [{**c, "change_no": n} for n, c in enumerate(pair, start=1)]
-    # Cross-check findings were appended after every document's own; these three are small.
-    return {**out, "standards": sort_rows(TABLES_BY_NAME["standards"], standards),
-            "findings": sort_rows(TABLES_BY_NAME["findings"], findings),
-            "version_changes": sort_rows(TABLES_BY_NAME["version_changes"], changes)}
-
-
-def arrow_table(table: Table, rows: list[Row], columns: Columns | None = None) -> pa.Table:
-    """Rows → an Arrow table whose schema carries each column's description and 中文 label.
-
-    ``columns``: the rows' canonical columns (``values.table_columns``) when already computed.
-    """
+def arrow_schema(table: Table) -> pa.Schema:
+    """The table's Arrow schema, carrying each column's description and 中文 label."""
     fields = [
         pa.field(c.name, ARROW_TYPES[c.dtype], nullable=c.nullable,
                  metadata={"description": c.description, "label_zh": c.label_zh})
         for c in table.columns
     ]
-    schema = pa.schema(fields, metadata={
+    return pa.schema(fields, metadata={
         "table": table.name, "grain": table.grain, "description": table.description,
         "primary_key": ",".join(table.primary_key),
     })
+
+
+def arrow_table(table: Table, rows: list[Row], columns: Columns | None = None) -> pa.Table:
+    """Rows → an Arrow table with the table's schema.
+
+    ``columns``: the rows' canonical columns (``values.table_columns``) when already computed.
+    """
     values = table_columns(table, rows) if columns is None else columns
     arrays = [pa.array(v, type=ARROW_TYPES[c.dtype])
               for c, v in zip(table.columns, values, strict=True)]
-    return pa.Table.from_arrays(arrays, schema=schema)
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
 
 
 def _csv_column(column: Column, values: list[Any]) -> list[str]:
@@ -230,41 +90,175 @@ def _csv_column(column: Column, values: list[Any]) -> list[str]:
     return ["" if v is None else v for v in values]
 
 
+def _csv_rows(table: Table, values: Columns) -> Iterator[tuple[str, ...]]:
+    return zip(*(_csv_column(c, v) for c, v in zip(table.columns, values, strict=True)),
+               strict=True)
+
+
 def csv_text(table: Table, rows: list[Row], columns: Columns | None = None) -> str:
     """The table as CSV: nulls empty, bools true/false, dates ISO (what Parquet readers show)."""
-    values = table_columns(table, rows) if columns is None else columns
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(table.column_names)
-    writer.writerows(zip(*(_csv_column(c, v) for c, v in zip(table.columns, values, strict=True)),
-                         strict=True))
+    writer.writerows(_csv_rows(table, table_columns(table, rows) if columns is None else columns))
     return buffer.getvalue()
+
+
+def run_report_csv(entries: Iterable[RunEntry]) -> str:
+    """The run report: one line per source file (no timestamps: same inputs, same bytes)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["source_file", "sha256", "status", "standard_code", "finding_codes"])
+    for e in entries:
+        writer.writerow([e.source_file, e.sha256, e.status, e.standard_code or "",
+                         e.finding_codes])
+    return buffer.getvalue()
+
+
+class TableFiles:
+    """One curated table's Parquet and CSV files and its SQLite rows, written as rows arrive.
+
+    Rows wait until ``BATCH_ROWS`` are there, are converted once for every writer, and their
+    Arrow form waits until a whole row group is there.
+    """
+
+    def __init__(self, table: Table, folder: Path, database: DatabaseLoad) -> None:
+        self.table = table
+        self._database = database
+        self._rows: list[Row] = []
+        self._arrow: list[pa.Table] = []
+        self._arrow_rows = 0
+        self._row_groups = 0
+        self._schema = arrow_schema(table)
+        self._parquet = pq.ParquetWriter(folder / f"{table.name}.parquet", self._schema,
+                                         compression="zstd")
+        self._csv_file: IO[str] = open(folder / f"{table.name}.csv", "w", encoding="utf-8",
+                                       newline="")
+        self._csv = csv.writer(self._csv_file, lineterminator="\n")
+        self._csv.writerow(table.column_names)
+
+    def add(self, rows: list[Row]) -> None:
+        self._rows += rows
+        if len(self._rows) >= BATCH_ROWS:
+            self._convert()
+
+    def _convert(self) -> None:
+        rows, self._rows = self._rows, []
+        columns = table_columns(self.table, rows)
+        self._csv.writerows(_csv_rows(self.table, columns))
+        self._database.insert(self.table, columns)
+        self._arrow.append(arrow_table(self.table, rows, columns))
+        self._arrow_rows += len(rows)
+        while self._arrow_rows >= ROW_GROUP_ROWS:
+            self._write_row_group(ROW_GROUP_ROWS)
+
+    def _write_row_group(self, size: int) -> None:
+        waiting = pa.concat_tables(self._arrow)
+        self._parquet.write_table(waiting.slice(0, size).combine_chunks())
+        self._row_groups += 1
+        rest = waiting.slice(size)
+        self._arrow = [rest] if rest.num_rows else []
+        self._arrow_rows = rest.num_rows
+
+    def close(self) -> None:
+        if self._rows:
+            self._convert()
+        if self._arrow_rows or not self._row_groups:  # an empty table is one empty row group
+            if not self._arrow:
+                self._arrow = [self._schema.empty_table()]
+            self._write_row_group(self._arrow_rows)
+        self._parquet.close()
+        self._csv_file.close()
+
+    def abandon(self) -> None:
+        self._parquet.close()
+        self._csv_file.close()
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))  # bytes: LF stays LF on every system
+
+
+@dataclass(frozen=True)
+class WrittenCatalogue:
+    """What the writers saw, for the closing summary."""
+
+    severities: Counter[str]
+    version_reports: int
+
+
+def write_catalogue(folder: Path, chunks: Callable[[], Iterator[DocumentTables]],
+                    changes: list[Row], entries: Iterable[RunEntry] | None) -> WrittenCatalogue:
+    """Write every curated file into ``folder`` (empty) from the catalogue's row stream.
+
+    ``chunks`` makes the stream: whole documents in code order, then the version changes. The
+    workbook, the slowest file, is spooled from its own copy of the stream in a forked child
+    (see pipeline.forked) while this process writes the others.
+    """
+    def workbook_file() -> bytes:
+        write_workbook_chunks(folder / "icap.xlsx", chunks())
+        return b""
+
+    workbook = Forked(workbook_file)
+    database = DatabaseLoad(folder / "icap.sqlite")
+    files = [TableFiles(table, folder, database) for table in TABLES]
+    severities: Counter[str] = Counter()
+    try:
+        for chunk in chunks():
+            for table_files in files:
+                rows = chunk.get(table_files.table.name)
+                if rows:
+                    table_files.add(rows)
+            severities.update(f["severity"] for f in chunk.get("findings", []))
+        for table_files in files:
+            table_files.close()
+        database.finish()
+        by_pair: dict[tuple[str, str], list[Row]] = {}
+        for change in changes:
+            by_pair.setdefault((change["from_code"], change["to_code"]), []).append(change)
+        for (older, newer), rows in sorted(by_pair.items()):
+            _write_text(folder / "reports" / f"{older}__{newer}.md", render_report(rows))
+        if entries is not None:
+            _write_text(folder / "_runs" / "run_report.csv", run_report_csv(entries))
+        _write_text(folder / "datapackage.json",
+                    json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n")
+        workbook.result()
+    except BaseException:
+        for table_files in files:
+            table_files.abandon()
+        database.abandon()
+        workbook.abandon()
+        raise
+    return WrittenCatalogue(severities, len(by_pair))
 
 
 class CuratedTables(Mapping[str, list[Row]]):
     """What curated/ holds now, as rows by table, each table read when first asked for.
 
-    A run reads the previous standards (to know which file gave which code) but the other
-    tables only when a rejected document must keep its old rows: reading a 900-standard
-    catalogue's every table up front cost half a second and as much memory as the new rows.
+    A run reads the previous standards (to know which file gave which code) and, when a
+    rejected document must keep its old rows, those rows only (``rows_of``), a batch at a time.
     """
 
     def __init__(self, curated: Path) -> None:
         self._curated = curated
         self._tables: dict[str, list[Row]] = {}
 
+    def _batches(self, name: str) -> Iterator[list[Row]]:
+        path = self._curated / f"{name}.parquet"
+        if not path.exists():
+            return
+        # ParquetFile, not read_table: the latter loads the dataset layer (70 MB of RSS).
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
+            # Dates as the ISO text the stages produce, so old and new rows compare equal.
+            yield [{k: v.isoformat() if isinstance(v, dt.date) else v for k, v in r.items()}
+                   for r in batch.to_pylist()]
+
     def __getitem__(self, name: str) -> list[Row]:
         if name not in TABLES_BY_NAME:
             raise KeyError(name)
         if name not in self._tables:
-            path = self._curated / f"{name}.parquet"
-            # ParquetFile, not read_table: the latter loads the dataset layer (70 MB of RSS).
-            rows = pq.ParquetFile(path).read().to_pylist() if path.exists() else []
-            # Dates as the ISO text the stages produce, so old and new rows compare equal.
-            self._tables[name] = [
-                {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in r.items()}
-                for r in rows
-            ]
+            self._tables[name] = [row for batch in self._batches(name) for row in batch]
         return self._tables[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -273,44 +267,113 @@ class CuratedTables(Mapping[str, list[Row]]):
     def __len__(self) -> int:
         return len(TABLES_BY_NAME)
 
+    @property
+    def standards(self) -> list[Row]:
+        """Which file gave which code, with its checksum (the columns a run needs of them)."""
+        path = self._curated / "standards.parquet"
+        if not path.exists():
+            return []
+        table = pq.ParquetFile(path).read(columns=list(PREVIOUS_STANDARDS_COLUMNS))
+        return table.to_pylist()
+
+    def rows_of(self, codes: set[str]) -> dict[str, DocumentTables]:
+        return rows_by_code(((name, row) for name in TABLES_BY_NAME
+                             for batch in self._batches(name) for row in batch), codes)
+
+
+class TablesInMemory:
+    """Previous curated rows held in memory (tests, and ``assemble``'s callers)."""
+
+    def __init__(self, tables: Mapping[str, list[Row]]) -> None:
+        self._tables = tables
+
+    @property
+    def standards(self) -> list[Row]:
+        return list(self._tables.get("standards", []))
+
+    def rows_of(self, codes: set[str]) -> dict[str, DocumentTables]:
+        return rows_by_code(((name, row) for name, rows in self._tables.items() for row in rows),
+                            codes)
+
+
+def rows_by_code(rows: Iterable[tuple[str, Row]], codes: set[str]) -> dict[str, DocumentTables]:
+    """The rows of the given standard codes, by code then table (every table present)."""
+    out: dict[str, DocumentTables] = {code: {t.name: [] for t in TABLES} for code in codes}
+    for name, row in rows:
+        code = row.get("standard_code")
+        if code in out:
+            out[code][name].append(row)
+    return out
+
 
 def read_curated(curated: Path) -> CuratedTables:
     """What curated/ holds now (empty tables when it holds nothing yet), read on demand."""
     return CuratedTables(curated)
 
 
-def curated_files(tables: Mapping[str, list[Row]], entries: list[RunEntry] | None = None
-                  ) -> Iterator[tuple[str, bytes]]:
-    """Every file curated/ holds after this run, as (relative path, bytes), one at a time so
-    that the catalogue's files are never all in memory together. Each table's values are
-    converted once for every writer; the workbook, the slowest, is written meanwhile in a forked
-    child (see pipeline.forked), which inherits them."""
-    columns = {t.name: table_columns(t, tables[t.name]) for t in TABLES}
-    workbook = Forked(workbook_bytes, tables, columns)
-    try:
-        for table in TABLES:
-            rows = tables[table.name]
-            buffer = io.BytesIO()
-            pq.write_table(arrow_table(table, rows, columns[table.name]), buffer,
-                           compression="zstd")
-            yield f"{table.name}.parquet", buffer.getvalue()
-            yield f"{table.name}.csv", csv_text(table, rows, columns[table.name]).encode("utf-8")
-        by_pair: dict[tuple[str, str], list[Row]] = {}
-        for change in tables["version_changes"]:
-            by_pair.setdefault((change["from_code"], change["to_code"]), []).append(change)
-        for (older, newer), rows in sorted(by_pair.items()):
-            yield f"reports/{older}__{newer}.md", render_report(rows).encode("utf-8")
-        if entries is not None:
-            yield "_runs/run_report.csv", run_report_csv(entries).encode("utf-8")
-        yield "icap.sqlite", database_bytes(dict(tables), columns)
-        yield "datapackage.json", (
-            json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-        yield "icap.xlsx", workbook.result()
-    finally:
-        workbook.abandon()
+def assemble(docs: list[TableSet], previous: Mapping[str, list[Row]]
+             ) -> tuple[dict[str, list[Row]], list[RunEntry]]:
+    """The whole catalogue's rows in memory, and what happened to each file: the same plan and
+    stream the export writes, collected (for tests and small callers)."""
+    by_file = {d.source.file: d for d in docs}
+    plan = plan_catalogue([summarize(d) for d in docs], TablesInMemory(previous))
+    changes = version_changes(plan, by_file.__getitem__)
+    tables: dict[str, list[Row]] = {t.name: [] for t in TABLES}
+    for chunk in catalogue_chunks(plan, by_file.__getitem__, changes):
+        for name, rows in chunk.items():
+            tables[name] += rows
+    return tables, list(plan.entries)
 
 
 def write_curated(curated: Path, tables: Mapping[str, list[Row]],
                   entries: list[RunEntry] | None = None) -> None:
-    """Replace curated/'s whole content with this run's, atomically (see pipeline.publish)."""
-    publish(curated, curated_files(tables, entries))
+    """Replace curated/'s whole content with these tables, atomically (see pipeline.publish)."""
+    chunk = {t.name: list(tables[t.name]) for t in TABLES}
+    publish_folder(curated, lambda folder: write_catalogue(
+        folder, lambda: iter([chunk]), chunk["version_changes"], entries))
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export run did: each file's fate, the documents' summaries, the writers' counts
+    and what curated/ held before (for the "unchanged" count)."""
+
+    entries: tuple[RunEntry, ...]
+    summaries: dict[str, TableSet]
+    written: WrittenCatalogue
+    previous_sha256: dict[str, str]
+
+
+class ChangedDuringExport(RuntimeError):
+    """An interim file changed between the export's two reads of it."""
+
+
+def export_catalogue(curated: Path, validated: list[Path]) -> ExportResult:
+    """Publish curated/ from validated interim files, streaming the documents (two reads each:
+    one for the plan, one for the rows)."""
+
+    def read(path: Path) -> TableSet:
+        return records.tableset_from_dict(records.read_json(path))
+
+    summaries: dict[str, TableSet] = {}
+    path_of: dict[str, Path] = {}
+    for path in validated:
+        summary = summarize(read(path))
+        summaries[summary.source.file] = summary
+        path_of[summary.source.file] = path
+
+    def load(source_file: str) -> TableSet:
+        doc = read(path_of[source_file])
+        if doc.source.sha256 != summaries[source_file].source.sha256:
+            raise ChangedDuringExport(f"{path_of[source_file]}: changed while exported")
+        return doc
+
+    previous = read_curated(curated)
+    # Read before the new files replace them: the "unchanged" count compares with these.
+    previous_sha256 = {r["source_file"]: r["source_sha256"] for r in previous.standards}
+    plan = plan_catalogue(list(summaries.values()), previous)
+    changes = version_changes(plan, load)
+    written: list[WrittenCatalogue] = []
+    publish_folder(curated, lambda folder: written.append(write_catalogue(
+        folder, lambda: catalogue_chunks(plan, load, changes), changes, plan.entries)))
+    return ExportResult(plan.entries, summaries, written[0], previous_sha256)

@@ -8,11 +8,11 @@ of more than a few documents; ``--verbose`` prints one plain line per document i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
-from pipeline.records import Finding, Row
+from pipeline.records import Finding
 
 BAR_WIDTH = 24
 MIN_DOCUMENTS_FOR_BAR = 4
@@ -34,20 +34,19 @@ def show_progress(stream: TextIO, index: int, total: int, file_name: str, status
         stream.flush()
 
 
-def severity_counts(findings: Iterable[Row]) -> str:
-    counts = Counter(f["severity"] for f in findings)
+def severity_counts(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))
 
 
-def closing_summary(statuses: list[str], unchanged: int, findings: list[Row], curated: Path,
-                    version_reports: int) -> list[str]:
+def closing_summary(statuses: list[str], unchanged: int, severities: Mapping[str, int],
+                    curated: Path, version_reports: int) -> list[str]:
     """The lines printed after a run: documents, findings by severity, where the reports are."""
     counts = Counter(statuses)
     return [
         f"curated: {counts['converted']} document(s) converted, {counts['rejected']} rejected "
         f"(their previous rows kept), {counts['skipped']} skipped; {unchanged} of the converted "
         f"unchanged since the last run → {curated}",
-        f"findings: {severity_counts(findings)} (in {curated / 'findings.csv'})",
+        f"findings: {severity_counts(severities)} (in {curated / 'findings.csv'})",
         f"reports: {curated / '_runs' / 'run_report.csv'}"
         + (f"; {version_reports} version report(s) in {curated / 'reports'}"
            if version_reports else ""),

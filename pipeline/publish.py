@@ -16,7 +16,7 @@ import ctypes
 import os
 import shutil
 import signal
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 _AT_FDCWD = -100
@@ -61,20 +61,14 @@ def _exchange(a: Path, b: Path) -> bool:
     return True
 
 
-def publish(folder: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
-    """Make ``folder`` hold exactly ``files`` (relative path → bytes), all at once.
-
-    ``files`` may be a generator, so that only one file's bytes are in memory at a time; if it
-    fails part-way, the staged files are removed and ``folder`` is untouched.
-    """
+def publish_folder(folder: Path, fill: Callable[[Path], object]) -> None:
+    """Make ``folder`` hold exactly what ``fill`` writes into the (empty) folder it is given,
+    all at once. If ``fill`` fails, what it wrote is removed and ``folder`` is untouched."""
     recover(folder)
     staging, aside = _siblings(folder)
     staging.mkdir(parents=True)
     try:
-        for relative, data in files.items() if isinstance(files, Mapping) else files:
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        fill(staging)
     except BaseException:
         shutil.rmtree(staging)
         raise
@@ -90,3 +84,15 @@ def publish(folder: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes
     _checkpoint("swapped")
     staging.rename(folder)
     shutil.rmtree(aside)
+
+
+def publish(folder: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
+    """Make ``folder`` hold exactly ``files`` (relative path → bytes), all at once."""
+
+    def write(staging: Path) -> None:
+        for relative, data in files.items() if isinstance(files, Mapping) else files:
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+
+    publish_folder(folder, write)

@@ -24,9 +24,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import tempfile
 import threading
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Queue
@@ -76,10 +77,18 @@ def _display_width(text: str) -> int:
     return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
-def column_widths(table: Table, columns: Columns) -> list[int]:
-    """Each column's width: its widest value's display width (CJK counts double), capped."""
-    widths = [len(c.name) + 2 for c in table.columns]
+def column_widths(table: Table, columns: Columns, at_least: list[int] | None = None
+                  ) -> list[int]:
+    """Each column's width: its widest value's display width (CJK counts double), capped.
+
+    ``at_least``: the widths of the rows before these (a sheet's rows come in batches).
+    """
+    widths = [len(c.name) + 2 for c in table.columns] if at_least is None else list(at_least)
     for index, (column, all_values) in enumerate(zip(table.columns, columns, strict=True)):
+        if widths[index] >= MAX_WIDTH:
+            continue
+        # A value is at most twice as wide as it is long: shorter ones cannot widen the column.
+        shortest = (widths[index] - 2) // 2
         values = [v for v in all_values if v is not None]
         if column.dtype == "date" and values:
             widths[index] = max(widths[index], len(DATE_FORMAT) + 2)
@@ -88,7 +97,8 @@ def column_widths(table: Table, columns: Columns) -> list[int]:
             if max(map(len, values)) + 2 >= MAX_WIDTH:
                 widths[index] = MAX_WIDTH
             else:
-                widths[index] = max(widths[index], max(map(_display_width, values)) + 2)
+                wide = [v for v in values if len(v) > shortest]
+                widths[index] = max(widths[index], max(map(_display_width, wide), default=0) + 2)
     return [min(w, MAX_WIDTH) for w in widths]
 
 
@@ -131,13 +141,14 @@ def _probe_styles(sheet: Worksheet) -> None:
     date.number_format = DATE_FORMAT
 
 
-def skeleton_parts(columns: Mapping[str, Columns]) -> dict[str, bytes]:
+def skeleton_parts(widths: Mapping[str, list[int]], row_counts: Mapping[str, int]
+                   ) -> dict[str, bytes]:
     """The workbook openpyxl writes with header rows only (plus the style probe), by part name.
 
     openpyxl writes the parts that are easy to get wrong — styles, header comments and their
     drawings, relationships, the frozen pane, the filter's defined names; the data rows, a
-    million cells in a full catalogue, are streamed into it by ``workbook_bytes`` (openpyxl
-    took 15 s and 600 MB for them).
+    million cells in a full catalogue, are streamed into it by ``write_workbook_chunks``
+    (openpyxl took 15 s and 600 MB for them).
     """
     book = Workbook()
     book.remove(book.worksheets[0])
@@ -146,9 +157,8 @@ def skeleton_parts(columns: Mapping[str, Columns]) -> dict[str, bytes]:
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME
     for table in TABLES:
-        values = columns[table.name]
-        _skeleton_sheet(book.create_sheet(table.name), table, column_widths(table, values),
-                        len(values[0]))
+        _skeleton_sheet(book.create_sheet(table.name), table, widths[table.name],
+                        row_counts[table.name])
     _probe_styles(book.worksheets[0])
     buffer = io.BytesIO()
     book.save(buffer)
@@ -217,12 +227,13 @@ def _cells(column: Column, values: list[Any], styles: _Styles) -> list[str | Non
     return [None if v is None else f'" t="n"><v>{v}</v></c>' for v in values]
 
 
-def sheet_rows(table: Table, columns: Columns, styles: _Styles) -> Iterator[str]:
-    """The data rows of one sheet as SpreadsheetML, row 2 onwards, in chunks of rows."""
+def sheet_rows(table: Table, columns: Columns, styles: _Styles, first_row: int = 2
+               ) -> Iterator[str]:
+    """Data rows of one sheet as SpreadsheetML, numbered from ``first_row``, in chunks."""
     starts = [f'<c r="{get_column_letter(i)}' for i in range(1, len(table.columns) + 1)]
     cells_by_column = [_cells(c, v, styles) for c, v in zip(table.columns, columns, strict=True)]
     chunk: list[str] = []
-    for row_no, cells in enumerate(zip(*cells_by_column, strict=True), start=2):
+    for row_no, cells in enumerate(zip(*cells_by_column, strict=True), start=first_row):
         number = str(row_no)
         chunk.append(f'<row r="{number}">' + "".join([
             start + number + cell for start, cell in zip(starts, cells, strict=True)
@@ -275,49 +286,120 @@ def _zip_info(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def workbook_bytes(tables: Mapping[str, list[dict[str, Any]]],
-                   columns: Mapping[str, Columns] | None = None) -> bytes:
-    """The .xlsx file's bytes: one sheet per spec table, in spec order.
+class _SheetSpool:
+    """One sheet's data rows as they arrive, spooled to a file (a zip entry must be written
+    whole, and the sheets' rows arrive interleaved), with its row count and column widths."""
 
-    Byte-identical for identical input: fixed document times, fixed zip entry times and
-    attributes, [Content_Types].xml first and the other parts by name. ``columns``: the tables'
-    canonical columns (``values.table_columns``) when already computed.
+    def __init__(self, table: Table, folder: Path, styles: _Styles) -> None:
+        self.table = table
+        self.path = folder / f"{table.name}.xml"
+        self.rows = 0
+        self.widths = column_widths(table, [[] for _ in table.columns])
+        self._styles = styles
+        self._waiting: list[dict[str, Any]] = []
+        self._file = self.path.open("wb")
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self._waiting += rows
+        if len(self._waiting) >= _SPOOL_ROWS:
+            self._convert()
+
+    def _convert(self) -> None:
+        rows, self._waiting = self._waiting, []
+        columns = table_columns(self.table, rows)
+        self.widths = column_widths(self.table, columns, self.widths)
+        for chunk in sheet_rows(self.table, columns, self._styles, first_row=self.rows + 2):
+            self._file.write(chunk.encode("utf-8"))
+        self.rows += len(rows)
+
+    def close(self) -> None:
+        if self._waiting:
+            self._convert()
+        self._file.close()
+
+    def pieces(self) -> Iterator[bytes]:
+        with self.path.open("rb") as spooled:
+            while piece := spooled.read(_SPOOL_PIECE):
+                yield piece
+
+
+_SPOOL_PIECE = 1 << 20
+# Rows converted at a time: per-call costs dominate when a document's few rows go alone.
+_SPOOL_ROWS = 1024
+
+
+def _empty_skeleton_styles() -> _Styles:
+    widths = {t.name: column_widths(t, [[] for _ in t.columns]) for t in TABLES}
+    return _styles(skeleton_parts(widths, {t.name: 0 for t in TABLES})[_FIRST_SHEET])
+
+
+_FIRST_SHEET = "xl/worksheets/sheet1.xml"
+
+
+def write_workbook_chunks(path: Path, chunks: Iterable[Mapping[str, list[dict[str, Any]]]]
+                          ) -> None:
+    """Write the .xlsx file from the catalogue's rows, a chunk (a document's tables) at a time:
+    one sheet per spec table, in spec order; the rows of each table in the order they come.
+
+    Byte-identical for identical rows, however they are chunked: fixed document times, fixed
+    zip entry times and attributes, [Content_Types].xml first and the other parts by name.
     """
+    # The data cells name their style by number; the numbers depend only on the spec's
+    # tables, so a skeleton without rows gives them (checked against the final skeleton).
+    styles = _empty_skeleton_styles()
+    with tempfile.TemporaryDirectory(prefix=".xlsx-rows-", dir=path.parent) as folder:
+        spools = {t.name: _SheetSpool(t, Path(folder), styles) for t in TABLES}
+        try:
+            for chunk in chunks:
+                for name, rows in chunk.items():
+                    if rows:
+                        spools[name].add(rows)
+        finally:
+            for spool in spools.values():
+                spool.close()
+        parts = skeleton_parts({n: s.widths for n, s in spools.items()},
+                               {n: s.rows for n, s in spools.items()})
+        if _styles(parts[_FIRST_SHEET]) != styles:
+            raise RuntimeError("openpyxl numbered the cell styles differently once the sheets "
+                               "had widths; the streamed rows would carry the wrong formats")
+        sheet_of = {f"xl/worksheets/sheet{n}.xml": spools[t.name]
+                    for n, t in enumerate(TABLES, start=1)}
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED,
+                             compresslevel=COMPRESS_LEVEL) as target:
+            for name in sorted(parts, key=lambda n: (n != CONTENT_TYPES, n)):
+                if name not in sheet_of:
+                    target.writestr(_zip_info(name), parts[name])
+                    continue
+                spool = sheet_of[name]
+                xml = parts[name].decode("utf-8")
+                last = f"{get_column_letter(len(spool.table.columns))}{spool.rows + 1}"
+                xml = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>', xml, count=1)
+                data = _SHEET_DATA.search(xml)
+                if data is None:
+                    raise RuntimeError(f"openpyxl wrote {name} without its header row")
+                with target.open(_zip_info(name), "w") as sheet:
+                    sheet.write((xml[:data.start()] + "<sheetData>" + data.group(1)).encode())
+                    write_behind(sheet, spool.pieces())
+                    sheet.write(("</sheetData>" + xml[data.end():]).encode("utf-8"))
+
+
+def workbook_bytes(tables: Mapping[str, list[dict[str, Any]]]) -> bytes:
+    """The .xlsx file's bytes for whole tables (see ``write_workbook_chunks``)."""
     require_spec_tables(tables)
-    if columns is None:
-        columns = {t.name: table_columns(t, tables[t.name]) for t in TABLES}
-    parts = skeleton_parts(columns)
-    sheet_of = {f"xl/worksheets/sheet{n}.xml": t for n, t in enumerate(TABLES, start=1)}
-    styles = _styles(parts["xl/worksheets/sheet1.xml"])
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as target:
-        for name in sorted(parts, key=lambda n: (n != CONTENT_TYPES, n)):
-            table = sheet_of.get(name)
-            if table is None:
-                target.writestr(_zip_info(name), parts[name])
-                continue
-            values = columns[table.name]
-            xml = parts[name].decode("utf-8")
-            last = f"{get_column_letter(len(table.columns))}{len(values[0]) + 1}"
-            xml = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>', xml, count=1)
-            data = _SHEET_DATA.search(xml)
-            if data is None:
-                raise RuntimeError(f"openpyxl wrote {name} without its header row")
-            with target.open(_zip_info(name), "w") as sheet:
-                sheet.write((xml[:data.start()] + "<sheetData>" + data.group(1)).encode())
-                write_behind(sheet, (c.encode("utf-8") for c in sheet_rows(table, values, styles)))
-                sheet.write(("</sheetData>" + xml[data.end():]).encode("utf-8"))
-    return out.getvalue()
+    with tempfile.TemporaryDirectory(prefix="icap-xlsx-") as folder:
+        path = Path(folder) / "icap.xlsx"
+        write_workbook_chunks(path, [tables])
+        return path.read_bytes()
 
 
 def write_workbook(tables: dict[str, list[dict[str, Any]]], path: Path) -> None:
     """Write the workbook beside ``path`` and rename it into place, so a reader (or Excel's lock
     on an open copy) never sees half a file and a failure keeps the previous one."""
-    data = workbook_bytes(tables)
+    require_spec_tables(tables)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")  # same folder, so the rename is atomic
     try:
-        tmp.write_bytes(data)
+        write_workbook_chunks(tmp, [tables])
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.export import document_rows
+from pipeline.catalogue import document_rows
 from tests.conftest import REPO, SAMPLE, run_stages
 from tests.conftest import run_make as make
 from tests.render.bad_inputs import BAD_INPUTS, BadInput, runaway_pdf, sample_pdf

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from pipeline.export import document_rows
+from pipeline.catalogue import document_rows
 from pipeline.order import sort_rows
 from pipeline.records import TableSet
 from pipeline.spec import TABLES_BY_NAME

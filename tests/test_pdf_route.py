@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.export import document_rows
+from pipeline.catalogue import document_rows
 from pipeline.extract import extract_file
 from pipeline.records import TableSet
 from tests.conftest import SAMPLE, run_stages

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pipeline.export import document_rows
+from pipeline.catalogue import document_rows
 from pipeline.extract import extract_text_export
 from pipeline.normalize import normalize_tables
 from pipeline.order import sort_rows

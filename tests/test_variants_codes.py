@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 
 from pipeline import layout
+from pipeline.catalogue import findings_rows
 from pipeline.codes import split_items
-from pipeline.export import assemble, csv_text, findings_rows
+from pipeline.export import assemble, csv_text
 from pipeline.extract import extract_file
 from pipeline.records import Finding, GridRow, Piece, TableSet
 from pipeline.sections import parse_notes

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.export import document_rows
+from pipeline.catalogue import document_rows
 from pipeline.extract import extract_file
 from pipeline.normalize import normalize_tables
 from pipeline.order import sort_rows

@@ -1,0 +1,97 @@
+"""The export streams the catalogue a document at a time and converts rows in batches; its files
+must be exactly those of writing the whole catalogue at once, whatever the batch sizes.
+
+Batch and row-group sizes are made tiny here so that a handful of documents crosses every
+boundary (rows waiting for a batch, a Parquet row group cut inside a document, a sheet's rows
+spooled in several pieces), and a rejected document keeps its previous rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import export, records, workbook
+from pipeline.export import assemble, export_catalogue, read_curated, write_curated
+from pipeline.records import Source, TableSet
+from tests.conftest import SAMPLE, V5, run_stages
+
+
+def _renamed(doc: TableSet, code: str) -> TableSet:
+    """The document as another standard: its code on every row, its own source file."""
+    tables = {name: [{**r, "standard_code": code} if "standard_code" in r else r for r in rows]
+              for name, rows in doc.tables.items()}
+    tables["standards"] = [{**r, "source_file": f"{code}.txt"} for r in tables["standards"]]
+    source: Source = dataclasses.replace(doc.source, file=f"{code}.txt", sha256=code)
+    return TableSet(source, tables, doc.findings, doc.is_rejected)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _interim(folder: Path, docs: list[TableSet]) -> list[Path]:
+    paths = []
+    for doc in docs:
+        path = folder / doc.source.file / "validate.json"
+        records.write_json(doc, path)
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[TableSet]:
+    v4, v5 = run_stages(SAMPLE), run_stages(V5)
+    return [v4, v5, *(_renamed(v4, f"ABC0000-{n}v1") for n in (10, 2, 9))]
+
+
+@pytest.fixture
+def tiny_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(export, "BATCH_ROWS", 7)
+    monkeypatch.setattr(export, "ROW_GROUP_ROWS", 40)
+    monkeypatch.setattr(workbook, "_SPOOL_ROWS", 5)
+    monkeypatch.setattr(workbook, "_SPOOL_PIECE", 1000)
+
+
+def test_streamed_files_equal_the_whole_catalogue_written_at_once(
+        tmp_path: Path, documents: list[TableSet], tiny_batches: None) -> None:
+    streamed = tmp_path / "streamed"
+    export_catalogue(streamed, _interim(tmp_path / "interim", documents))
+    tables, entries = assemble(documents, {})
+    write_curated(tmp_path / "at-once", tables, entries)
+    assert _files(streamed) == _files(tmp_path / "at-once")
+    assert pq.ParquetFile(streamed / "indicators.parquet").metadata.num_row_groups > 1
+
+
+def test_a_rejected_document_keeps_its_previous_rows_when_streamed(
+        tmp_path: Path, documents: list[TableSet], tiny_batches: None) -> None:
+    curated = tmp_path / "curated"
+    export_catalogue(curated, _interim(tmp_path / "before", documents))
+    before = _files(curated)
+    kept = documents[-1]
+    rejected = TableSet(dataclasses.replace(kept.source, sha256="changed"), kept.tables,
+                        kept.findings, True)
+    previous = read_curated(curated)
+    tables, entries = assemble([*documents[:-1], rejected], previous)
+    write_curated(tmp_path / "at-once", tables, entries)
+    result = export_catalogue(curated, _interim(tmp_path / "after", [*documents[:-1], rejected]))
+    assert [e.status for e in result.entries if e.source_file == kept.source.file] == ["rejected"]
+    after = _files(curated)
+    assert after == _files(tmp_path / "at-once")
+    # Only the run report tells the runs apart: the rejected document's rows are as they were.
+    assert {name for name in after if after[name] != before[name]} == {"_runs/run_report.csv"}
+
+
+def test_batch_sizes_change_no_file_while_tables_fit_one_row_group(
+        tmp_path: Path, documents: list[TableSet], monkeypatch: pytest.MonkeyPatch) -> None:
+    validated = _interim(tmp_path / "interim", documents)
+    export_catalogue(tmp_path / "default", validated)
+    monkeypatch.setattr(export, "BATCH_ROWS", 3)
+    monkeypatch.setattr(export, "ROW_GROUP_ROWS", 10**9)
+    monkeypatch.setattr(workbook, "_SPOOL_ROWS", 2)
+    export_catalogue(tmp_path / "tiny", validated)
+    assert _files(tmp_path / "default") == _files(tmp_path / "tiny")
