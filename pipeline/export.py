@@ -201,10 +201,13 @@ def write_catalogue(folder: Path, chunks: Callable[[], Iterator[DocumentTables]]
         return b""
 
     workbook = Forked(workbook_file)
-    database = DatabaseLoad(folder / "icap.sqlite")
-    files = [TableFiles(table, folder, database) for table in TABLES]
+    database: DatabaseLoad | None = None
+    files: list[TableFiles] = []
     severities: Counter[str] = Counter()
     try:
+        database = DatabaseLoad(folder / "icap.sqlite")
+        for table in TABLES:  # one at a time, so a failure abandons those already open
+            files.append(TableFiles(table, folder, database))
         for chunk in chunks():
             for table_files in files:
                 rows = chunk.get(table_files.table.name)
@@ -227,7 +230,8 @@ def write_catalogue(folder: Path, chunks: Callable[[], Iterator[DocumentTables]]
     except BaseException:
         for table_files in files:
             table_files.abandon()
-        database.abandon()
+        if database is not None:
+            database.abandon()
         workbook.abandon()
         raise
     return WrittenCatalogue(severities, len(by_pair))
