@@ -110,6 +110,9 @@ def _uncovered_in_tables(page: Any, tables: list[Any]) -> str:
     for table in tables:
         x0, top, x1, bottom = table.bbox
         cells = table.cells
+        # The cells' spans across each printed line's middle, found once per line (a line's
+        # characters share it) rather than testing every cell for every character.
+        spans_at: dict[float, list[tuple[float, float]]] = {}
         for char in page.chars:
             if char["text"].isspace():
                 continue
@@ -117,7 +120,10 @@ def _uncovered_in_tables(page: Any, tables: list[Any]) -> str:
                 continue
             cx = (char["x0"] + char["x1"]) / 2
             cy = (char["top"] + char["bottom"]) / 2
-            if not any(c[0] <= cx <= c[2] and c[1] <= cy <= c[3] for c in cells):
+            spans = spans_at.get(cy)
+            if spans is None:
+                spans = spans_at[cy] = [(c[0], c[2]) for c in cells if c[1] <= cy <= c[3]]
+            if not any(left <= cx <= right for left, right in spans):
                 missed.append(char["text"])
     return "".join(missed)
 

@@ -205,10 +205,13 @@ def map_ideograph(char: str) -> str:
     return char
 
 
+_WHITE_SPACE = regex.compile(r"\s+")
+
+
 def squash(text: str) -> str:
     """Text with all white space removed and Kangxi radicals / compatibility ideographs mapped,
     for comparing titles, labels and header words (`或能⼒條件` is the heading `或能力條件`)."""
-    text = regex.sub(r"\s+", "", text)
+    text = _WHITE_SPACE.sub("", text)
     return MAPPABLE.sub(lambda m: map_ideograph(m.group()), text) if MAPPABLE.search(text) \
         else text
 
