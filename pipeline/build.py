@@ -28,7 +28,7 @@ _COMMON = ("__init__.py", "records.py", "layout.py", "build.py")
 # The modules each stage's output depends on (its own code and what it imports; a test checks
 # the list against the imports).
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
-    "extract": ("extract.py", "extract_pdf.py", "pdf_columns.py"),
+    "extract": ("extract.py", "extract_pdf.py", "pdf_columns.py", "pdf_objects.py"),
     "stitch": ("stitch.py", "normalize.py", "spec.py"),
     "parse": ("parse.py", "codes.py", "sections.py", "normalize.py", "spec.py"),
     "normalize": ("normalize.py", "spec.py"),

@@ -37,6 +37,7 @@ from pipeline.pdf_columns import (
     outer_row_numbers,
     outside_column_numbers,
 )
+from pipeline.pdf_objects import read_objects
 from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
 
 # A rule this far below a table's last detected rule means a row part with no closing rule.
@@ -328,6 +329,7 @@ def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
                     "encrypted with an empty user password; read without one"))
             page_count = len(pdf.pages)
             for number, page in enumerate(pdf.pages, start=1):
+                read_objects(page)
                 chars += len(page.chars)
                 unmapped = sum(1 for c in page.chars if c["text"].startswith("(cid:"))
                 if unmapped > len(page.chars) // 10:
