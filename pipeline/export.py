@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import records
+from pipeline.build import SUMMARY_FILE
 from pipeline.catalogue import (
     DocumentTables,
     RunEntry,
@@ -359,10 +360,20 @@ def export_catalogue(curated: Path, validated: list[Path]) -> ExportResult:
     def read(path: Path) -> TableSet:
         return records.tableset_from_dict(records.read_json(path))
 
+    def read_summary(path: Path) -> TableSet:
+        """The build's summary beside a validate.json when written after it, else made here."""
+        built = path.with_name(SUMMARY_FILE)
+        try:
+            if built.stat().st_mtime_ns >= path.stat().st_mtime_ns:
+                return records.tableset_from_dict(records.read_json(built))
+        except FileNotFoundError:
+            pass
+        return summarize(read(path))
+
     summaries: dict[str, TableSet] = {}
     path_of: dict[str, Path] = {}
     for path in validated:
-        summary = summarize(read(path))
+        summary = read_summary(path)
         summaries[summary.source.file] = summary
         path_of[summary.source.file] = path
 

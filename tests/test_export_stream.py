@@ -9,6 +9,7 @@ spooled in several pieces), and a rejected document keeps its previous rows.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -95,3 +96,44 @@ def test_batch_sizes_change_no_file_while_tables_fit_one_row_group(
     monkeypatch.setattr(workbook, "_SPOOL_ROWS", 2)
     export_catalogue(tmp_path / "tiny", validated)
     assert _files(tmp_path / "default") == _files(tmp_path / "tiny")
+
+
+def test_the_builds_summary_is_the_one_export_would_make(tmp_path: Path) -> None:
+    """validate writes summary.json beside validate.json: exactly what export would otherwise
+    compute from the whole document, so planning from it changes nothing."""
+    from pipeline.build import STAGES, SUMMARY_FILE, run_stage, stage_file
+    from pipeline.catalogue import summarize
+
+    for stage in STAGES:
+        run_stage(stage, SAMPLE, tmp_path, 60)
+    validated = stage_file(tmp_path, SAMPLE, "validate")
+    built = records.read_json(validated.with_name(SUMMARY_FILE))
+    made = summarize(records.tableset_from_dict(records.read_json(validated)))
+    assert records.tableset_from_dict(built) == made
+    assert built["tables"]["standards"][0]["standard_code"] == "RTM1324-002v4"
+
+
+def test_export_plans_from_a_summary_written_after_its_document_only(
+        tmp_path: Path, documents: list[TableSet]) -> None:
+    """A summary at least as new as its validate.json is used (a warning put only in it reaches
+    the run report); one older (a validate.json rewritten after it, by a run stopped between the
+    two writes or by hand) is not: the document is summarised again."""
+    from pipeline.build import SUMMARY_FILE
+    from pipeline.catalogue import summarize
+    from pipeline.records import Finding
+
+    validated = _interim(tmp_path / "interim", documents)
+    marked = summarize(documents[0]).with_findings(
+        [Finding("bom-removed", "warning", None, "document", "only in the summary")])
+    summary = validated[0].with_name(SUMMARY_FILE)
+    records.write_json(marked, summary)
+    newer = validated[0].stat().st_mtime_ns + 10**9
+    os.utime(summary, ns=(newer, newer))
+    used = export_catalogue(tmp_path / "fresh", validated)
+    assert [e.finding_codes for e in used.entries
+            if e.source_file == documents[0].source.file] == ["bom-removed"]
+    older = validated[0].stat().st_mtime_ns - 10**9
+    os.utime(summary, ns=(older, older))
+    ignored = export_catalogue(tmp_path / "stale", validated)
+    assert [e.finding_codes for e in ignored.entries
+            if e.source_file == documents[0].source.file] == [""]
