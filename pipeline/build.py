@@ -195,6 +195,9 @@ def build(sources: list[Path], interim: Path, jobs: int, time_limit: int,
             results.append(process(work, interim, time_limit))
             on_done(len(results), len(todo), results[-1])
         return results
+    # Largest files first: the pool hands documents out in this order, so the last ones to
+    # finish are short and no worker is left alone with a long document at the end.
+    todo.sort(key=lambda w: (-w.source.stat().st_size, w.source.name))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for done in pool.map(_process_one, [(w, interim, time_limit) for w in todo]):
             results.append(done)
