@@ -7,8 +7,8 @@ fill (so layouts vary); PDFs are cached in .cache/bench/ (outside git). Then, on
 2. the pipeline's cold build (`make`) with JOBS=1 and JOBS=2;
 3. a second `make` with nothing changed, and one new version added to the built catalogue;
 4. the peak RSS of the largest process of each run, and of the export alone over a third of the
-   catalogue, over all of it, and over three times it (each validated document again under other
-   codes): how memory grows with the catalogue.
+   catalogue, over all of it, and over three and nine times it (each validated document again
+   under other codes): how memory grows with the catalogue.
 Prints pages/s and the ratios, and writes docs/benchmark-results.json.
 """
 
@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pdfplumber
 
+from pipeline.build import SUMMARY_FILE
 from tests.render.corpus import all_standards, is_renderable
 from tests.render.model import Standard, Version
 from tests.render.paginate import paginate
@@ -128,21 +129,25 @@ def export_rss(work: Path, count: int) -> int:
 
 def export_rss_copies(work: Path, copies: int) -> tuple[int, int]:
     """(documents, peak RSS) of the export over ``copies`` times the built catalogue: every
-    validated document again under other standard codes (its interim file rewritten, no PDF
+    validated document again under other standard codes (its interim files rewritten, no PDF
     rendered), to see memory beyond the catalogue's own size."""
     subset = work.parent / f"copies-{copies}"
     shutil.rmtree(subset, ignore_errors=True)
     validated = []
     for path in sorted((work / "interim").glob("*/validate.json")):
-        text = path.read_text(encoding="utf-8")
-        standards = json.loads(text)["tables"].get("standards") or [{}]
+        texts = [path.read_text(encoding="utf-8"),
+                 path.with_name(SUMMARY_FILE).read_text(encoding="utf-8")]
+        standards = json.loads(texts[0])["tables"].get("standards") or [{}]
         standard_id = standards[0].get("standard_id")
         for copy in range(copies):
-            # The id is in the code, the source file name and the version table's codes.
-            renamed = text.replace(standard_id, f"{standard_id}{copy}") if standard_id else text
             target = subset / "interim" / f"{path.parent.name}.{copy}" / "validate.json"
             target.parent.mkdir(parents=True)
-            target.write_text(renamed, encoding="utf-8")
+            # The id is in the code, the source file name and the version table's codes; the
+            # summary is written after the document, as the build writes it.
+            for name, text in zip((target.name, SUMMARY_FILE), texts, strict=True):
+                renamed = text.replace(standard_id, f"{standard_id}{copy}") if standard_id \
+                    else text
+                target.with_name(name).write_text(renamed, encoding="utf-8")
             validated.append(str(target))
     run = _timed([sys.executable, "-m", "pipeline", "-q", "export", "--curated",
                   str(subset / "curated"), *validated])
@@ -175,8 +180,9 @@ def main() -> int:
     runs["one_new_version"] = make(work)
     # Memory against catalogue size: the export over a third of the documents and over all.
     export_mb = {str(n): export_rss(work, n) for n in sorted({max(1, count // 3), count + 1})}
-    copies, copies_mb = export_rss_copies(work, 3)
-    export_mb[str(copies)] = copies_mb
+    for times in (3, 9):
+        copies, copies_mb = export_rss_copies(work, times)
+        export_mb[str(copies)] = copies_mb
     timings = {k: r.seconds for k, r in runs.items()}
     results = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
