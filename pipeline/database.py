@@ -173,9 +173,13 @@ class DatabaseLoad:
 
     def __init__(self, path: Path) -> None:
         self._connection = sqlite3.connect(path, isolation_level=None)
-        self._connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-        self._connection.executescript(f"BEGIN;\n{database_schema_sql()}COMMIT;")
-        self._connection.execute("BEGIN")
+        try:
+            self._connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+            self._connection.executescript(f"BEGIN;\n{database_schema_sql()}COMMIT;")
+            self._connection.execute("BEGIN")
+        except BaseException:
+            self._connection.close()
+            raise
 
     def insert(self, table: Table, columns: Columns) -> None:
         """Append rows given as canonical columns (``values.table_columns``)."""
@@ -234,10 +238,9 @@ def write_database(tables: dict[str, list[dict[str, Any]]], path: Path,
 
 def database_bytes(tables: dict[str, list[dict[str, Any]]],
                    columns: Mapping[str, Columns] | None = None) -> bytes:
-    """The bytes :func:`write_database` would write, for callers that publish a set of files at
-    once (``export.curated_files``). Built through a private temporary file, not an in-memory
-    database: SQLite stamps the header of an in-memory image differently, and the bytes must be
-    those of the file."""
+    """The bytes :func:`write_database` would write (the tests compare the export's file with
+    them). Built through a private temporary file, not an in-memory database: SQLite stamps the
+    header of an in-memory image differently, and the bytes must be those of the file."""
     with tempfile.TemporaryDirectory(prefix="icap-sqlite-") as folder:
         path = Path(folder) / "icap.sqlite"
         write_database(tables, path, columns)

@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import json
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from pipeline.dictionary import build_datapackage
 from pipeline.forked import Forked
 from pipeline.publish import publish_folder
 from pipeline.records import Row, TableSet
-from pipeline.spec import TABLES, TABLES_BY_NAME, Column, Table
+from pipeline.spec import TABLES, TABLES_BY_NAME, Column, Table, require_spec_tables
 from pipeline.values import Columns, table_columns
 from pipeline.versions import render_report
 from pipeline.workbook import write_workbook_chunks
@@ -133,8 +134,12 @@ class TableFiles:
         self._schema = arrow_schema(table)
         self._parquet = pq.ParquetWriter(folder / f"{table.name}.parquet", self._schema,
                                          compression="zstd")
-        self._csv_file: IO[str] = open(folder / f"{table.name}.csv", "w", encoding="utf-8",
-                                       newline="")
+        try:
+            self._csv_file: IO[str] = open(folder / f"{table.name}.csv", "w", encoding="utf-8",
+                                           newline="")
+        except BaseException:
+            self._parquet.close()
+            raise
         self._csv = csv.writer(self._csv_file, lineterminator="\n")
         self._csv.writerow(table.column_names)
 
@@ -229,13 +234,23 @@ def write_catalogue(folder: Path, chunks: Callable[[], Iterator[DocumentTables]]
                     json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n")
         workbook.result()
     except BaseException:
-        for table_files in files:
-            table_files.abandon()
-        if database is not None:
-            database.abandon()
-        workbook.abandon()
+        # The workbook's child first: it must not go on writing into a folder being removed.
+        steps = [workbook.abandon, *(f.abandon for f in files)]
+        _abandon_all([*steps, *([database.abandon] if database is not None else [])])
         raise
     return WrittenCatalogue(severities, len(by_pair))
+
+
+def _abandon_all(steps: list[Callable[[], None]]) -> None:
+    """Run every clean-up step, even after one fails: a full disk that failed the export can fail
+    a writer's close too, and the steps after it (stopping the workbook's child) must still run.
+    The export's own failure is the one raised; a clean-up failure is only reported."""
+    for step in steps:
+        try:
+            step()
+        except Exception as failure:  # reported, then the caller re-raises the export's failure
+            print(f"WARNING export clean-up: {type(failure).__name__}: {failure}",
+                  file=sys.stderr)
 
 
 class CuratedTables(Mapping[str, list[Row]]):
@@ -333,6 +348,7 @@ def assemble(docs: list[TableSet], previous: Mapping[str, list[Row]]
 def write_curated(curated: Path, tables: Mapping[str, list[Row]],
                   entries: list[RunEntry] | None = None) -> None:
     """Replace curated/'s whole content with these tables, atomically (see pipeline.publish)."""
+    require_spec_tables(tables)
     chunk = {t.name: list(tables[t.name]) for t in TABLES}
     publish_folder(curated, lambda folder: write_catalogue(
         folder, lambda: iter([chunk]), chunk["version_changes"], entries))

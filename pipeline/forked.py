@@ -2,13 +2,17 @@
 file: the Excel workbook took as long as every other curated file together, and a second core
 was idle while it was written.
 
-The child is a fork, so it sees the parent's tables without copying or pickling them; it sends
-back only the result's bytes, through a pipe. Where ``fork`` does not exist the function simply
-runs in the caller.
+The child is a fork, so it sees the parent's plan and reads the documents itself, without
+anything copied or pickled; it sends back only the function's bytes, through a pipe (the export's
+workbook function writes its file into the staging folder and returns none). The child dies with
+its parent (Linux's parent-death signal): a parent killed outright must not leave it writing into
+a staging folder that the next run removes and makes anew. Where ``fork`` does not exist the
+function simply runs in the caller.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import sys
@@ -17,6 +21,21 @@ from collections.abc import Callable
 from typing import ParamSpec
 
 P = ParamSpec("P")
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies; leave at once if it already has.
+    Only Linux has the signal; elsewhere the child runs to its end as before."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:  # died between the fork and the prctl
+        os._exit(1)
 
 
 class ChildFailed(RuntimeError):
@@ -36,10 +55,12 @@ class Forked:
         self._read_end, write_end = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: compute, send, leave without running the parent's exit code
             status = 1
             try:
+                _die_with(parent)
                 os.close(self._read_end)
                 data = function(*args, **kwargs)
                 with os.fdopen(write_end, "wb") as pipe:

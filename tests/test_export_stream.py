@@ -137,3 +137,34 @@ def test_export_plans_from_a_summary_written_after_its_document_only(
     ignored = export_catalogue(tmp_path / "stale", validated)
     assert [e.finding_codes for e in ignored.entries
             if e.source_file == documents[0].source.file] == [""]
+
+
+def test_a_failure_whose_clean_up_fails_too_still_stops_the_workbook_child(
+        tmp_path: Path, documents: list[TableSet], monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """A full disk fails a write, then the close of a writer in the clean-up: the export's own
+    failure is raised, the clean-up's reported, and the forked workbook child is still stopped
+    and reaped (it would otherwise go on writing into the staging folder being removed)."""
+    import errno
+
+    from pipeline import database
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device (simulated)")
+
+    close = export.TableFiles.abandon
+
+    def abandon(self: export.TableFiles) -> None:
+        close(self)
+        full()
+
+    monkeypatch.setattr(database.DatabaseLoad, "insert", full)
+    monkeypatch.setattr(export.TableFiles, "abandon", abandon)
+    with pytest.raises(OSError, match="simulated"):
+        export_catalogue(tmp_path / "curated", _interim(tmp_path / "interim", documents))
+    children = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+    if children.exists():
+        assert children.read_text().split() == []
+    assert "WARNING export clean-up: OSError" in capfd.readouterr().err
+    assert not (tmp_path / "curated").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["interim"]

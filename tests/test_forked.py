@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
 from pipeline.forked import ChildFailed, Forked
+from tests.conftest import REPO
 
 
 def _repeat(text: str, times: int) -> bytes:
@@ -39,3 +44,42 @@ def test_an_abandoned_child_is_reaped() -> None:
         os.waitpid(pid, os.WNOHANG)
     with pytest.raises(ChildFailed, match="abandoned"):
         forked.result()
+
+
+_KILLED_PARENT = """
+import os, signal, sys, time
+from pipeline.forked import Forked
+
+def linger() -> bytes:
+    time.sleep(60)
+    return b""
+
+Forked(linger)
+time.sleep(0.5)  # the child is running
+children = open(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read().split()
+print(children[0], flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether the process exists and has not ended (a zombie has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's parent-death signal")
+def test_the_child_dies_when_its_parent_is_killed() -> None:
+    """A parent killed outright (OOM killer, kill -9) takes its child with it: an orphan would go
+    on writing into the staging folder the next run removes and makes anew."""
+    run = subprocess.run([sys.executable, "-c", _KILLED_PARENT], capture_output=True,
+                         text=True, cwd=REPO, timeout=30)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    child = int(run.stdout.split()[0])
+    deadline = time.monotonic() + 5
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child)
