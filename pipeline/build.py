@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import records
+from pipeline.summary import SUMMARY_FILE, summary_record
 
 STAGES = ("extract", "stitch", "parse", "normalize", "validate")
 _PACKAGE = Path(__file__).resolve().parent
@@ -32,18 +33,13 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "stitch": ("stitch.py", "normalize.py", "spec.py"),
     "parse": ("parse.py", "codes.py", "sections.py", "normalize.py", "spec.py"),
     "normalize": ("normalize.py", "spec.py"),
-    "validate": ("validate.py", "spec.py", "order.py", "catalogue.py", "versions.py"),
+    "validate": ("validate.py", "spec.py", "order.py", "summary.py"),
 }
 
 
 def stage_file(interim: Path, source: Path, stage: str) -> Path:
     return interim / source.name / f"{stage}.json"
 
-
-# Written beside validate.json with it: the few columns and findings the export plans the
-# catalogue from (pipeline.catalogue.summarize), so that planning does not parse every whole
-# document once more than writing its rows does.
-SUMMARY_FILE = "summary.json"
 
 
 def module_times(package: Path = _PACKAGE, assume_new: tuple[str, ...] = ()) -> dict[str, float]:
@@ -146,10 +142,9 @@ def run_stage(stage: str, source: Path, interim: Path, time_limit: int) -> Any:
         before = STAGES[STAGES.index(stage) - 1]
         result = run(load(records.read_json(stage_file(interim, source, before))))
     records.write_json(result, stage_file(interim, source, stage))
-    if stage == "validate":
-        from pipeline.catalogue import summarize
-
-        records.write_json(summarize(result), interim / source.name / SUMMARY_FILE)
+    if stage == "validate":  # and its summary, for the export's plan (pipeline.summary)
+        validated = stage_file(interim, source, stage).stat()
+        records.write_json(summary_record(result, validated), interim / source.name / SUMMARY_FILE)
     return result
 
 

@@ -18,6 +18,7 @@ from typing import Protocol
 from pipeline.order import natural_key, sort_rows
 from pipeline.records import Finding, Row, TableSet
 from pipeline.spec import TABLES, TABLES_BY_NAME
+from pipeline.summary import INPUT_WARNINGS, summary_tables
 from pipeline.versions import (
     CROSS_DOCUMENT_CODES,
     compare_versions,
@@ -25,18 +26,6 @@ from pipeline.versions import (
     cross_check_version_tables,
     mark_latest,
 )
-
-# Input-level warnings printed for documents that were still converted.
-INPUT_WARNINGS = frozenset({
-    "encoding-converted", "bom-removed", "crlf-line-ends", "encrypted-pdf", "duplicate-document",
-})
-
-# What a document summary keeps of its rows: the columns the catalogue-wide values are computed
-# from (latest version, version-table cross-checks, version pairs), a few hundred bytes a document.
-SUMMARY_COLUMNS = {
-    "standards": ("standard_code", "standard_id", "version", "name"),
-    "versions": ("listed_code", "name", "updated_on", "page_start"),
-}
 
 # A document's curated rows, table by table (a table it has no rows for may be missing).
 DocumentTables = dict[str, list[Row]]
@@ -59,20 +48,6 @@ def document_rows(doc: TableSet) -> DocumentTables:
     rows = {t.name: list(doc.tables.get(t.name, [])) for t in TABLES if t.name != "findings"}
     rows["findings"] = findings_rows(code, doc.findings)
     return rows
-
-
-def _summary_tables(tables: DocumentTables) -> DocumentTables:
-    return {name: [{c: row.get(c) for c in columns} for row in tables.get(name, [])]
-            for name, columns in SUMMARY_COLUMNS.items()}
-
-
-def summarize(doc: TableSet) -> TableSet:
-    """What the plan needs of a document: a few columns of its standards and versions rows and
-    the findings a run prints (errors and warnings); the rest is read again when its rows are
-    written."""
-    tables = _summary_tables(doc.tables)
-    findings = tuple(f for f in doc.findings if f.severity != "info" or f.code in INPUT_WARNINGS)
-    return TableSet(doc.source, tables, findings, doc.is_rejected)
 
 
 @dataclass(frozen=True)
@@ -192,12 +167,12 @@ def plan_catalogue(summaries: list[TableSet], previous: PreviousCatalogue) -> Ca
         errors = tuple(f for f in doc.findings if f.severity == "error")
         entries.append(RunEntry(doc.source.file, doc.source.sha256, "rejected", old_code, errors))
     kept = previous.rows_of(keep) if keep else {}
-    summary_tables = {code: doc.tables for code, doc in summary_of.items()}
-    summary_tables.update({code: _summary_tables(rows) for code, rows in kept.items()})
-    codes = tuple(sorted(summary_tables, key=natural_key))
+    summarized = {code: doc.tables for code, doc in summary_of.items()}
+    summarized.update({code: summary_tables(rows) for code, rows in kept.items()})
+    codes = tuple(sorted(summarized, key=natural_key))
     standards = {r["standard_code"]: r for r in mark_latest(
-        [summary_tables[code]["standards"][0] for code in codes])}
-    documents = {code: {**summary_tables[code], "standards": [standards[code]]} for code in codes}
+        [summarized[code]["standards"][0] for code in codes])}
+    documents = {code: {**summarized[code], "standards": [standards[code]]} for code in codes}
     cross = {code: sorted(found, key=lambda f: (natural_key(f["where"]), f["message"]))
              for code, found in cross_check_version_tables(documents).items()}
     entries.sort(key=lambda e: e.source_file)

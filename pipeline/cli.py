@@ -94,10 +94,10 @@ def _export(args: argparse.Namespace) -> int:
     import pyarrow as pa
 
     from pipeline.build import list_sources, stage_file
-    from pipeline.catalogue import INPUT_WARNINGS
-    from pipeline.export import export_catalogue
+    from pipeline.export import ChangedDuringExport, export_catalogue
     from pipeline.progress import closing_summary, finding_line
     from pipeline.publish import recover
+    from pipeline.summary import INPUT_WARNINGS
 
     # Arrow's default allocator (mimalloc) keeps what it freed; the C library's gives it back,
     # which kept a 900-document export 30 MB lower at no measurable cost in time.
@@ -108,7 +108,11 @@ def _export(args: argparse.Namespace) -> int:
         validated += [stage_file(Path(args.interim), s, "validate")
                       for s in list_sources(Path(args.raw))]
     recover(curated)  # an interrupted publish first, so that previous rows are read
-    result = export_catalogue(curated, validated)
+    try:
+        result = export_catalogue(curated, validated)
+    except ChangedDuringExport as changed:
+        print(f"ERROR export: {changed}", file=sys.stderr)
+        return 1
     for entry in result.entries:
         level = "ERROR" if entry.status == "rejected" else "WARNING"
         shown = list(entry.findings)

@@ -29,13 +29,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import records
-from pipeline.build import SUMMARY_FILE
 from pipeline.catalogue import (
     DocumentTables,
     RunEntry,
     catalogue_chunks,
     plan_catalogue,
-    summarize,
     version_changes,
 )
 from pipeline.database import DatabaseLoad
@@ -44,6 +42,7 @@ from pipeline.forked import Forked
 from pipeline.publish import publish_folder
 from pipeline.records import Row, TableSet
 from pipeline.spec import TABLES, TABLES_BY_NAME, Column, Table, require_spec_tables
+from pipeline.summary import SUMMARY_FILE, summarize, summary_of_record
 from pipeline.values import Columns, table_columns
 from pipeline.versions import render_report
 from pipeline.workbook import write_workbook_chunks
@@ -369,34 +368,62 @@ class ChangedDuringExport(RuntimeError):
     """An interim file changed between the export's two reads of it."""
 
 
-def export_catalogue(curated: Path, validated: list[Path]) -> ExportResult:
-    """Publish curated/ from validated interim files, streaming the documents (two reads each:
-    one for the plan, one for the rows)."""
+class SummaryMismatch(ChangedDuringExport):
+    """A summary.json carried its validate.json's signature but did not sum it up."""
 
+
+def export_catalogue(curated: Path, validated: list[Path]) -> ExportResult:
+    """Publish curated/ from validated interim files, streaming the documents: planned from the
+    build's summaries, then each document read for its rows (pipeline.summary).
+
+    Every document read for its rows is checked against the summary the plan used. A summary.json
+    that does not sum up its document although it carries its signature (a pair of files put back
+    by hand, a rewrite within one tick of a coarse clock) costs a second attempt planned from the
+    documents themselves; a document that changes while it is exported stops the export, and
+    curated/ keeps what it held.
+    """
+    try:
+        return _export(curated, validated, trust_summary_files=True)
+    except SummaryMismatch:
+        return _export(curated, validated, trust_summary_files=False)
+
+
+def _export(curated: Path, validated: list[Path], trust_summary_files: bool) -> ExportResult:
     def read(path: Path) -> TableSet:
         return records.tableset_from_dict(records.read_json(path))
 
-    def read_summary(path: Path) -> TableSet:
-        """The build's summary beside a validate.json when written after it, else made here."""
-        built = path.with_name(SUMMARY_FILE)
-        try:
-            if built.stat().st_mtime_ns >= path.stat().st_mtime_ns:
-                return records.tableset_from_dict(records.read_json(built))
-        except FileNotFoundError:
-            pass
-        return summarize(read(path))
+    def read_summary(path: Path) -> tuple[TableSet, bool]:
+        """The build's summary beside a validate.json while it sums up that very file, else
+        one made here from the document; and whether it came from the file."""
+        record: dict[str, Any] = {}
+        if trust_summary_files:
+            try:
+                record = records.read_json(path.with_name(SUMMARY_FILE))
+            except (FileNotFoundError, json.JSONDecodeError):
+                pass
+        summary = summary_of_record(record, path.stat())
+        if summary is not None:
+            return records.tableset_from_dict(summary), True
+        return summarize(read(path)), False
 
     summaries: dict[str, TableSet] = {}
     path_of: dict[str, Path] = {}
+    from_file: set[str] = set()
     for path in validated:
-        summary = read_summary(path)
+        summary, built = read_summary(path)
         summaries[summary.source.file] = summary
         path_of[summary.source.file] = path
+        if built:
+            from_file.add(summary.source.file)
 
     def load(source_file: str) -> TableSet:
         doc = read(path_of[source_file])
-        if doc.source.sha256 != summaries[source_file].source.sha256:
-            raise ChangedDuringExport(f"{path_of[source_file]}: changed while exported")
+        if summarize(doc) != summaries[source_file]:
+            if source_file in from_file:
+                raise SummaryMismatch(f"{path_of[source_file].with_name(SUMMARY_FILE)} does "
+                                      "not sum up the validate.json beside it")
+            raise ChangedDuringExport(f"{path_of[source_file]}: changed while it was exported; "
+                                      "run make again")
         return doc
 
     previous = read_curated(curated)

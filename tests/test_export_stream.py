@@ -100,43 +100,118 @@ def test_batch_sizes_change_no_file_while_tables_fit_one_row_group(
 
 def test_the_builds_summary_is_the_one_export_would_make(tmp_path: Path) -> None:
     """validate writes summary.json beside validate.json: exactly what export would otherwise
-    compute from the whole document, so planning from it changes nothing."""
-    from pipeline.build import STAGES, SUMMARY_FILE, run_stage, stage_file
-    from pipeline.catalogue import summarize
+    compute from the whole document, with validate.json's signature."""
+    from pipeline.build import STAGES, run_stage, stage_file
+    from pipeline.summary import SUMMARY_FILE, file_signature, summarize
 
     for stage in STAGES:
         run_stage(stage, SAMPLE, tmp_path, 60)
     validated = stage_file(tmp_path, SAMPLE, "validate")
-    built = records.read_json(validated.with_name(SUMMARY_FILE))
+    record = records.read_json(validated.with_name(SUMMARY_FILE))
     made = summarize(records.tableset_from_dict(records.read_json(validated)))
-    assert records.tableset_from_dict(built) == made
-    assert built["tables"]["standards"][0]["standard_code"] == "RTM1324-002v4"
+    assert records.tableset_from_dict(record["summary"]) == made
+    assert record["validated"] == file_signature(validated.stat())
+    assert record["summary"]["tables"]["standards"][0]["standard_code"] == "RTM1324-002v4"
 
 
-def test_export_plans_from_a_summary_written_after_its_document_only(
-        tmp_path: Path, documents: list[TableSet]) -> None:
-    """A summary at least as new as its validate.json is used (a warning put only in it reaches
-    the run report); one older (a validate.json rewritten after it, by a run stopped between the
-    two writes or by hand) is not: the document is summarised again."""
-    from pipeline.build import SUMMARY_FILE
-    from pipeline.catalogue import summarize
-    from pipeline.records import Finding
+def _write_summary(validated: Path, summary: TableSet, signed: Path | None = None) -> None:
+    """A summary.json beside ``validated``, signed with ``signed``'s state (default: its own)."""
+    from pipeline.summary import SUMMARY_FILE, summary_record
+
+    records.write_json(summary_record(summary, (signed or validated).stat()),
+                       validated.with_name(SUMMARY_FILE))
+
+
+def _validate_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The validate.json files this process reads from now on, in order."""
+    reads: list[str] = []
+    read_json = records.read_json
+
+    def counted(path: Path) -> dict[str, object]:
+        if path.name == "validate.json":
+            reads.append(path.parent.name)
+        return read_json(path)
+
+    monkeypatch.setattr(records, "read_json", counted)
+    return reads
+
+
+def test_a_summary_signed_by_its_validate_json_spares_reading_the_document_for_the_plan(
+        tmp_path: Path, documents: list[TableSet], monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.summary import summarize
 
     validated = _interim(tmp_path / "interim", documents)
+    reads = _validate_reads(monkeypatch)
+    export_catalogue(tmp_path / "without", validated)
+    without = len(reads)
+    _write_summary(validated[0], summarize(documents[0]))
+    reads.clear()
+    export_catalogue(tmp_path / "with", validated)
+    assert len(reads) == without - 1
+    assert _files(tmp_path / "with") == _files(tmp_path / "without")
+
+
+def test_a_summary_that_does_not_sum_up_its_document_is_not_trusted(
+        tmp_path: Path, documents: list[TableSet]) -> None:
+    """A summary of another state of the document — unsigned for the present validate.json (a
+    run stopped between the two writes), or signed but wrong (a pair of files put back by hand,
+    a rewrite within one tick of a coarse clock) — never reaches curated/: the first is ignored,
+    the second found out when the document is read for its rows, and the export planned again
+    from the documents."""
+    from pipeline.records import Finding
+    from pipeline.summary import summarize
+
+    validated = _interim(tmp_path / "interim", documents)
+    export_catalogue(tmp_path / "plain", validated)
     marked = summarize(documents[0]).with_findings(
         [Finding("bom-removed", "warning", None, "document", "only in the summary")])
-    summary = validated[0].with_name(SUMMARY_FILE)
-    records.write_json(marked, summary)
-    newer = validated[0].stat().st_mtime_ns + 10**9
-    os.utime(summary, ns=(newer, newer))
-    used = export_catalogue(tmp_path / "fresh", validated)
-    assert [e.finding_codes for e in used.entries
-            if e.source_file == documents[0].source.file] == ["bom-removed"]
-    older = validated[0].stat().st_mtime_ns - 10**9
-    os.utime(summary, ns=(older, older))
-    ignored = export_catalogue(tmp_path / "stale", validated)
-    assert [e.finding_codes for e in ignored.entries
-            if e.source_file == documents[0].source.file] == [""]
+    for signed_by in (validated[1], validated[0]):
+        _write_summary(validated[0], marked, signed=signed_by)
+        result = export_catalogue(tmp_path / signed_by.parent.name, validated)
+        assert [e.finding_codes for e in result.entries
+                if e.source_file == documents[0].source.file] == [""]
+        assert _files(tmp_path / signed_by.parent.name) == _files(tmp_path / "plain")
+
+
+def test_a_summary_that_says_accepted_for_a_rejected_document_publishes_none_of_its_rows(
+        tmp_path: Path, documents: list[TableSet]) -> None:
+    """The summary's verdict is the build's, not this validate.json's: the document is still
+    rejected and keeps the rows curated/ held."""
+    from pipeline.summary import summarize
+
+    curated = tmp_path / "curated"
+    validated = _interim(tmp_path / "interim", documents)
+    export_catalogue(curated, validated)
+    before = _files(curated)
+    rejected = TableSet(documents[1].source, documents[1].tables, documents[1].findings, True)
+    records.write_json(rejected, validated[1])
+    _write_summary(validated[1], summarize(documents[1]))
+    result = export_catalogue(curated, validated)
+    assert [e.status for e in result.entries
+            if e.source_file == documents[1].source.file] == ["rejected"]
+    after = _files(curated)
+    assert {name for name in after if after[name] != before[name]} == {"_runs/run_report.csv"}
+
+
+def test_a_document_that_changes_while_exported_stops_the_export(
+        tmp_path: Path, documents: list[TableSet], monkeypatch: pytest.MonkeyPatch) -> None:
+    curated = tmp_path / "curated"
+    validated = _interim(tmp_path / "interim", documents)
+    export_catalogue(curated, validated)
+    before = _files(curated)
+    reads = _validate_reads(monkeypatch)
+    read_json = records.read_json
+
+    def changing(path: Path) -> dict[str, object]:
+        data = read_json(path)
+        if path == validated[2] and reads.count(path.parent.name) > 1:
+            data["is_rejected"] = True  # rewritten between the plan and the rows
+        return data
+
+    monkeypatch.setattr(records, "read_json", changing)
+    with pytest.raises(export.ChangedDuringExport, match="changed while it was exported"):
+        export_catalogue(curated, validated)
+    assert _files(curated) == before
 
 
 def test_a_failure_whose_clean_up_fails_too_still_stops_the_workbook_child(

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from pipeline.build import SUMMARY_FILE
+from pipeline.summary import SUMMARY_FILE, file_signature
 from tests.render.corpus import all_standards, is_renderable
 from tests.render.model import Standard, Version
 from tests.render.paginate import paginate
@@ -143,11 +143,14 @@ def export_rss_copies(work: Path, copies: int) -> tuple[int, int]:
             target = subset / "interim" / f"{path.parent.name}.{copy}" / "validate.json"
             target.parent.mkdir(parents=True)
             # The id is in the code, the source file name and the version table's codes; the
-            # summary is written after the document, as the build writes it.
-            for name, text in zip((target.name, SUMMARY_FILE), texts, strict=True):
-                renamed = text.replace(standard_id, f"{standard_id}{copy}") if standard_id \
-                    else text
-                target.with_name(name).write_text(renamed, encoding="utf-8")
+            # summary is signed with the copy's validate.json, as the build signs it.
+            document, summary = (text.replace(standard_id, f"{standard_id}{copy}")
+                                 if standard_id else text for text in texts)
+            target.write_text(document, encoding="utf-8")
+            record = json.loads(summary)
+            record["validated"] = file_signature(target.stat())
+            target.with_name(SUMMARY_FILE).write_text(json.dumps(record, ensure_ascii=False),
+                                                      encoding="utf-8")
             validated.append(str(target))
     run = _timed([sys.executable, "-m", "pipeline", "-q", "export", "--curated",
                   str(subset / "curated"), *validated])
