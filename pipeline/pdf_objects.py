@@ -18,7 +18,7 @@ from typing import Any
 from unicodedata import normalize as normalize_unicode
 
 from pdfminer.layout import LTChar, LTComponent, LTContainer, LTCurve, LTTextContainer
-from pdfplumber.page import ALL_ATTRS, Page, fix_fontname_bytes
+from pdfplumber.page import ALL_ATTRS, Page
 from pdfplumber.utils import resolve_and_decode
 
 _LT_PREFIX = re.compile(r"^LT")
@@ -102,16 +102,16 @@ class _PageObjects:
                                       else (state.scolor,))
             attr["non_stroking_color"] = (state.ncolor if isinstance(state.ncolor, tuple)
                                           else (state.ncolor,))
-            if isinstance(attr["fontname"], bytes):
-                attr["fontname"] = fix_fontname_bytes(attr["fontname"])
+            # (A font name given as bytes is not plain: pdfplumber's own pass took that char.)
         elif isinstance(obj, LTCurve):
+            if obj.original_path is None:  # pdfplumber's own pass fails on it as it would
+                return dict(self.page.process_object(obj))
             to_page = self.page.point2coord
             attr["pts"] = list(map(to_page, attr["pts"]))
             # A segment is (operator, point, ...), not the (operator, x, y) pdfminer's type
-            # declares (pdfplumber ignores the same type error here); every painted path has
-            # its original_path.
-            path = obj.original_path or []
-            attr["path"] = [(cmd, *map(to_page, pts)) for cmd, *pts in path]  # type: ignore[arg-type]
+            # declares (pdfplumber ignores the same type error here).
+            attr["path"] = [(cmd, *map(to_page, pts))  # type: ignore[arg-type]
+                            for cmd, *pts in obj.original_path]
             attr["dash"] = obj.dashing_style
         if "y0" in attr:
             attr["top"] = (self.height - attr["y1"]) + self.mb_top

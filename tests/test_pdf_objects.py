@@ -67,3 +67,59 @@ def test_an_attribute_that_is_not_plain_is_resolved_by_pdfplumber(fast_sample: P
         ours = page_objects(page)
         assert ours["char"][0]["fontname"] == "Resolved-Font"
         assert ours == page.parse_objects()
+
+
+@pytest.fixture(scope="module")
+def unusual_pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Objects the standards do not print but a PDF may hold: an image, a form XObject (a
+    figure with text and a rule inside), a link annotation, a dashed Bézier curve, ligature and
+    full-width characters; and a page whose MediaBox does not start at the origin, rotated."""
+    import pypdf
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    folder = tmp_path_factory.mktemp("unusual")
+    plain = folder / "objects.pdf"
+    page = canvas.Canvas(str(plain), pagesize=(400, 500))
+    for number in range(2):
+        page.setFont("Helvetica", 12)
+        page.drawString(50, 450, "ﬁ ligature ２ full-width")
+        page.setStrokeColorRGB(1, 0, 0)
+        page.line(40, 440, 300, 440)
+        page.rect(40, 300, 200, 100, stroke=1, fill=0)
+        page.setDash(3, 2)
+        page.bezier(50, 50, 100, 150, 200, 0, 300, 100)
+        page.setDash()
+        page.drawImage(ImageReader(Image.new("RGB", (4, 4), (0, 128, 255))), 300, 300, 20, 20)
+        page.beginForm(f"F{number}")
+        page.drawString(10, 10, "in a form")
+        page.line(0, 0, 50, 0)
+        page.endForm()
+        page.doForm(f"F{number}")
+        page.linkURL("https://example.org", (50, 440, 150, 460))
+        page.showPage()
+    page.save()
+    reader, writer = pypdf.PdfReader(str(plain)), pypdf.PdfWriter()
+    for number, pdf_page in enumerate(reader.pages):
+        if number == 1:
+            pdf_page.mediabox = pypdf.generic.RectangleObject([50, 30, 450, 530])
+            pdf_page.rotate(90)
+        writer.add_page(pdf_page)
+    moved = folder / "objects-moved.pdf"
+    writer.write(str(moved))
+    return [plain, moved]
+
+
+@pytest.mark.parametrize("options", [{}, {"laparams": {}}, {"unicode_norm": "NFKC"}],
+                         ids=["default", "laparams", "unicode_norm"])
+def test_unusual_objects_give_pdfplumbers_dicts_key_for_key(
+        unusual_pages: list[Path], options: dict[str, object]) -> None:
+    for path in unusual_pages:
+        with pdfplumber.open(path, **options) as pdf:  # type: ignore[arg-type]
+            for page in pdf.pages:
+                ours, theirs = page_objects(page), page.parse_objects()
+                assert ours == theirs, f"{path.name} page {page.page_number}"
+                assert {"image", "curve", "line", "rect", "char"} <= set(theirs)
+                for kind, objects in theirs.items():  # the same keys in the same order
+                    assert [list(o) for o in ours[kind]] == [list(o) for o in objects]
