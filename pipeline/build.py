@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import records
-from pipeline.summary import SUMMARY_FILE, summary_record
+from pipeline.summary import SUMMARY_FILE, built_summary, summary_record
 
 STAGES = ("extract", "stitch", "parse", "normalize", "validate")
 _PACKAGE = Path(__file__).resolve().parent
@@ -39,7 +39,6 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
 
 def stage_file(interim: Path, source: Path, stage: str) -> Path:
     return interim / source.name / f"{stage}.json"
-
 
 
 def module_times(package: Path = _PACKAGE, assume_new: tuple[str, ...] = ()) -> dict[str, float]:
@@ -79,6 +78,8 @@ def stale_stages(source: Path, interim: Path, modules: dict[str, float]) -> list
         if made < previous or made < modules[stage]:
             return list(STAGES[index:])
         previous = made
+    if built_summary(stage_file(interim, source, "validate")) is None:
+        return ["validate"]  # its summary.json is missing or sums up another validate.json
     return []
 
 

@@ -95,6 +95,7 @@ def _export(args: argparse.Namespace) -> int:
 
     from pipeline.build import list_sources, stage_file
     from pipeline.export import ChangedDuringExport, export_catalogue
+    from pipeline.forked import ChildFailed
     from pipeline.progress import closing_summary, finding_line
     from pipeline.publish import recover
     from pipeline.summary import INPUT_WARNINGS
@@ -111,7 +112,10 @@ def _export(args: argparse.Namespace) -> int:
     try:
         result = export_catalogue(curated, validated)
     except ChangedDuringExport as changed:
-        print(f"ERROR export: {changed}", file=sys.stderr)
+        print(f"ERROR {changed.path}: changed-during-export: {changed.reason}", file=sys.stderr)
+        return 1
+    except ChildFailed as failed:
+        print(f"ERROR {curated / 'icap.xlsx'}: workbook-failed: {failed}", file=sys.stderr)
         return 1
     for entry in result.entries:
         level = "ERROR" if entry.status == "rejected" else "WARNING"

@@ -15,7 +15,6 @@ while a forked child spools the same stream into the workbook's sheets.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import sys
@@ -36,13 +35,14 @@ from pipeline.catalogue import (
     plan_catalogue,
     version_changes,
 )
+from pipeline.curated import TablesInMemory, read_curated
 from pipeline.database import DatabaseLoad
 from pipeline.dictionary import build_datapackage
 from pipeline.forked import Forked
 from pipeline.publish import publish_folder
 from pipeline.records import Row, TableSet
-from pipeline.spec import TABLES, TABLES_BY_NAME, Column, Table, require_spec_tables
-from pipeline.summary import SUMMARY_FILE, summarize, summary_of_record
+from pipeline.spec import TABLES, Column, Table, require_spec_tables
+from pipeline.summary import SUMMARY_FILE, built_summary, file_signature, summarize
 from pipeline.values import Columns, table_columns
 from pipeline.versions import render_report
 from pipeline.workbook import write_workbook_chunks
@@ -53,8 +53,6 @@ ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "bool": pa.bool_(), "da
 # how the rows arrived; a table smaller than this is one row group.
 BATCH_ROWS = 1024
 ROW_GROUP_ROWS = 8192
-# What an export needs of the previous standards rows (not their texts).
-PREVIOUS_STANDARDS_COLUMNS = ("standard_code", "source_file", "source_sha256")
 
 
 def arrow_schema(table: Table) -> pa.Schema:
@@ -252,84 +250,6 @@ def _abandon_all(steps: list[Callable[[], None]]) -> None:
                   file=sys.stderr)
 
 
-class CuratedTables(Mapping[str, list[Row]]):
-    """What curated/ holds now, as rows by table, each table read when first asked for.
-
-    A run reads the previous standards (to know which file gave which code) and, when a
-    rejected document must keep its old rows, those rows only (``rows_of``), a batch at a time.
-    """
-
-    def __init__(self, curated: Path) -> None:
-        self._curated = curated
-        self._tables: dict[str, list[Row]] = {}
-
-    def _batches(self, name: str) -> Iterator[list[Row]]:
-        path = self._curated / f"{name}.parquet"
-        if not path.exists():
-            return
-        # ParquetFile, not read_table: the latter loads the dataset layer (70 MB of RSS).
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
-            # Dates as the ISO text the stages produce, so old and new rows compare equal.
-            yield [{k: v.isoformat() if isinstance(v, dt.date) else v for k, v in r.items()}
-                   for r in batch.to_pylist()]
-
-    def __getitem__(self, name: str) -> list[Row]:
-        if name not in TABLES_BY_NAME:
-            raise KeyError(name)
-        if name not in self._tables:
-            self._tables[name] = [row for batch in self._batches(name) for row in batch]
-        return self._tables[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(TABLES_BY_NAME)
-
-    def __len__(self) -> int:
-        return len(TABLES_BY_NAME)
-
-    @property
-    def standards(self) -> list[Row]:
-        """Which file gave which code, with its checksum (the columns a run needs of them)."""
-        path = self._curated / "standards.parquet"
-        if not path.exists():
-            return []
-        table = pq.ParquetFile(path).read(columns=list(PREVIOUS_STANDARDS_COLUMNS))
-        return table.to_pylist()
-
-    def rows_of(self, codes: set[str]) -> dict[str, DocumentTables]:
-        return rows_by_code(((name, row) for name in TABLES_BY_NAME
-                             for batch in self._batches(name) for row in batch), codes)
-
-
-class TablesInMemory:
-    """Previous curated rows held in memory (tests, and ``assemble``'s callers)."""
-
-    def __init__(self, tables: Mapping[str, list[Row]]) -> None:
-        self._tables = tables
-
-    @property
-    def standards(self) -> list[Row]:
-        return list(self._tables.get("standards", []))
-
-    def rows_of(self, codes: set[str]) -> dict[str, DocumentTables]:
-        return rows_by_code(((name, row) for name, rows in self._tables.items() for row in rows),
-                            codes)
-
-
-def rows_by_code(rows: Iterable[tuple[str, Row]], codes: set[str]) -> dict[str, DocumentTables]:
-    """The rows of the given standard codes, by code then table (every table present)."""
-    out: dict[str, DocumentTables] = {code: {t.name: [] for t in TABLES} for code in codes}
-    for name, row in rows:
-        code = row.get("standard_code")
-        if code in out:
-            out[code][name].append(row)
-    return out
-
-
-def read_curated(curated: Path) -> CuratedTables:
-    """What curated/ holds now (empty tables when it holds nothing yet), read on demand."""
-    return CuratedTables(curated)
-
-
 def assemble(docs: list[TableSet], previous: Mapping[str, list[Row]]
              ) -> tuple[dict[str, list[Row]], list[RunEntry]]:
     """The whole catalogue's rows in memory, and what happened to each file: the same plan and
@@ -365,22 +285,29 @@ class ExportResult:
 
 
 class ChangedDuringExport(RuntimeError):
-    """An interim file changed between the export's two reads of it."""
+    """A validate.json is not the one the plan was made from: it changed while the catalogue
+    was exported (``path``: that file)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 class SummaryMismatch(ChangedDuringExport):
-    """A summary.json carried its validate.json's signature but did not sum it up."""
+    """A summary.json signed for its validate.json did not sum it up."""
 
 
 def export_catalogue(curated: Path, validated: list[Path]) -> ExportResult:
     """Publish curated/ from validated interim files, streaming the documents: planned from the
     build's summaries, then each document read for its rows (pipeline.summary).
 
-    Every document read for its rows is checked against the summary the plan used. A summary.json
-    that does not sum up its document although it carries its signature (a pair of files put back
-    by hand, a rewrite within one tick of a coarse clock) costs a second attempt planned from the
-    documents themselves; a document that changes while it is exported stops the export, and
-    curated/ keeps what it held.
+    Each validate.json is read only while it is the very file the plan saw (its signature before
+    and after the read), and checked against the summary the plan used; so is every document
+    the plan rejected or skipped on its summary's word. A summary.json that does not sum up its
+    document although signed for it (forged, or written by other code) costs a second attempt
+    planned from the documents themselves; a document that changes while it is exported stops
+    the export, and curated/ keeps what it held.
     """
     try:
         return _export(curated, validated, trust_summary_files=True)
@@ -392,44 +319,44 @@ def _export(curated: Path, validated: list[Path], trust_summary_files: bool) -> 
     def read(path: Path) -> TableSet:
         return records.tableset_from_dict(records.read_json(path))
 
-    def read_summary(path: Path) -> tuple[TableSet, bool]:
-        """The build's summary beside a validate.json while it sums up that very file, else
-        one made here from the document; and whether it came from the file."""
-        record: dict[str, Any] = {}
-        if trust_summary_files:
-            try:
-                record = records.read_json(path.with_name(SUMMARY_FILE))
-            except (FileNotFoundError, json.JSONDecodeError):
-                pass
-        summary = summary_of_record(record, path.stat())
-        if summary is not None:
-            return records.tableset_from_dict(summary), True
-        return summarize(read(path)), False
-
     summaries: dict[str, TableSet] = {}
     path_of: dict[str, Path] = {}
-    from_file: set[str] = set()
+    signature_of: dict[str, dict[str, int]] = {}
+    from_summary_file: set[str] = set()
     for path in validated:
-        summary, built = read_summary(path)
+        seen = file_signature(path.stat())
+        summary = built_summary(path) if trust_summary_files else None
+        if summary is None:
+            summary = summarize(read(path))
+        else:
+            from_summary_file.add(summary.source.file)
         summaries[summary.source.file] = summary
         path_of[summary.source.file] = path
-        if built:
-            from_file.add(summary.source.file)
+        signature_of[summary.source.file] = seen
 
     def load(source_file: str) -> TableSet:
-        doc = read(path_of[source_file])
-        if summarize(doc) != summaries[source_file]:
-            if source_file in from_file:
-                raise SummaryMismatch(f"{path_of[source_file].with_name(SUMMARY_FILE)} does "
-                                      "not sum up the validate.json beside it")
-            raise ChangedDuringExport(f"{path_of[source_file]}: changed while it was exported; "
-                                      "run make again")
+        path = path_of[source_file]
+        if file_signature(path.stat()) != signature_of[source_file]:
+            raise ChangedDuringExport(path, "rewritten while the catalogue was exported; "
+                                            "run make again")
+        doc = read(path)
+        if file_signature(path.stat()) != signature_of[source_file] or \
+                summarize(doc) != summaries[source_file]:
+            if source_file in from_summary_file:
+                raise SummaryMismatch(path.with_name(SUMMARY_FILE),
+                                      "does not sum up the validate.json beside it")
+            raise ChangedDuringExport(path, "rewritten while the catalogue was exported; "
+                                            "run make again")
         return doc
 
     previous = read_curated(curated)
     # Read before the new files replace them: the "unchanged" count compares with these.
     previous_sha256 = {r["source_file"]: r["source_sha256"] for r in previous.standards}
     plan = plan_catalogue(list(summaries.values()), previous)
+    for entry in plan.entries:
+        # Documents whose rows are not read: their summary alone decided their fate.
+        if entry.status != "converted" and entry.source_file in from_summary_file:
+            load(entry.source_file)
     changes = version_changes(plan, load)
     written: list[WrittenCatalogue] = []
     publish_folder(curated, lambda folder: written.append(write_catalogue(

@@ -26,13 +26,17 @@ P = ParamSpec("P")
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
+# Looked up once, in the parent: a forked child of a threaded process (pyarrow's pool) should
+# not take the dynamic loader's lock.
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
+
 def _die_with(parent: int) -> None:
     """Have the kernel kill this process when its parent dies; leave at once if it already has.
-    Only Linux has the signal; elsewhere the child runs to its end as before."""
-    if not sys.platform.startswith("linux"):
+    Only Linux has the signal; elsewhere a child whose parent is killed runs to its end."""
+    if _PRCTL is None:
         return
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+    if _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
     if os.getppid() != parent:  # died between the fork and the prctl
         os._exit(1)
@@ -49,10 +53,12 @@ class Forked:
         self._name = getattr(function, "__name__", repr(function))
         self._data: bytes | None = None
         self._pid: int | None = None
+        self._read_end: int | None = None
         if not hasattr(os, "fork"):
             self._data = function(*args, **kwargs)
             return
-        self._read_end, write_end = os.pipe()
+        read_end, write_end = os.pipe()
+        self._read_end = read_end
         sys.stdout.flush()
         sys.stderr.flush()
         parent = os.getpid()
@@ -61,7 +67,7 @@ class Forked:
             status = 1
             try:
                 _die_with(parent)
-                os.close(self._read_end)
+                os.close(read_end)
                 data = function(*args, **kwargs)
                 with os.fdopen(write_end, "wb") as pipe:
                     pipe.write(data)
@@ -77,7 +83,10 @@ class Forked:
     def result(self) -> bytes:
         """The function's bytes; raises :class:`ChildFailed` if it raised or was killed."""
         if self._pid is not None:
-            with os.fdopen(self._read_end, "rb") as pipe:
+            read_end, self._read_end = self._read_end, None  # closed below, whatever happens
+            if read_end is None:
+                raise ChildFailed(f"{self._name}: waiting for its result was interrupted")
+            with os.fdopen(read_end, "rb") as pipe:
                 data = pipe.read()
             _, status = os.waitpid(self._pid, 0)
             self._pid = None
@@ -93,10 +102,12 @@ class Forked:
         """Stop the child if it still runs and reap it (the caller failed; nothing is wanted)."""
         if self._pid is None:
             return
-        os.close(self._read_end)
         try:
             os.kill(self._pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        if self._read_end is not None:  # None: result() closed it before it was interrupted
+            os.close(self._read_end)
+            self._read_end = None
         os.waitpid(self._pid, 0)
         self._pid = None

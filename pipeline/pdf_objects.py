@@ -125,7 +125,7 @@ class _PageObjects:
 
 def page_objects(page: Page) -> Objects:
     """``page.parse_objects()``: the page's objects by kind, in pdfminer's order."""
-    pass_ = _PageObjects(page)
+    conversion = _PageObjects(page)
     with_containers = page.pdf.laparams is not None
     objects: Objects = {}
 
@@ -139,9 +139,9 @@ def page_objects(page: Page) -> Objects:
                 add(obj)
 
     def add(obj: LTComponent) -> None:
-        kind = pass_.kind(obj)
+        kind = conversion.kind(obj)
         if kind != "anno":
-            objects.setdefault(kind, []).append(pass_.convert(obj, kind))
+            objects.setdefault(kind, []).append(conversion.convert(obj, kind))
 
     visit(page.layout._objs)
     return objects

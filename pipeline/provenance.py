@@ -150,7 +150,7 @@ def locate(tables: Mapping[str, list[dict[str, Any]]], raw: Path, standard_code:
 
 def describe(curated: Path, raw: Path, standard_code: str, code: str) -> Provenance:
     """Where ``code`` of ``standard_code`` comes from, read from curated/ and raw/."""
-    from pipeline.export import read_curated
+    from pipeline.curated import read_curated
 
     return locate(read_curated(curated), raw, standard_code, code)
 

@@ -3,17 +3,20 @@
 The plan (pipeline.catalogue) needs, of every document, only a few columns of its standards and
 versions rows and the findings a run prints; parsing every whole document for them, and again
 for its rows, cost a new version's export a tenth of its time. The validate stage therefore
-writes the summary beside validate.json (``summary.json``) together with the size and
-modification time validate.json had then (its signature): the export takes the summary only
-while validate.json still has that signature, and otherwise summarises the document itself.
+writes the summary beside validate.json (``summary.json``) with the signature of the
+validate.json it sums up: the export takes the summary only while validate.json is that very
+file, and otherwise summarises the document itself; the build writes the summary again when it
+does not sum up validate.json (a run stopped between the two writes, interim/ copied).
 """
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 from typing import Any
 
-from pipeline.records import Row, TableSet
+from pipeline.records import Row, TableSet, tableset_from_dict
 
 SUMMARY_FILE = "summary.json"
 
@@ -45,8 +48,11 @@ def summarize(doc: TableSet) -> TableSet:
 
 
 def file_signature(info: os.stat_result) -> dict[str, int]:
-    """What tells one state of a file from another: size and modification time (ns)."""
-    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns}
+    """What tells one instance of a file from any other: size, modification and change times
+    (ns) and inode. Every write of an interim file replaces it (a new inode, a new change time,
+    which no copy can set back), so a summary signed with it sums up that very file."""
+    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns, "ctime_ns": info.st_ctime_ns,
+            "inode": info.st_ino}
 
 
 def summary_record(doc: TableSet, validated: os.stat_result) -> dict[str, Any]:
@@ -54,9 +60,13 @@ def summary_record(doc: TableSet, validated: os.stat_result) -> dict[str, Any]:
     return {"validated": file_signature(validated), "summary": summarize(doc)}
 
 
-def summary_of_record(record: dict[str, Any], validated: os.stat_result) -> dict[str, Any] | None:
-    """The summary (as read from JSON) when ``record`` sums up validate.json as it is now."""
-    if record.get("validated") != file_signature(validated):
-        return None
-    summary: dict[str, Any] | None = record.get("summary")
-    return summary
+def built_summary(validated: Path) -> TableSet | None:
+    """The summary.json beside ``validated`` when it sums up that file as it is now; None when
+    it is missing, unreadable or signed for another state of the file."""
+    try:
+        record = json.loads((validated.parent / SUMMARY_FILE).read_bytes())
+        if record["validated"] != file_signature(validated.stat()):
+            return None
+        return tableset_from_dict(record["summary"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # not there, or not a summary this code wrote: summarise the document

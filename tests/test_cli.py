@@ -82,3 +82,20 @@ def test_bad_usage_exits_two() -> None:
                             capture_output=True, text=True, check=False, cwd=REPO)
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_an_export_stopped_by_a_changing_file_prints_one_error_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline import cli, export
+
+    changing = tmp_path / "interim" / "a.txt" / "validate.json"
+
+    def stopped(_curated: Path, _validated: list[Path]) -> object:
+        raise export.ChangedDuringExport(changing, "rewritten while the catalogue was exported")
+
+    monkeypatch.setattr(export, "export_catalogue", stopped)
+    assert cli.main(["export", "--curated", str(tmp_path / "curated"), str(changing)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"ERROR {changing}: changed-during-export: rewritten while the catalogue "
+                   "was exported"]

@@ -209,9 +209,51 @@ def test_a_document_that_changes_while_exported_stops_the_export(
         return data
 
     monkeypatch.setattr(records, "read_json", changing)
-    with pytest.raises(export.ChangedDuringExport, match="changed while it was exported"):
+    with pytest.raises(export.ChangedDuringExport, match="rewritten while the catalogue was"):
         export_catalogue(curated, validated)
     assert _files(curated) == before
+
+
+@pytest.mark.parametrize("verdict", ["skipped", "rejected"])
+def test_a_summary_that_alone_sets_a_document_aside_is_checked_against_it(
+        tmp_path: Path, documents: list[TableSet], verdict: str) -> None:
+    """A document the plan skips as a duplicate or rejects on its summary's word is never read
+    for rows; its summary is checked against it all the same, or a wrong one would drop a
+    standard from curated/ without a word."""
+    from pipeline.summary import summarize
+
+    validated = _interim(tmp_path / "interim", documents)
+    export_catalogue(tmp_path / "plain", validated)
+    doc = documents[3]
+    if verdict == "skipped":  # the same bytes as another document, says the summary
+        other = summarize(documents[2])
+        wrong = TableSet(dataclasses.replace(doc.source, sha256=other.source.sha256),
+                         other.tables, other.findings, False)
+    else:
+        wrong = TableSet(doc.source, summarize(doc).tables, doc.findings, True)
+    _write_summary(validated[3], wrong)
+    result = export_catalogue(tmp_path / "checked", validated)
+    assert {e.status for e in result.entries} == {"converted"}
+    assert _files(tmp_path / "checked") == _files(tmp_path / "plain")
+
+
+def test_the_build_writes_a_summary_again_when_it_does_not_sum_up_validate_json(
+        tmp_path: Path) -> None:
+    from pipeline.build import STAGES, module_times, run_stage, stage_file, stale_stages
+    from pipeline.summary import SUMMARY_FILE, built_summary
+
+    for stage in STAGES:
+        run_stage(stage, SAMPLE, tmp_path, 60)
+    validated = stage_file(tmp_path, SAMPLE, "validate")
+    assert stale_stages(SAMPLE, tmp_path, module_times()) == []
+    summary = validated.with_name(SUMMARY_FILE)
+    summary.unlink()  # a run stopped between validate.json and its summary
+    assert stale_stages(SAMPLE, tmp_path, module_times()) == ["validate"]
+    run_stage("validate", SAMPLE, tmp_path, 60)
+    assert built_summary(validated) is not None
+    records.write_json(records.read_json(validated), validated)  # validate.json replaced
+    assert built_summary(validated) is None
+    assert stale_stages(SAMPLE, tmp_path, module_times()) == ["validate"]
 
 
 def test_a_failure_whose_clean_up_fails_too_still_stops_the_workbook_child(

@@ -71,7 +71,8 @@ def _running(pid: int) -> bool:
         return False
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's parent-death signal")
+@pytest.mark.skipif(not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"),
+                    reason="Linux's parent-death signal, seen through /proc's list of children")
 def test_the_child_dies_when_its_parent_is_killed() -> None:
     """A parent killed outright (OOM killer, kill -9) takes its child with it: an orphan would go
     on writing into the staging folder the next run removes and makes anew."""
@@ -83,3 +84,30 @@ def test_the_child_dies_when_its_parent_is_killed() -> None:
     while _running(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _running(child)
+
+
+def _linger() -> bytes:
+    time.sleep(30)
+    return b"done"
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # what Ctrl-C raises while the parent waits
+
+
+def test_a_child_whose_result_was_interrupted_is_still_stopped_and_reaped() -> None:
+    forked = Forked(_linger)
+    child = forked._pid
+    assert child is not None
+    previous = signal.signal(signal.SIGALRM, _interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            forked.result()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    forked.abandon()
+    assert not _running(child)
+    with pytest.raises(ChildFailed):
+        forked.result()
