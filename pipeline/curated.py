@@ -7,11 +7,10 @@ batch at a time, so that a large catalogue is never held whole.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-
-import pyarrow.parquet as pq
 
 from pipeline.catalogue import DocumentTables
 from pipeline.records import Row
@@ -38,6 +37,8 @@ class CuratedTables(Mapping[str, list[Row]]):
         path = self._curated / f"{name}.parquet"
         if not path.exists():
             return
+        import pyarrow.parquet as pq  # only for a rejected document's old rows
+
         # ParquetFile, not read_table: the latter loads the dataset layer (70 MB of RSS).
         for batch in pq.ParquetFile(path).iter_batches(batch_size=READ_BATCH_ROWS):
             # Dates as the ISO text the stages produce, so old and new rows compare equal.
@@ -59,12 +60,17 @@ class CuratedTables(Mapping[str, list[Row]]):
 
     @property
     def standards(self) -> list[Row]:
-        """Which file gave which code, with its checksum (the columns a run needs of them)."""
-        path = self._curated / "standards.parquet"
+        """Which file gave which code, with its checksum (the columns a run needs of them).
+
+        Read from the CSV twin of standards.parquet (the same text values, written with it):
+        every run needs these, and reading them without pyarrow lets the export fork its
+        workbook child before pyarrow is imported."""
+        path = self._curated / "standards.csv"
         if not path.exists():
             return []
-        table = pq.ParquetFile(path).read(columns=list(PREVIOUS_STANDARDS_COLUMNS))
-        return table.to_pylist()
+        with path.open(encoding="utf-8", newline="") as rows:
+            return [{c: row[c] for c in PREVIOUS_STANDARDS_COLUMNS}
+                    for row in csv.DictReader(rows)]
 
     def rows_of(self, codes: set[str]) -> dict[str, DocumentTables]:
         return rows_by_code(((name, row) for name in TABLES_BY_NAME

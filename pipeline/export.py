@@ -8,7 +8,7 @@ timestamps — so an unchanged catalogue rebuilds byte-identical files.
 
 The catalogue is streamed, a document at a time (see pipeline.catalogue), so the export's memory
 does not grow with it: each table's rows are converted a batch at a time and appended to its
-Parquet file (one row group per ``ROW_GROUP_ROWS`` rows), its CSV file and the SQLite load,
+Parquet file (one row group per ``parquet.ROW_GROUP_ROWS`` rows), its CSV file and the SQLite load,
 while a forked child spools the same stream into the workbook's sheets.
 """
 
@@ -23,9 +23,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
-
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pipeline import records
 from pipeline.catalogue import (
@@ -47,36 +44,9 @@ from pipeline.values import Columns, table_columns
 from pipeline.versions import render_report
 from pipeline.workbook import write_workbook_chunks
 
-ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "bool": pa.bool_(), "date": pa.date32()}
-# Rows converted at a time for every writer, and rows per Parquet row group. A row group is
-# cut at exactly this many rows whatever the documents' sizes, so the files do not depend on
-# how the rows arrived; a table smaller than this is one row group.
+# Rows converted at a time for every writer (per-call costs dominate when a document's few
+# rows go alone).
 BATCH_ROWS = 1024
-ROW_GROUP_ROWS = 8192
-
-
-def arrow_schema(table: Table) -> pa.Schema:
-    """The table's Arrow schema, carrying each column's description and 中文 label."""
-    fields = [
-        pa.field(c.name, ARROW_TYPES[c.dtype], nullable=c.nullable,
-                 metadata={"description": c.description, "label_zh": c.label_zh})
-        for c in table.columns
-    ]
-    return pa.schema(fields, metadata={
-        "table": table.name, "grain": table.grain, "description": table.description,
-        "primary_key": ",".join(table.primary_key),
-    })
-
-
-def arrow_table(table: Table, rows: list[Row], columns: Columns | None = None) -> pa.Table:
-    """Rows → an Arrow table with the table's schema.
-
-    ``columns``: the rows' canonical columns (``values.table_columns``) when already computed.
-    """
-    values = table_columns(table, rows) if columns is None else columns
-    arrays = [pa.array(v, type=ARROW_TYPES[c.dtype])
-              for c, v in zip(table.columns, values, strict=True)]
-    return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
 
 
 def _csv_column(column: Column, values: list[Any]) -> list[str]:
@@ -117,25 +87,21 @@ def run_report_csv(entries: Iterable[RunEntry]) -> str:
 class TableFiles:
     """One curated table's Parquet and CSV files and its SQLite rows, written as rows arrive.
 
-    Rows wait until ``BATCH_ROWS`` are there, are converted once for every writer, and their
-    Arrow form waits until a whole row group is there.
+    Rows wait until ``BATCH_ROWS`` are there and are converted once for every writer.
     """
 
     def __init__(self, table: Table, folder: Path, database: DatabaseLoad) -> None:
+        from pipeline.parquet import ParquetFile  # see write_catalogue
+
         self.table = table
         self._database = database
         self._rows: list[Row] = []
-        self._arrow: list[pa.Table] = []
-        self._arrow_rows = 0
-        self._row_groups = 0
-        self._schema = arrow_schema(table)
-        self._parquet = pq.ParquetWriter(folder / f"{table.name}.parquet", self._schema,
-                                         compression="zstd")
+        self._parquet = ParquetFile(table, folder / f"{table.name}.parquet")
         try:
             self._csv_file: IO[str] = open(folder / f"{table.name}.csv", "w", encoding="utf-8",
                                            newline="")
         except BaseException:
-            self._parquet.close()
+            self._parquet.abandon()
             raise
         self._csv = csv.writer(self._csv_file, lineterminator="\n")
         self._csv.writerow(table.column_names)
@@ -150,31 +116,16 @@ class TableFiles:
         columns = table_columns(self.table, rows)
         self._csv.writerows(_csv_rows(self.table, columns))
         self._database.insert(self.table, columns)
-        self._arrow.append(arrow_table(self.table, rows, columns))
-        self._arrow_rows += len(rows)
-        while self._arrow_rows >= ROW_GROUP_ROWS:
-            self._write_row_group(ROW_GROUP_ROWS)
-
-    def _write_row_group(self, size: int) -> None:
-        waiting = pa.concat_tables(self._arrow)
-        self._parquet.write_table(waiting.slice(0, size).combine_chunks())
-        self._row_groups += 1
-        rest = waiting.slice(size)
-        self._arrow = [rest] if rest.num_rows else []
-        self._arrow_rows = rest.num_rows
+        self._parquet.add(rows, columns)
 
     def close(self) -> None:
         if self._rows:
             self._convert()
-        if self._arrow_rows or not self._row_groups:  # an empty table is one empty row group
-            if not self._arrow:
-                self._arrow = [self._schema.empty_table()]
-            self._write_row_group(self._arrow_rows)
         self._parquet.close()
         self._csv_file.close()
 
     def abandon(self) -> None:
-        self._parquet.close()
+        self._parquet.abandon()
         self._csv_file.close()
 
 
@@ -204,6 +155,10 @@ def write_catalogue(folder: Path, chunks: Callable[[], Iterator[DocumentTables]]
         return b""
 
     workbook = Forked(workbook_file)
+    # Only now, in this process alone: the child writes no Parquet and need not import pyarrow.
+    from pipeline.parquet import release_freed_memory
+
+    release_freed_memory()
     database: DatabaseLoad | None = None
     files: list[TableFiles] = []
     severities: Counter[str] = Counter()

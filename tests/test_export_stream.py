@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import export, records, workbook
+from pipeline import export, parquet, records, workbook
 from pipeline.export import assemble, export_catalogue, read_curated, write_curated
 from pipeline.records import Source, TableSet
 from tests.conftest import SAMPLE, V5, run_stages
@@ -53,7 +53,7 @@ def documents() -> list[TableSet]:
 @pytest.fixture
 def tiny_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(export, "BATCH_ROWS", 7)
-    monkeypatch.setattr(export, "ROW_GROUP_ROWS", 40)
+    monkeypatch.setattr(parquet, "ROW_GROUP_ROWS", 40)
     monkeypatch.setattr(workbook, "_SPOOL_ROWS", 5)
     monkeypatch.setattr(workbook, "_SPOOL_PIECE", 1000)
 
@@ -92,7 +92,7 @@ def test_batch_sizes_change_no_file_while_tables_fit_one_row_group(
     validated = _interim(tmp_path / "interim", documents)
     export_catalogue(tmp_path / "default", validated)
     monkeypatch.setattr(export, "BATCH_ROWS", 3)
-    monkeypatch.setattr(export, "ROW_GROUP_ROWS", 10**9)
+    monkeypatch.setattr(parquet, "ROW_GROUP_ROWS", 10**9)
     monkeypatch.setattr(workbook, "_SPOOL_ROWS", 2)
     export_catalogue(tmp_path / "tiny", validated)
     assert _files(tmp_path / "default") == _files(tmp_path / "tiny")
