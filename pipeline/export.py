@@ -295,11 +295,12 @@ def _export(curated: Path, validated: list[Path], trust_summary_files: bool) -> 
             raise ChangedDuringExport(path, "rewritten while the catalogue was exported; "
                                             "run make again")
         doc = read(path)
-        if file_signature(path.stat()) != signature_of[source_file] or \
-                summarize(doc) != summaries[source_file]:
-            if source_file in from_summary_file:
-                raise SummaryMismatch(path.with_name(SUMMARY_FILE),
-                                      "does not sum up the validate.json beside it")
+        unchanged = file_signature(path.stat()) == signature_of[source_file]
+        summed_up = summarize(doc) == summaries[source_file]
+        if unchanged and not summed_up and source_file in from_summary_file:
+            raise SummaryMismatch(path.with_name(SUMMARY_FILE),
+                                  "does not sum up the validate.json beside it")
+        if not (unchanged and summed_up):
             raise ChangedDuringExport(path, "rewritten while the catalogue was exported; "
                                             "run make again")
         return doc
