@@ -25,7 +25,7 @@ from pipeline.summary import SUMMARY_FILE, built_summary, summary_record
 
 STAGES = ("extract", "stitch", "parse", "normalize", "validate")
 _PACKAGE = Path(__file__).resolve().parent
-_COMMON = ("__init__.py", "records.py", "layout.py", "build.py")
+_COMMON = ("__init__.py", "records.py", "layout.py", "severity.py", "build.py")
 # The modules each stage's output depends on (its own code and what it imports; a test checks
 # the list against the imports).
 STAGE_MODULES: dict[str, tuple[str, ...]] = {

@@ -16,6 +16,7 @@ import regex
 from pipeline import layout
 from pipeline.normalize import tags_to_breaks
 from pipeline.records import Finding, Item, Piece
+from pipeline.severity import finding
 
 # A code printed with a trailing period (`P2.2.2.以正確…`): the period separates, it is not text.
 _CODE_SEPARATOR = regex.compile(r"^[.．]")
@@ -98,8 +99,8 @@ def repair_glued(item: Item, expected: str, role: str, findings: list[Finding]) 
     repaired = unglue(item, expected)
     if repaired is None:
         return item
-    findings.append(Finding(
-        "code-digits-split", "warning", item.page_start, f"{role}:{expected}",
+    findings.append(finding(
+        "code-digits-split", item.page_start, f"{role}:{expected}",
         f"printed {item.code + item.text[:6]!r}: read as {expected} followed by a name that "
         "starts with a digit"))
     return repaired
@@ -147,8 +148,8 @@ def split_unpadded(cells: list[list[Item]], role: str, findings: list[Finding]
             if len(readings) == 1 and not fits:
                 item = repair_glued(item, f"{item.code[0]}{readings[0]}", role, findings)
             elif readings:
-                findings.append(Finding(
-                    "ambiguous-code-digits", "error", item.page_start, f"{role}:{item.code}",
+                findings.append(finding(
+                    "ambiguous-code-digits", item.page_start, f"{role}:{item.code}",
                     f"printed {item.code + item.text[:6]!r}: {item.code}, or "
                     f"{' or '.join(item.code[0] + str(a) for a in readings)} followed by a name "
                     "that starts with a digit; the list does not tell"))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline import layout
 from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
+from pipeline.severity import finding
 
 
 class UnsupportedSource(Exception):
@@ -91,11 +92,11 @@ def extract_text_export(text: str, source: Source) -> ExtractedDocument:
         elif section == "notes":
             notes.append(GridRow(page, tuple(cells)))
         else:
-            findings.append(Finding("uncovered-text", "error", page, f"line {line_no}",
+            findings.append(finding("uncovered-text", page, f"line {line_no}",
                                     f"text outside any known section: {line.strip()[:60]!r}"))
 
     if title is None:
-        findings.append(Finding("missing-title", "error", 1, "title",
+        findings.append(finding("missing-title", 1, "title",
                                 "no document title line before the version table"))
         title = GridRow(1, ("",))
     findings += section_findings(bool(versions), bool(profile), bool(pages), bool(attitudes),
@@ -121,7 +122,7 @@ def outside_columns(cells: list[tuple[int, str]], width: int, page: int,
     table, as stitch counts) and column. The cell itself is kept as read (extract interprets
     nothing); the error alone rejects the document."""
     return [
-        Finding("cell-outside-columns", "error", page, f"row {row_no} column {column + 1}",
+        finding("cell-outside-columns", page, f"row {row_no} column {column + 1}",
                 f"a cell outside the main table's {width} header columns: {text.strip()[:40]!r}")
         for column, text in cells if text.strip()
     ]
@@ -131,21 +132,21 @@ def section_findings(has_versions: bool, has_profile: bool, has_main: bool,
                      has_attitudes: bool, has_notes: bool) -> list[Finding]:
     """Which sections are missing, said once: not a standard at all, cut off, or one missing."""
     if not (has_versions or has_profile or has_main):
-        return [Finding("not-a-standard", "error", None, "document",
+        return [finding("not-a-standard", None, "document",
                         "no version table, profile or main table: not a competency standard")]
     findings = [
-        Finding("missing-section", "error", None, name, f"the {name} was not found")
+        finding("missing-section", None, name, f"the {name} was not found")
         for name, present in (("version table", has_versions), ("profile", has_profile),
                               ("main table", has_main))
         if not present
     ]
     if has_main and not (has_attitudes or has_notes):
-        findings.append(Finding("document-truncated", "error", None, "document",
+        findings.append(finding("document-truncated", None, "document",
                                 "nothing follows the main table (no attitude or notes section): "
                                 "the document is cut off"))
     elif not has_attitudes:
-        findings.append(Finding("missing-section", "warning", None, "attitudes",
-                                "no attitude section (職能內涵 A=attitude 態度)"))
+        findings.append(finding("missing-section", None, "attitudes",
+                                "no attitude section (職能內涵 A=attitude 態度)", as_warning=True))
     return findings
 
 
@@ -180,9 +181,9 @@ def decode_text_export(data: bytes) -> tuple[str, list[Finding]]:
                 "unknown-encoding", f"marked as {'UTF-16' if utf16 else 'UTF-8'} but not valid "
                 f"{'UTF-16' if utf16 else 'UTF-8'} (byte {exc.start}): damaged or truncated?"
             ) from exc
-        findings.append(Finding("encoding-converted", "warning", None, "encoding",
+        findings.append(finding("encoding-converted", None, "encoding",
                                 "UTF-16 text converted to UTF-8") if utf16 else
-                        Finding("bom-removed", "warning", None, "encoding",
+                        finding("bom-removed", None, "encoding",
                                 "UTF-8 byte-order mark removed"))
     else:
         try:
@@ -195,11 +196,11 @@ def decode_text_export(data: bytes) -> tuple[str, list[Finding]]:
                     "unknown-encoding",
                     f"not UTF-8, UTF-16 or Big5 text (byte {utf8_error.start}: "
                     f"{data[utf8_error.start:utf8_error.start + 2]!r})") from utf8_error
-            findings.append(Finding("encoding-converted", "warning", None, "encoding",
+            findings.append(finding("encoding-converted", None, "encoding",
                                     "Big5 (cp950) text converted to UTF-8"))
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
-        findings.append(Finding("crlf-line-ends", "warning", None, "encoding",
+        findings.append(finding("crlf-line-ends", None, "encoding",
                                 "CRLF line ends converted to LF"))
     return text, findings
 

@@ -39,6 +39,7 @@ from pipeline.pdf_columns import (
 )
 from pipeline.pdf_objects import read_objects
 from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
+from pipeline.severity import finding
 
 # A rule this far below a table's last detected rule means a row part with no closing rule.
 _OPEN_ROW_GAP = 2.0
@@ -86,8 +87,8 @@ def _find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
     if not bottoms:
         return list(tables)
     for y in bottoms:
-        findings.append(Finding(
-            "split-row-recovered", "info", number, f"y={y:.0f}",
+        findings.append(finding(
+            "split-row-recovered", number, f"y={y:.0f}",
             "a table row part had no closing rule (pdfplumber drops such a row); "
             "recovered with a rule at the bottom of its vertical rules"))
     return list(page.find_tables(table_settings={"explicit_horizontal_lines": bottoms}))
@@ -133,7 +134,7 @@ def _read_page(page: Any, number: int, state: _Sections) -> None:
     tables = _find_tables(page, number, state.findings)
     missed = _uncovered_in_tables(page, tables)
     if missed:
-        state.findings.append(Finding("uncovered-text", "error", number, "inside a table",
+        state.findings.append(finding("uncovered-text", number, "inside a table",
                                       f"text in a table but in no cell: {missed[:60]!r}"))
     items: list[tuple[float, str, Any]] = [(t.bbox[1], "table", t) for t in tables]
     lines = _text_lines_outside(page, tables)
@@ -222,7 +223,7 @@ def _read_line(text: str, number: int, state: _Sections, wraps: bool = False) ->
     footer = layout.FOOTER.fullmatch(squashed)
     if footer:
         if int(footer.group(1)) != number:
-            state.findings.append(Finding("footer-page-mismatch", "warning", number, "footer",
+            state.findings.append(finding("footer-page-mismatch", number, "footer",
                                           f"footer {text!r} on page {number}"))
         return
     if squashed == layout.ATTITUDE_TITLE:
@@ -238,16 +239,16 @@ def _read_line(text: str, number: int, state: _Sections, wraps: bool = False) ->
             # unless its content says otherwise.
             joins, doubt = read_wrap(rows[-1].cells[0], text, item_names(state.main))
             if doubt is not None:
-                state.findings.append(Finding(
-                    "free-text-wrap-joined" if joins else "free-text-wrap-split", "info",
-                    number, state.current,
+                state.findings.append(finding(
+                    "free-text-wrap-joined" if joins else "free-text-wrap-split", number,
+                    state.current,
                     f"line {text.strip()[:20]!r} after a line that filled the width {doubt}"))
             if joins:
                 rows[-1] = GridRow(number, (rows[-1].cells[0] + "\n" + text,))
                 return
         rows.append(GridRow(number, (text,)))
     else:
-        state.findings.append(Finding("uncovered-text", "error", number, "text outside tables",
+        state.findings.append(finding("uncovered-text", number, "text outside tables",
                                       f"text in no table cell or known line: {text[:60]!r}"))
 
 
@@ -262,7 +263,7 @@ def _read_table(table: Any, number: int, state: _Sections) -> None:
     header = layout.classify_header(rows[0], rows[1] if len(rows) > 1 else None) if rows else None
     if header is None:
         first = " | ".join(c for c in (rows[0] if rows else ()) if c)[:40]
-        state.findings.append(Finding("unknown-table", "error", number, "table",
+        state.findings.append(finding("unknown-table", number, "table",
                                       f"a table whose first row is not a known header: {first!r}"))
         return
     state.current = header.kind
@@ -324,9 +325,9 @@ def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
     try:
         with pdfplumber.open(path) as pdf:
             if getattr(pdf.doc, "encryption", None):
-                state.findings.append(Finding(
-                    "encrypted-pdf", "warning", None, "document",
-                    "encrypted with an empty user password; read without one"))
+                state.findings.append(finding(
+                    "encrypted-pdf", None, "document",
+                    "encrypted with an empty user password; read without one", as_warning=True))
             page_count = len(pdf.pages)
             for number, page in enumerate(pdf.pages, start=1):
                 read_objects(page)
@@ -358,7 +359,7 @@ def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
                                  bool(state.attitudes), bool(state.notes))
     title = "".join(state.title)
     if not title and state.main:
-        findings.append(Finding("missing-title", "error", 1, "title",
+        findings.append(finding("missing-title", 1, "title",
                                 "no document title above the first table"))
     return ExtractedDocument(
         source=Source(source.file, source.sha256, "pdf", page_count),

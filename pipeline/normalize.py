@@ -31,6 +31,7 @@ from pipeline import layout
 from pipeline.layout import MAPPABLE as _MAPPABLE
 from pipeline.layout import is_wide, map_ideograph
 from pipeline.records import Finding, Row, TableSet
+from pipeline.severity import finding
 from pipeline.spec import TABLES_BY_NAME
 
 TAGS = layout.HTML_TAGS
@@ -155,7 +156,7 @@ def normalize_rows(table: str, rows: list[Row], markers: list[Row] | None = None
             cleaned, spaced = _clean(value)
             new[col] = None if nullable and not cleaned else cleaned
             findings += [
-                Finding("latin-wrap-joined", "info", row.get("page_start"),
+                finding("latin-wrap-joined", row.get("page_start"),
                         f"{table}:{key}:{col}",
                         f"line break between {left!r} and {right!r} read as a space between "
                         "words")
@@ -163,13 +164,13 @@ def normalize_rows(table: str, rows: list[Row], markers: list[Row] | None = None
             ]
         out.append(new)
     if spec is not None and removed.chars:
-        findings.append(Finding(
-            "private-use-removed", "info", removed.page, table,
+        findings.append(finding(
+            "private-use-removed", removed.page, table,
             f"{removed.counted()} had private-use bullet characters removed: "
             f"{removed.listed(mapped=False)}"))
     if spec is not None and mapped.fields:
-        findings.append(Finding(
-            "ideograph-mapped", "info", mapped.page, table,
+        findings.append(finding(
+            "ideograph-mapped", mapped.page, table,
             f"{mapped.fields} field(s) had Kangxi radicals or compatibility ideographs mapped "
             f"to unified ideographs: {mapped.listed(mapped=True)}"))
     return out, findings

@@ -23,6 +23,7 @@ from pipeline.codes import (
 )
 from pipeline.normalize import tags_to_breaks
 from pipeline.records import Finding, Item, LogicalRow, Row, StitchedDocument, TableSet
+from pipeline.severity import finding
 
 
 @dataclass
@@ -42,18 +43,18 @@ def _single_item(row: LogicalRow, role: str, block_no: int, findings: list[Findi
                  prefix: Prefixes | None = None) -> list[Item]:
     items, leading = split_items(row.cells.get(role, ()), role, prefix)
     if leading:
-        findings.append(Finding(
-            "uncoded-text", "error", row.page_start, f"block {block_no}:{role}",
+        findings.append(finding(
+            "uncoded-text", row.page_start, f"block {block_no}:{role}",
             f"text before the first {role} code: {leading[:40]!r}"))
     findings += [
-        Finding("code-as-printed", "warning", item.page_start, f"{role}:{item.code}",
+        finding("code-as-printed", item.page_start, f"{role}:{item.code}",
                 f"code printed {item.code_as_printed!r}, read as {item.code}")
         for item in items if item.code_as_printed is not None
     ]
     # A letterless code with the task's numbers left in an item's text: read right as text when
     # it is a reference (`依 01.4.2 格式`), but it could be the next item printed on the same line.
     findings += [
-        Finding("letterless-code-in-text", "warning", item.page_start, f"{role}:{item.code}",
+        finding("letterless-code-in-text", item.page_start, f"{role}:{item.code}",
                 f"{match.group(0)!r} in the text of {item.code} has its task's numbers but "
                 "follows other text on its line: kept as text")
         for item in items
@@ -141,11 +142,11 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
                 out.duties.append(base(duty_code=derived, position=len(out.duties) + 1,
                                        name=None, page_start=row.page_start,
                                        page_end=row.page_end))
-                findings.append(Finding(
-                    "duty-name-missing", "warning", row.page_start, f"duty {derived}",
+                findings.append(finding(
+                    "duty-name-missing", row.page_start, f"duty {derived}",
                     f"no 主要職責 column: duty {derived} read from its task codes, name unknown"))
         if current_duty is None:
-            findings.append(Finding("missing-duty", "error", row.page_start, where,
+            findings.append(finding("missing-duty", row.page_start, where,
                                     "a task row before any duty (主要職責) code"))
             continue
         duty_pages[current_duty][1] = max(duty_pages[current_duty][1], row.page_end)
@@ -155,10 +156,10 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         single = layout.LEVEL_UNAMBIGUOUS.fullmatch(layout.squash(level_text or ""))
         level = int(single.group("level")) if single else None
         if level_text is None:
-            findings.append(Finding("missing-level", "warning", row.page_start, where,
+            findings.append(finding("missing-level", row.page_start, where,
                                     "the 職能級別 cell is empty"))
         elif level is None:
-            findings.append(Finding("ambiguous-level", "warning", row.page_start, where,
+            findings.append(finding("ambiguous-level", row.page_start, where,
                                     f"職能級別 printed as {level_text!r}; level left null"))
         out.blocks.append(base(block_no=block_no, level=level, level_text=level_text,
                                page_start=row.page_start, page_end=row.page_end))
@@ -167,8 +168,8 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         if len(tasks) > 1:
             # Read as printed, but a task code inside a task name (`… (承 T1.2)`) reads the same:
             # every group is listed for an analyst to audit.
-            findings.append(Finding(
-                "task-group", "info", row.page_start, where,
+            findings.append(finding(
+                "task-group", row.page_start, where,
                 f"tasks {', '.join(t.code for t in tasks)} printed in one task cell: one block, "
                 "each task citing all its K and S items"))
         for position, item in enumerate(tasks, start=1):
@@ -177,8 +178,8 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
             if item.code in task_rows:
                 task = task_rows[item.code]
                 if not same_name(item.text, task["name"]):
-                    findings.append(Finding(
-                        "task-name-mismatch", "error", row.page_start,
+                    findings.append(finding(
+                        "task-name-mismatch", row.page_start,
                         f"{where}:{layout.TASK}:{item.code}",
                         f"{item.code} printed again as {item.text[:40]!r}, first as "
                         f"{task['name'][:40]!r} (p.{task['page_start']})"))

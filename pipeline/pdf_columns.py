@@ -17,6 +17,7 @@ import pdfplumber
 
 from pipeline import layout
 from pipeline.records import Finding
+from pipeline.severity import finding
 
 Box = tuple[float, float, float, float]
 
@@ -137,12 +138,12 @@ def fold_nested(table: Any, boxes: list[tuple[int, Box]], number: int, first_row
             for part in parts:
                 if part[3] > below + _EDGE_TOLERANCE and len(parts) > 1:
                     text = _cell_text(table.page, part)[:40]
-                    findings.append(Finding("unplaceable-nested-cell", "error", number, where,
+                    findings.append(finding("unplaceable-nested-cell", number, where,
                                             f"a nested cell reaches into the next row: {text!r}"))
             texts = [_cell_text(table.page, part) for part in parts]
             if len(parts) > 1:
-                findings.append(Finding(
-                    "nested-table-folded", "info", number, where,
+                findings.append(finding(
+                    "nested-table-folded", number, where,
                     f"a table nested in the cell: {len(parts) - 1} nested cell(s) read into it "
                     "in reading order"))
             cells.append("\n".join(t for t in texts if t))

@@ -16,6 +16,7 @@ import regex
 from pipeline import layout
 from pipeline.normalize import clean_text
 from pipeline.records import Finding, GridRow, Row, Source
+from pipeline.severity import finding
 
 # A paragraph title may differ slightly from the item name it explains (K02's title adds a 的).
 # Titles at least this similar (difflib ratio, on normalised text) are linked, with a finding;
@@ -46,7 +47,7 @@ def parse_profile(
             block = label
         single = {layout.PROFILE_CODE: "code", layout.PROFILE_LEVEL: "level"}
         if block in single and not label and _cell(row, 1):
-            findings.append(Finding("unknown-profile-row", "error", row.page, block,
+            findings.append(finding("unknown-profile-row", row.page, block,
                                     f"a second {block} value {_cell(row, 1)!r}"))
         elif block == layout.PROFILE_CODE:
             values["code"] = _cell(row, 1)
@@ -55,10 +56,10 @@ def parse_profile(
         elif block == layout.PROFILE_CATEGORY_BLOCK and kind in layout.PROFILE_CATEGORIES:
             table_kind, code_label = layout.PROFILE_CATEGORIES[kind]
             if layout.squash(_cell(row, 3)) != code_label:
-                findings.append(Finding("unknown-profile-row", "error", row.page, kind,
+                findings.append(finding("unknown-profile-row", row.page, kind,
                                         f"expected {code_label} beside {kind}"))
-            pairs, finding = category_pairs(_cell(row, 2), _cell(row, 4), row.page, kind)
-            findings += [finding] if finding else []
+            pairs, split = category_pairs(_cell(row, 2), _cell(row, 4), row.page, kind)
+            findings += [split] if split else []
             for name, category_code in pairs:
                 categories.append({
                     "kind": table_kind,
@@ -73,29 +74,29 @@ def parse_profile(
         elif block == layout.PROFILE_LEVEL:
             values["level"] = _cell(row, 1)
         else:
-            findings.append(Finding("unknown-profile-row", "error", row.page, block or "profile",
+            findings.append(finding("unknown-profile-row", row.page, block or "profile",
                                     f"profile row not understood: {' | '.join(row.cells)[:60]!r}"))
 
     code = values.get("code", "")
     match = layout.STANDARD_CODE.fullmatch(code)
     if not match:
-        findings.append(Finding("malformed-standard-code", "error", 1, "profile",
+        findings.append(finding("malformed-standard-code", 1, "profile",
                                 f"職能基準代碼 {code!r} is not like RTM1324-002v4"))
     filled = [(kind, name) for kind, name in names.items() if name]
     if len(filled) != 1:
-        findings.append(Finding("ambiguous-name", "error", 1, "profile",
+        findings.append(finding("ambiguous-name", 1, "profile",
                                 "職能基準名稱 should fill exactly one of 職類/職業, "
                                 f"got {filled!r}"))
     name_kind, name = filled[0] if filled else ("", "")
     level_text = values.get("level", "")
     if level_text and not level_text.isdigit():
-        findings.append(Finding("ambiguous-level", "warning", 1, "profile",
+        findings.append(finding("ambiguous-level", 1, "profile",
                                 f"基準級別 printed as {level_text!r}; level left null"))
     title_text = title.cells[0]
     is_historical = title_text.startswith(layout.HISTORICAL_MARK)
     expected_title = (layout.HISTORICAL_MARK if is_historical else "") + name + layout.TITLE_SUFFIX
     if layout.squash(title_text) != layout.squash(expected_title):
-        findings.append(Finding("title-name-mismatch", "warning", 1, "title",
+        findings.append(finding("title-name-mismatch", 1, "title",
                                 f"title {title_text!r} does not read {expected_title!r}"))
     standard: Row = {
         "standard_code": code,
@@ -132,11 +133,11 @@ def category_pairs(name: str, code: str, page: int, label: str
         names = [n.strip() for n in regex.split(f"[{regex.escape(kinds)}]", name)]
         parts = [c.strip() for c in regex.split(f"[{regex.escape(kinds)}]", code)]
         if len(parts) == len(names) and all(names) and all(parts):
-            return list(zip(names, parts, strict=True)), Finding(
-                "category-split", "info", page, label,
+            return list(zip(names, parts, strict=True)), finding(
+                "category-split", page, label,
                 f"{len(parts)} name/code pairs printed in one {label} row, one category each")
-    return [(name, code)], Finding(
-        "category-not-split", "warning", page, label,
+    return [(name, code)], finding(
+        "category-not-split", page, label,
         f"{len(codes)} codes in one {label} row ({code!r}) but the name does not split into as "
         f"many on the same separator: kept as one category")
 
@@ -147,7 +148,7 @@ def parse_versions(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], lis
     out = []
     for position, row in enumerate(rows, start=1):
         if len(row.cells) != len(layout.VERSION_HEADER):
-            findings.append(Finding("malformed-version-row", "error", row.page, f"line {position}",
+            findings.append(finding("malformed-version-row", row.page, f"line {position}",
                                     f"{len(row.cells)} cells instead of 6"))
             continue
         date_text = _cell(row, 5)
@@ -157,10 +158,10 @@ def parse_versions(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], lis
             try:
                 updated_on = dt.date(*(int(g) for g in date.groups())).isoformat()
             except ValueError:
-                findings.append(Finding("malformed-date", "error", row.page, _cell(row, 0),
+                findings.append(finding("malformed-date", row.page, _cell(row, 0),
                                         f"發展更新日期 {date_text!r} is not a calendar date"))
         elif date_text:
-            findings.append(Finding("malformed-date", "error", row.page, _cell(row, 0),
+            findings.append(finding("malformed-date", row.page, _cell(row, 0),
                                     f"發展更新日期 {date_text!r} is not a date"))
         out.append({
             "standard_code": code, "position": position, "version_label": _cell(row, 0),
@@ -218,13 +219,13 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
             label = previous["attitude_code"] or previous["name"]
             if previous["description"] is None:
                 previous["description"] = body
-                findings.append(Finding("attitude-line-joined", "info", row.page, label,
+                findings.append(finding("attitude-line-joined", row.page, label,
                                         f"line without code read as the description of the "
                                         f"attitude above: {body[:30]!r}"))
             else:
                 previous["description"] += "\n" + body
-                findings.append(Finding(
-                    "attitude-description-continued", "warning", row.page, label,
+                findings.append(finding(
+                    "attitude-description-continued", row.page, label,
                     f"a second line of text below the attitude's description joined to it "
                     f"(a page break inside the attitude, or a paragraph of its own?): "
                     f"{body[:30]!r}"))
@@ -234,8 +235,8 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
         if not match:
             open_name = (previous.get("attitude_code") and previous["description"] is None
                          and not layout.BULLET.match(raw))
-            findings.append(Finding(
-                "attitude-without-code", "warning", row.page, name[:20],
+            findings.append(finding(
+                "attitude-without-code", row.page, name[:20],
                 f"attitude {len(out) + 1} printed without an A code"
                 + (f" (or the rest of {previous['attitude_code']}'s name "
                    f"{previous['name']!r}, printed without colon or description)"
@@ -302,7 +303,7 @@ def parse_notes(
         entry_section = (layout.GLOSSARY_SECTION if layout.GLOSSARY_ENTRY.match(text)
                          else section)
         if entry_section is None:
-            findings.append(Finding("unplaceable-note", "error", row.page, "notes",
+            findings.append(finding("unplaceable-note", row.page, "notes",
                                     f"paragraph before any known heading: {text[:40]!r}"))
             continue
         refers_to = None
@@ -311,15 +312,15 @@ def parse_notes(
             refers_to, ratio = _link_title(clean_text(title), items)
             if refers_to is not None:
                 if ratio < 1.0:
-                    findings.append(Finding(
-                        "description-fuzzy-match", "warning", row.page, refers_to,
+                    findings.append(finding(
+                        "description-fuzzy-match", row.page, refers_to,
                         f"paragraph title {clean_text(title)!r} linked to {refers_to} "
                         f"{items[refers_to]!r} (similarity {ratio:.2f})"))
                 item = by_code[refers_to]
                 if item["description"] is None:
                     item["description"] = explanation
                 else:
-                    findings.append(Finding("duplicate-description", "warning", row.page,
+                    findings.append(finding("duplicate-description", row.page,
                                             refers_to, "a second paragraph explains this item"))
         out.append({
             "standard_code": code, "section": entry_section,

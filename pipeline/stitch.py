@@ -30,6 +30,7 @@ from pipeline.records import (
     Piece,
     StitchedDocument,
 )
+from pipeline.severity import finding
 
 _TAGS = layout.HTML_TAGS
 # A code inside a cell, printed with its letter: a letterless `04.2.1` there is as likely a form
@@ -126,13 +127,13 @@ def _start_row(row: GridRow, findings: list[Finding], row_no: int) -> _RowBuilde
     builder = _RowBuilder(row.page)
     for cell in _non_empty_cells(row):
         if cell.role is None or cell.leads_with_fragment:
-            findings.append(Finding(
-                "unplaceable-cell", "error", row.page, f"row {row_no} column {cell.column + 1}",
+            findings.append(finding(
+                "unplaceable-cell", row.page, f"row {row_no} column {cell.column + 1}",
                 f"cell starts with no recognised code: {_bare(cell.text)[:40]!r}"))
             continue
         if cell.role in builder.cells:
-            findings.append(Finding(
-                "duplicate-role-cell", "error", row.page, f"row {row_no} column {cell.column + 1}",
+            findings.append(finding(
+                "duplicate-role-cell", row.page, f"row {row_no} column {cell.column + 1}",
                 f"a second {cell.role} cell in one row: {_bare(cell.text)[:40]!r}"))
             continue
         builder.add(cell.role, cell.text, row.page)
@@ -185,22 +186,22 @@ def _continue_row(
     for cell in cells:
         where = f"row {row_no} column {cell.column + 1}"
         if cell.role is None:
-            findings.append(Finding(
-                "unplaceable-fragment", "error", row.page, where,
+            findings.append(finding(
+                "unplaceable-fragment", row.page, where,
                 f"continuation text matches no cell of {task}: {_bare(cell.text)[:40]!r}"))
             continue
         previous = tuple(builder.cells.get(cell.role, ()))
         if cell.role == layout.LEVEL and previous:
             if _bare(previous[-1].text) != _bare(cell.text):
-                findings.append(Finding(
-                    "conflicting-level", "error", row.page, where,
+                findings.append(finding(
+                    "conflicting-level", row.page, where,
                     f"{task} level printed as {_bare(previous[-1].text)!r} and "
                     f"{_bare(cell.text)!r} across a page break"))
             else:
                 # Word leaves a split row's level cell empty on the next page: a level printed
                 # again is a doubt (a further level block not whole enough to be read as one).
-                findings.append(Finding(
-                    "level-printed-again", "warning", row.page, where,
+                findings.append(finding(
+                    "level-printed-again", row.page, where,
                     f"the rest of {task}'s row prints its level {_bare(cell.text)!r} again "
                     "(a row continued from the page before leaves it empty); read as the rest "
                     "of the row, not a further level block (the row is not whole)"))
@@ -209,25 +210,25 @@ def _continue_row(
             head = _bare(cell.text)
             first = _ANY_CODE.search(head)
             fragment = head[: first.start()].strip() if first else head
-            findings.append(Finding(
-                "split-cell-joined", "info", previous[-1].page,
+            findings.append(finding(
+                "split-cell-joined", previous[-1].page,
                 f"{task}:{cell.role}:{_last_code(previous, cell.role)}",
                 f"{_shown(previous[-1].text, cell.role)!r} (p.{previous[-1].page}) + "
                 f"{_shown(fragment)!r} (p.{row.page})"))
         elif cell.leads_with_fragment:
-            findings.append(Finding(
-                "unplaceable-fragment", "error", row.page, where,
+            findings.append(finding(
+                "unplaceable-fragment", row.page, where,
                 f"continuation text for an empty {cell.role} cell of {task}: "
                 f"{_bare(cell.text)[:40]!r}"))
             continue
         elif cell.role not in layout.LIST_ROLES and cell.role != layout.LEVEL:
-            findings.append(Finding(
-                "unplaceable-cell", "error", row.page, where,
+            findings.append(finding(
+                "unplaceable-cell", row.page, where,
                 f"a new {cell.role} code inside a continuation row of {task}"))
             continue
         builder.add(cell.role, cell.text, row.page)
-    findings.append(Finding(
-        "row-continued", "info", row.page, task,
+    findings.append(finding(
+        "row-continued", row.page, task,
         f"row of {task} continues from page {builder.page_start} onto page {row.page}"))
 
 
@@ -263,8 +264,8 @@ def _start_merged_block(current: _RowBuilder, row: GridRow, findings: list[Findi
                         row_no: int, starts_page: bool) -> _RowBuilder:
     """The next level block of ``current``'s task, its task cell merged over both rows."""
     where = f" at the top of page {row.page} (a row continued there leaves its level empty)"
-    findings.append(Finding(
-        "task-cell-merged", "info", row.page, f"row {row_no}",
+    findings.append(finding(
+        "task-cell-merged", row.page, f"row {row_no}",
         f"a row with its own level and items of {current.task_code()} but no task cell"
         f"{where if starts_page else ''}: a further level block of that task (its task cell "
         "merged over both)"))
@@ -309,8 +310,8 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
             elif index == 0 and current is not None:
                 _continue_row(current, row, findings, row_no, page_columns)
             else:
-                findings.append(Finding(
-                    "orphan-row", "error", row.page,
+                findings.append(finding(
+                    "orphan-row", row.page,
                     f"row {row_no} column {cells[0].column + 1}",
                     "a main-table row with no task code that does not continue a row "
                     f"split by a page break: {' | '.join(_bare(c.text)[:20] for c in cells)!r}"))
@@ -328,7 +329,7 @@ def _main_columns(doc: ExtractedDocument) -> tuple[tuple[str | None, ...], list[
         return layout.ROLE_ORDER, []
     first = doc.main[0].columns
     findings = [
-        Finding("header-changed", "error", grid.page, "main table header",
+        finding("header-changed", grid.page, "main table header",
                 f"columns {_roles(grid.columns)} differ from page {doc.main[0].page}'s "
                 f"{_roles(first)}")
         for grid in doc.main[1:]

@@ -16,6 +16,7 @@ import regex
 from pipeline import layout
 from pipeline.order import sort_rows
 from pipeline.records import Finding, Row, TableSet
+from pipeline.severity import finding
 from pipeline.spec import TABLES, TABLES_BY_NAME, Table
 
 Tables = dict[str, list[Row]]
@@ -37,11 +38,11 @@ def check_primary_keys(tables: Tables) -> list[Finding]:
         for row in rows:
             key = _key(row, table.primary_key)
             if any(v is None or v == "" for v in key):
-                findings.append(Finding("pk-null", "error", row.get("page_start"),
+                findings.append(finding("pk-null", row.get("page_start"),
                                         _label(table, row), f"{table.name} key has a null part"))
         for key, n in counts.items():
             if n > 1:
-                findings.append(Finding("pk-duplicate", "error", None,
+                findings.append(finding("pk-duplicate", None,
                                         f"{table.name}:" + "/".join(map(str, key[1:])),
                                         f"{n} rows share the key {key}"))
     return findings
@@ -54,7 +55,7 @@ def check_required_fields(tables: Tables) -> list[Finding]:
         for row in tables.get(table.name, []):
             for col in required:
                 if row.get(col) is None or row.get(col) == "":
-                    findings.append(Finding("required-field-empty", "error", row.get("page_start"),
+                    findings.append(finding("required-field-empty", row.get("page_start"),
                                             f"{_label(table, row)}:{col}", f"{col} is empty"))
     return findings
 
@@ -67,8 +68,8 @@ def check_foreign_keys(tables: Tables) -> list[Finding]:
             for row in tables.get(table.name, []):
                 key = _key(row, fk.columns)
                 if key not in targets:
-                    findings.append(Finding(
-                        "fk-unresolved", "error", row.get("page_start"), _label(table, row),
+                    findings.append(finding(
+                        "fk-unresolved", row.get("page_start"), _label(table, row),
                         f"{', '.join(fk.columns[1:]) or 'standard_code'} {key[1:] or key} "
                         f"not found in {fk.table}"))
     return findings
@@ -93,12 +94,12 @@ def check_code_format(tables: Tables) -> list[Finding]:
             for row in tables.get(name, []):
                 value = row.get(col)
                 if isinstance(value, str) and not pattern.fullmatch(value):
-                    findings.append(Finding("malformed-code", "error", row.get("page_start"),
+                    findings.append(finding("malformed-code", row.get("page_start"),
                                             f"{name}:{value}", f"{col} {value!r} is malformed"))
     for row in tables.get("attitudes", []):
         value = row.get("attitude_code")
         if value is not None and not layout.ATTITUDE_CODE.fullmatch(value):
-            findings.append(Finding("malformed-code", "error", row.get("page_start"),
+            findings.append(finding("malformed-code", row.get("page_start"),
                                     f"attitudes:{value}", f"attitude_code {value!r} is malformed"))
     return findings
 
@@ -121,7 +122,7 @@ def check_code_parents(tables: Tables) -> list[Finding]:
             if not (isinstance(code, str) and isinstance(parent, str)):
                 continue
             if _numbers(code)[:depth] != _numbers(parent)[:depth]:
-                findings.append(Finding("code-parent-mismatch", "error", row.get("page_start"),
+                findings.append(finding("code-parent-mismatch", row.get("page_start"),
                                         f"{name}:{code}", f"{code} is listed under {parent}"))
     return findings
 
@@ -132,14 +133,14 @@ def _sequence_findings(name: str, codes: list[str], page_of: dict[str, int | Non
     findings = []
     repeated = sorted(n for n, count in Counter(numbers).items() if count > 1)
     if repeated:
-        findings.append(Finding("numbering-duplicate", "error", page_of.get(codes[0]), name,
+        findings.append(finding("numbering-duplicate", page_of.get(codes[0]), name,
                                 f"{', '.join(codes)}: number(s) {repeated} printed twice"))
     missing = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers))
     if missing:
-        findings.append(Finding("numbering-gap", "warning", page_of.get(codes[0]), name,
+        findings.append(finding("numbering-gap", page_of.get(codes[0]), name,
                                 f"{', '.join(codes)}: number(s) {missing} missing"))
     elif not repeated and numbers != sorted(numbers):
-        findings.append(Finding("numbering-order", "warning", page_of.get(codes[0]), name,
+        findings.append(finding("numbering-order", page_of.get(codes[0]), name,
                                 f"codes printed out of order: {', '.join(codes)}"))
     return findings
 
@@ -183,8 +184,8 @@ def check_item_names(tables: Tables) -> list[Finding]:
     for p in tables.get("_printings", []):
         defined = names.get((p["kind"], p["code"]))
         if defined is not None and p["name"] != defined:
-            findings.append(Finding(
-                "item-name-mismatch", "error", p.get("page_start"),
+            findings.append(finding(
+                "item-name-mismatch", p.get("page_start"),
                 f"{p['task_code']}:{p['kind']}:{p['code']}",
                 f"{p['code']} printed as {p['name']!r}, elsewhere {defined!r}"))
     return findings
@@ -200,12 +201,12 @@ def check_blocks_complete(tables: Tables) -> list[Finding]:
     for block in tables.get("blocks", []):
         number, page = block["block_no"], block.get("page_start")
         if number not in has["indicators"]:
-            findings.append(Finding("block-without-indicators", "error", page, f"block {number}",
+            findings.append(finding("block-without-indicators", page, f"block {number}",
                                     "a block with no behaviour indicator (行為指標)"))
         for name, code, label in (("task_knowledge", "block-without-knowledge", "knowledge (K)"),
                                   ("task_skills", "block-without-skills", "skill (S)")):
             if number not in has[name]:
-                findings.append(Finding(code, "warning", page, f"block {number}",
+                findings.append(finding(code, page, f"block {number}",
                                         f"a block that cites no {label} item"))
     return findings
 
@@ -216,7 +217,7 @@ def check_levels(tables: Tables) -> list[Finding]:
         for row in tables.get(name, []):
             level = row.get("level")
             if level is not None and not 1 <= level <= 7:
-                findings.append(Finding("level-out-of-range", "error", row.get("page_start"),
+                findings.append(finding("level-out-of-range", row.get("page_start"),
                                         _label(next(t for t in TABLES if t.name == name), row),
                                         f"level {level} is outside 1–7"))
     return findings
@@ -233,25 +234,25 @@ def check_version_table(tables: Tables) -> list[Finding]:
     findings = []
     own = [v for v in versions if v["listed_code"] == code]
     if not own:
-        findings.append(Finding("version-table-inconsistent", "error", 1, "versions",
+        findings.append(finding("version-table-inconsistent", 1, "versions",
                                 f"the version table does not list the document's own code {code}"))
     for v in own:
         if v["version_label"] != f"V{standard['version']}":
-            findings.append(Finding("version-table-inconsistent", "error", v["page_start"],
+            findings.append(finding("version-table-inconsistent", v["page_start"],
                                     f"versions:{v['position']}",
                                     f"{code} is listed as {v['version_label']}"))
     listed = {v["listed_code"] for v in versions}
     for v in versions:
         match = layout.SUPERSEDED_NOTE.search(v.get("note") or "")
         if match and match.group("code") not in listed:
-            findings.append(Finding("version-table-inconsistent", "error", v["page_start"],
+            findings.append(finding("version-table-inconsistent", v["page_start"],
                                     f"versions:{v['position']}",
                                     f"{v['listed_code']} superseded by unlisted "
                                     f"{match.group('code')}"))
         label = layout.VERSION_LABEL.fullmatch(v["version_label"])
         suffix = layout.STANDARD_CODE.fullmatch(v["listed_code"])
         if label and suffix and label.group(1) != suffix.group("version"):
-            findings.append(Finding("version-table-inconsistent", "error", v["page_start"],
+            findings.append(finding("version-table-inconsistent", v["page_start"],
                                     f"versions:{v['position']}",
                                     f"{v['version_label']} lists {v['listed_code']}"))
     return findings
@@ -275,7 +276,7 @@ def check_layout_residue(tables: Tables) -> list[Finding]:
                     or squashed in layout.HEADER_WORDS
                     or any(h in squashed for h in layout.FULL_HEADERS)
                 ):
-                    findings.append(Finding("layout-residue", "error", row.get("page_start"),
+                    findings.append(finding("layout-residue", row.get("page_start"),
                                             f"{_label(table, row)}:{col}",
                                             f"page furniture or header text in {value[:40]!r}"))
     return findings
@@ -294,8 +295,8 @@ def check_text_length(tables: Tables) -> list[Finding]:
             for col in text_cols:
                 value = row.get(col)
                 if isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
-                    findings.append(Finding(
-                        "text-too-long", "error", row.get("page_start"),
+                    findings.append(finding(
+                        "text-too-long", row.get("page_start"),
                         f"{_label(table, row)}:{col}",
                         f"{len(value)} characters, more than a spreadsheet cell holds "
                         f"({MAX_TEXT_LENGTH})"))
