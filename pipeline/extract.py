@@ -50,17 +50,17 @@ def extract_text_export(text: str, source: Source) -> ExtractedDocument:
             skip -= 1
             continue
         cells = line.split("\t")
-        following = lines[index + 1][1].split("\t") if index + 1 < len(lines) else None
-        header = layout.classify_header(cells, following)
+        following = [next_line.split("\t") for _n, next_line in lines[index + 1:index + 4]]
+        header = layout.classify_header(cells, *following)
         kind = header.kind if header else None
         if header is not None and kind == "main":
             if pages:
                 page += 1
             pages.append((page, []))
-            printed = [cells] if header.rows == 1 else [cells, following or []]
+            printed = [cells, *following][:header.rows]
             headers.append(tuple(tuple(row) for row in printed))
             columns.append(header.columns)
-            skip = header.rows - 1  # a two-row header's lower line is not a table row
+            skip = header.rows - 1  # a header's lower lines are not table rows
             section = "main"
         elif kind == "attitudes":
             if seen_attitude_title:

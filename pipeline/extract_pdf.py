@@ -171,7 +171,7 @@ def starts_item(text: str) -> bool:
     return bool(
         layout.ATTITUDE_CODE.match(bare)
         or layout.BULLET.match(bare)
-        or layout.squash(bare).rstrip("：:") in layout.NOTE_SECTIONS
+        or layout.note_heading(bare) is not None
         or bare.startswith(layout.ENTRY_MARK)
     )
 
@@ -219,17 +219,15 @@ def read_wrap(above: str, text: str, names: set[str]) -> tuple[bool, str | None]
 
 
 def _read_line(text: str, number: int, state: _Sections, wraps: bool = False) -> None:
-    squashed = layout.squash(text)
-    footer = layout.FOOTER.fullmatch(squashed)
+    footer = layout.FOOTER_FOLDED.fullmatch(layout.fold(text))
     if footer:
-        if int(footer.group(1)) != number:
+        if footer.group(1) and int(footer.group(1)) != number:
             state.findings.append(finding("footer-page-mismatch", number, "footer",
                                           f"footer {text!r} on page {number}"))
         return
-    if squashed == layout.ATTITUDE_TITLE:
-        state.current = "attitudes"
-    elif squashed == layout.NOTES_TITLE:
-        state.current = "notes"
+    section = layout.section_of_title(text)
+    if section is not None:
+        state.current = section
     elif state.current == "start" and number == 1:
         state.title.append(text.strip())
     elif state.current in ("attitudes", "notes"):
@@ -254,13 +252,13 @@ def _read_line(text: str, number: int, state: _Sections, wraps: bool = False) ->
 
 def _section_title(row: tuple[str, ...]) -> str | None:
     """"attitudes" or "notes" when the row is that section's title, else None."""
-    header = layout.classify_header(row)
-    return header.kind if header is not None and header.kind in ("attitudes", "notes") else None
+    filled = [c for c in row if c.strip()]
+    return layout.section_of_title(filled[0]) if len(filled) == 1 else None
 
 
 def _read_table(table: Any, number: int, state: _Sections) -> None:
     rows = [_cells(r) for r in table.extract()]
-    header = layout.classify_header(rows[0], rows[1] if len(rows) > 1 else None) if rows else None
+    header = layout.classify_header(*rows[:4]) if rows else None
     if header is None:
         first = " | ".join(c for c in (rows[0] if rows else ()) if c)[:40]
         state.findings.append(finding("unknown-table", number, "table",

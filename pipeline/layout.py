@@ -21,39 +21,50 @@ ROLE_ORDER: tuple[str, ...] = (DUTY, TASK, OUTPUT, INDICATOR, LEVEL, KNOWLEDGE, 
 # Roles whose cell lists several coded items (a page break may fall between two items).
 LIST_ROLES: frozenset[str] = frozenset({OUTPUT, INDICATOR, KNOWLEDGE, SKILL})
 
-# Header text of each main-table column, compared with all white space removed. Headers are
-# matched column by column in ROLE_ORDER, so one word may name different roles by position: the
-# older template heads its T1 column 工作任務 and its T1.1 column 工作活動.
+# Header words of each main-table column as the catalogue prints them, compared in their folded
+# form (``fold``: width, spacing, line breaks and punctuation do not matter, so
+# `職能內涵（K=knowledge知識）`, `職能內涵 (K=knowledge 知識)` and `職能內涵\n(K=knowledge\n知識)`
+# are one word). Headers are matched column by column in ROLE_ORDER, so one word may name different
+# roles by position: the older template heads its T1 column 工作任務 and its T1.1 column 工作活動.
 MAIN_HEADER: dict[str, tuple[str, ...]] = {
     DUTY: ("主要職責", "工作職責", "工作任務"),
     TASK: ("工作任務", "工作活動"),
     OUTPUT: ("工作產出",),
     INDICATOR: ("行為指標",),
-    LEVEL: ("職能級別",),
-    KNOWLEDGE: ("職能內涵(K=knowledge知識)",),
-    SKILL: ("職能內涵(S=skills技能)",),
+    LEVEL: ("職能級別", "級別"),
+    KNOWLEDGE: ("(K=knowledge 知識)", "(K=knowledge)", "知識", "知識(K)", "(K)知識"),
+    SKILL: ("(S=skills 技能)", "(S=skill 技能)", "(S=skills)", "技能", "技能(S)", "(S)技能"),
 }
+# A word printed over the K and S columns of a two-row header (職能內涵, spanned), or in front of
+# each of them (`職能內涵 (K=knowledge 知識)`); 職業內涵 is a misprint seen in real standards.
+SPANNING_WORDS: tuple[str, ...] = ("職能內涵", "職業內涵")
 # Columns a main-table header may leave out. Without a 主要職責 column a task's duty is the first
 # number of its code (T1.2 → T1) and the duty's name is unknown (null, duty-name-missing).
 OPTIONAL_COLUMNS: tuple[str, ...] = (DUTY,)
-# A two-row header prints one word over several columns (a spanned cell) and each column's own
-# header in the row below it.
-SPANNED_HEADER: dict[str, tuple[str, ...]] = {"職能內涵": (KNOWLEDGE, SKILL)}
-MAIN_SUBHEADER: dict[str, tuple[str, ...]] = {
-    KNOWLEDGE: ("(K=knowledge知識)", "K=knowledge知識", "（K=knowledge知識）"),
-    SKILL: ("(S=skills技能)", "S=skills技能", "（S=skills技能）"),
-}
+# The most rows a main-table header is printed over (a word wrapped or split across them).
+MAX_HEADER_ROWS = 3
 
-VERSION_HEADER: tuple[str, ...] = (
-    "版本", "職能基準代碼", "職能基準名稱", "狀態", "更新說明", "發展更新日期",
+# The version table's header: each column's words as printed (compared folded).
+VERSION_HEADER: tuple[tuple[str, ...], ...] = (
+    ("版本",), ("職能基準代碼", "職能代碼"), ("職能基準名稱", "職能名稱"), ("狀態",),
+    ("更新說明", "修訂內容", "備註"), ("發展更新日期", "更新日期"),
 )
 
-ATTITUDE_TITLE = "職能內涵(A=attitude態度)"
+# Section titles, as the template prints them; recognised by ``section_of_title`` in any width,
+# punctuation or spacing (`職能內涵（A=attitude態度）`, `說 明 與 補 充 事 項：`).
+ATTITUDE_TITLE = "職能內涵 (A=attitude 態度)"
 NOTES_TITLE = "說明與補充事項"
+_SECTION_TITLES: tuple[tuple[str, regex.Pattern[str]], ...] = (
+    # A spanning word (or none) and the attitude key words: 職業內涵 is a misprint seen in print.
+    ("attitudes", regex.compile(r"(?:職[能業]內涵)?a?attitude態度|職[能業]內涵a?態度a?")),
+    ("notes", regex.compile(r"說明[與及]補充(?:事項)?")),
+)
 TITLE_SUFFIX = "職能基準"
 HISTORICAL_MARK = "《歷史資料》"
 
-# Profile labels (first or second cell of a profile row).
+# Profile labels, compared folded (any width, spacing or punctuation): the label of each block
+# (職能基準名稱 is printed with （擇一填寫）), the kinds of name and category, and the labels of the
+# category codes.
 PROFILE_CODE = "職能基準代碼"
 PROFILE_NAME = "職能基準名稱"
 PROFILE_NAME_KINDS = ("職類", "職業")
@@ -64,20 +75,29 @@ PROFILE_CATEGORIES: dict[str, tuple[str, str]] = {
     "職業別": ("occupation", "職業別代碼"),
     "行業別": ("industry", "行業別代碼"),
 }
+PROFILE_DESCRIPTION = "工作描述"
+PROFILE_LEVEL = "基準級別"
+_PROFILE_BLOCKS = (PROFILE_CODE, PROFILE_NAME, PROFILE_CATEGORY_BLOCK, PROFILE_DESCRIPTION,
+                   PROFILE_LEVEL)
+_PROFILE_LABELS = frozenset({
+    *_PROFILE_BLOCKS, *PROFILE_NAME_KINDS, *PROFILE_CATEGORIES,
+    *(code_label for _kind, code_label in PROFILE_CATEGORIES.values())})
 # Several name+code pairs printed in one category row are separated by one of these, the same
 # in the name cell as in the code cell (`其他工程專業人員、機械工程師` | `C2149、C2144`, or
 # `運動、健身及休閒娛樂指導員／嚮導人員` | `3422／5113`: a name may itself hold 、).
 CATEGORY_SEPARATORS = regex.compile(r"\s*([、／/,，;；])\s*")
-PROFILE_DESCRIPTION = "工作描述"
-PROFILE_LEVEL = "基準級別"
 
 # Headings inside 說明與補充事項 (compared with white space removed).
-NOTE_SECTIONS: dict[str, str] = {
-    "建議擔任此職類/職業之學歷/經歷/或能力條件": "qualifications",
-    "其他補充說明": "supplementary",
+# Headings inside 說明與補充事項, matched on the folded text before the heading's colon: the
+# template's 建議擔任此職類/職業之學歷/經歷/或能力條件 is also printed with 經驗, 職業 alone, or
+# other slashes; a heading may carry its first paragraph on its own line after the colon.
+NOTE_SECTIONS: tuple[tuple[regex.Pattern[str], str], ...] = (
+    (regex.compile(r"建議擔任此職[類業].{0,8}學歷.{0,8}(?:經歷|經驗)?.{0,4}條件"),
+     "qualifications"),
+    (regex.compile(r"其他補充說明(?:事項)?"), "supplementary"),
     # A list of related categories: each entry printed on its own line is one note.
-    "相關所屬類別": "related_categories",
-}
+    (regex.compile(r"相關所屬類別"), "related_categories"),
+)
 # Punctuation ending a sentence: a glossary entry may start after one, a paragraph end with one.
 SENTENCE_END = "。；！？."
 # A glossary entry of 說明與補充事項 (`【註1】INCOTERMS：…`): one note each, in the section
@@ -99,8 +119,11 @@ ATTITUDE_NAME = regex.compile(r"[^\s。；！？.，、：:,;!?]{1,12}")
 CODE_PATTERNS: dict[str, regex.Pattern[str]] = {
     DUTY: regex.compile(r"T([0-9]+)(?![0-9]|[.．][0-9])"),
     TASK: regex.compile(r"T([0-9]+)\.([0-9]+)(?![0-9]|[.．][0-9])"),
-    OUTPUT: regex.compile(r"O([0-9]+)\.([0-9]+)\.([0-9]+)(?![0-9]|[.．][0-9])"),
-    INDICATOR: regex.compile(r"P([0-9]+)\.([0-9]+)\.([0-9]+)(?![0-9]|[.．][0-9])"),
+    # Outputs and indicators may carry a fourth number (`P1.2.1.1`: an indicator of an activity
+    # T1.2.1 printed inside the task's name); the task is still the first two (T1.2).
+    OUTPUT: regex.compile(r"O([0-9]+)\.([0-9]+)\.([0-9]+)(?:\.([0-9]+))?(?![0-9]|[.．][0-9])"),
+    INDICATOR: regex.compile(
+        r"P([0-9]+)\.([0-9]+)\.([0-9]+)(?:\.([0-9]+))?(?![0-9]|[.．][0-9])"),
     KNOWLEDGE: regex.compile(r"K([0-9]+)(?![0-9]|[.．][0-9])"),
     SKILL: regex.compile(r"S([0-9]+)(?![0-9]|[.．][0-9])"),
 }
@@ -112,7 +135,7 @@ CODE_LETTER: dict[str, str] = {
 # a period or a space between letter and number (`P.1.1.1`, `P 5.1.2`, `O 1.2.1`), and an output
 # code whose O is a digit zero (`04.2.1`). Parse stores the canonical code, keeps the printed one
 # (`code_as_printed`) and reports the reading (`code-as-printed`).
-_NUMBERS3 = r"([0-9]+)\.([0-9]+)\.([0-9]+)(?![0-9]|[.．][0-9])"
+_NUMBERS3 = r"([0-9]+)\.([0-9]+)\.([0-9]+)(?:\.([0-9]+))?(?![0-9]|[.．][0-9])"
 LETTERED_CODE_PATTERNS: dict[str, regex.Pattern[str]] = {
     **CODE_PATTERNS,
     OUTPUT: regex.compile(r"O[.． ]?" + _NUMBERS3),
@@ -148,13 +171,22 @@ LEVEL_CELL = regex.compile(r"[1-7]|[1-7][（(][^）)]{1,4}[）)]|[1-7]{2}|[1-7]�
 # The cases where the printed text names exactly one level: that digit.
 LEVEL_UNAMBIGUOUS = regex.compile(r"(?P<level>[1-7])(?:[（(][^）)]{1,4}[）)])?")
 
-STANDARD_CODE = regex.compile(r"(?P<id>[A-Z]{3}[0-9]{4}-[0-9]{3})v(?P<version>[0-9]+)")
+# A standard's code: letters, digits, a serial number and the version (`RTM1324-002v4`). The
+# template's shape is three letters and four digits; real standards also print others
+# (`FISI223-002v2`), read as printed with a warning (unusual-standard-code).
+STANDARD_CODE = regex.compile(r"(?P<id>[A-Z]{2,6}[0-9]{2,6}-[0-9]{1,4})v(?P<version>[0-9]+)")
+TEMPLATE_STANDARD_CODE = regex.compile(r"[A-Z]{3}[0-9]{4}-[0-9]{3}v[0-9]+")
+# The title of a historical standard starts with 《歷史資料》 (in any brackets).
+HISTORICAL_TITLE = regex.compile(r"\s*[《〈<\[【(（]\s*歷史資料\s*[》〉>\]】)）]")
 VERSION_LABEL = regex.compile(r"V([0-9]+)")
 SUPERSEDED_NOTE = regex.compile(r"已被《(?P<code>[^》]+)》取代")
 
 # Page furniture and header words that must never survive into a curated text field.
 # The page footer 第 N 頁，總共 M 頁 (N and M captured), and HTML paragraph residue.
 FOOTER = regex.compile(r"第\s*(\d+)\s*頁\s*[，,]\s*(?:總)?共\s*(\d+)\s*頁")
+# The footer as a line reads once folded, its numbers optional: a PDF may draw the page numbers
+# as a field apart from the words (`第 頁，總共 頁` on the line, the digits elsewhere).
+FOOTER_FOLDED = regex.compile(r"第(\d*)頁(?:總?共(\d*)頁)?")
 HTML_TAGS = regex.compile(r"</?p\s*>", regex.IGNORECASE)
 FURNITURE = (
     FOOTER,
@@ -164,22 +196,25 @@ FURNITURE = (
 )
 HEADER_WORDS = ("主要職責", "工作職責", "工作任務", "工作活動", "工作產出", "行為指標", "職能級別",
                 "職能內涵")
-# Whole column headers and section titles: one of these inside a field is leaked layout.
-FULL_HEADERS: tuple[str, ...] = (
-    *(alias for aliases in MAIN_HEADER.values() for alias in aliases if len(alias) > 4),
-    *(alias for aliases in MAIN_SUBHEADER.values() for alias in aliases),
-    ATTITUDE_TITLE,
-)
 
 # Separator between a title and its explanation (paragraphs, attitudes).
 TITLE_COLON = "："
 
-# Private-use characters Word's Symbol font prints as bullets: removed wherever they are
-# (normalise rule 2), counted per table (``private-use-removed``).
-PRIVATE_USE_BULLETS = "\uf09f\uf0b7\uf06c"
-# Bullet markers printed at the start of attitude and note lines. A digit is never a bullet
-# (`3D列印技術` keeps its 3).
-BULLET = regex.compile(rf"^(?:[-•・●▪■◆{PRIVATE_USE_BULLETS}]\s*)+")
+# Private-use characters Word's Symbol and Wingdings fonts print as bullets (U+F0B7, U+F09F,
+# U+F06C, U+F0A7, U+F0D8, …: the block those fonts map their glyphs to): no meaning in Unicode,
+# removed wherever they are (normalise rule 2), counted per table (``private-use-removed``).
+PRIVATE_USE_BULLETS = "".join(chr(c) for c in range(0xF020, 0xF100))
+PRIVATE_USE_BULLET = regex.compile("[\uf020-\uf0ff]")
+# Marks printed before a list item: bullets, and a hyphen followed by a space (`-20°C` is text).
+# A digit is never a bullet (`3D列印技術` keeps its 3).
+_MARKS = "•・●▪■◆◇○◎⚫➢►▶" + PRIVATE_USE_BULLETS
+BULLET = regex.compile(rf"^(?:(?:[{_MARKS}]|-(?=\s))\s*)+")
+# The same marks in front of an item's code where an item starts in a main-table cell (a line,
+# a `<p>` paragraph, or after white space: `\uf0b7P1.1.1…`, `• K01…`): set aside before the code
+# is read (``mark-before-code``).
+MARK_BEFORE_CODE = regex.compile(
+    rf"(?m)(?:(?<=^)|(?<=\s)|(?<=<[pP]\s*>))[ \t]*(?:(?:[{_MARKS}]|-(?=\s))[ \t]*)+"
+    r"(?=[TOPKS][.． ]?[0-9]|0[1-9][0-9]*\.[0-9])")
 
 
 def is_wide(char: str) -> bool:
@@ -209,11 +244,88 @@ _WHITE_SPACE = regex.compile(r"\s+")
 
 
 def squash(text: str) -> str:
-    """Text with all white space removed and Kangxi radicals / compatibility ideographs mapped,
-    for comparing titles, labels and header words (`或能⼒條件` is the heading `或能力條件`)."""
+    """Text with all white space removed and Kangxi radicals / compatibility ideographs mapped:
+    two printings of one name compared whatever their line wraps (`或能⼒條件` is `或能力條件`).
+    Punctuation and width still count; layout words are compared by ``fold``."""
     text = _WHITE_SPACE.sub("", text)
     return MAPPABLE.sub(lambda m: map_ideograph(m.group()), text) if MAPPABLE.search(text) \
         else text
+
+
+def fold(text: str) -> str:
+    """The form in which a layout word is recognised — never a form of data.
+
+    The one fold of the pipeline for titles, header words, labels and footers, in both routes:
+    NFKC (full-width letters, digits and punctuation to their ASCII forms, Kangxi radicals and
+    compatibility ideographs to unified ideographs), lower case, and only letters and digits
+    kept — every space, line break, punctuation mark, bullet and private-use glyph goes. So
+    `職能內涵（A=attitude態度）`, `職能內涵 (A=attitude 態度)` and `職能內涵\n(A=attitude\n態度)`
+    fold alike. Data keeps its own text policy (``pipeline.normalize``), which never applies NFKC.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(c for c in folded if unicodedata.category(c)[0] in "LN")
+
+
+_FOLDED_HEADER = {role: {fold(a) for a in aliases} for role, aliases in MAIN_HEADER.items()}
+_FOLDED_SPANNING = tuple(fold(w) for w in SPANNING_WORDS)
+
+
+_FOLDED_HEADER_WORDS = tuple(fold(w) for w in HEADER_WORDS)
+# Whole column headers and section titles (folded): one of these inside a field is leaked layout.
+_FULL_HEADERS = (
+    *(w + alias for w in ("", *_FOLDED_SPANNING) for role in (KNOWLEDGE, SKILL)
+      for alias in _FOLDED_HEADER[role] if len(alias) > 4),
+    fold(ATTITUDE_TITLE),
+)
+
+
+def leaked_layout(value: str) -> bool:
+    """Whether a text field holds page furniture (a footer, `<p>` residue, an unmapped glyph) or
+    header text: two header words, a header word alone, or a whole column header or title."""
+    if any(p.search(value) for p in FURNITURE):
+        return True
+    key = fold(value)
+    return (sum(1 for w in _FOLDED_HEADER_WORDS if w in key) >= 2
+            or key in _FOLDED_HEADER_WORDS or any(h in key for h in _FULL_HEADERS))
+
+
+def folded_in(text: str, words: Sequence[str]) -> bool:
+    """Whether a printed text is one of these layout words, compared folded."""
+    key = fold(text)
+    return any(key == fold(word) for word in words)
+
+
+def section_of_title(text: str) -> str | None:
+    """"attitudes" or "notes" when the text is that section's title (in any printed form)."""
+    key = fold(text)
+    for section, pattern in _SECTION_TITLES:
+        if pattern.fullmatch(key):
+            return section
+    return None
+
+
+def note_heading(text: str) -> tuple[str, str] | None:
+    """The 說明與補充事項 section a line's heading opens, and the text printed after the heading's
+    colon on the same line ("" when none); None when the line is no heading."""
+    head, colon, rest = text.strip().partition(TITLE_COLON)
+    if not colon:
+        head, colon, rest = text.strip().partition(":")
+    key = fold(head)
+    for pattern, section in NOTE_SECTIONS:
+        if pattern.fullmatch(key):
+            return section, rest.strip()
+    return None
+
+
+def profile_block(text: str) -> str | None:
+    """The profile block a label cell opens (職能基準名稱（擇一填寫） opens 職能基準名稱)."""
+    key = fold(text)
+    return next((b for b in _PROFILE_BLOCKS if key == b or (b == PROFILE_NAME
+                                                             and key.startswith(b))), None)
+
+
+def is_profile_label(text: str) -> bool:
+    return profile_block(text) is not None or fold(text) in _PROFILE_LABELS
 
 
 def role_of_code(text: str) -> str | None:
@@ -226,17 +338,18 @@ def role_of_code(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class Header:
-    """A table recognised by its first row (or two): which section, how many printed rows the
-    header takes (0 for the profile, whose first row is already data), and for the main table
-    the role of each grid column (None where no column's header starts)."""
+    """A table recognised by its first rows: which section, how many printed rows the header
+    takes (0 for the profile, whose first row is already data; a main-table header may take up
+    to ``MAX_HEADER_ROWS``), and for the main table the role of each grid column (None where no
+    column's header starts)."""
 
     kind: str  # main | versions | profile | attitudes | notes
     rows: int
     columns: tuple[str | None, ...] = ()
 
 
-def _filled(row: Sequence[str | None]) -> list[tuple[int, str]]:
-    return [(i, squash(c)) for i, c in enumerate(row) if c is not None and c.strip()]
+def _blank(cell: str | None) -> bool:
+    return cell is None or not cell.strip()
 
 
 def _main_orders() -> list[tuple[str, ...]]:
@@ -247,73 +360,115 @@ def _main_orders() -> list[tuple[str, ...]]:
     return orders
 
 
-def _match_columns(cells: list[tuple[int, str]], width: int) -> tuple[str | None, ...] | None:
+
+
+def _names_role(key: str, role: str) -> bool:
+    """Whether a column's folded header text names the role; K and S may carry the spanning
+    word in front (`職能內涵(K=knowledge知識)`)."""
+    if key in _FOLDED_HEADER[role]:
+        return True
+    if role in (KNOWLEDGE, SKILL):
+        return any(key.startswith(w) and key[len(w):] in _FOLDED_HEADER[role]
+                   for w in _FOLDED_SPANNING)
+    return False
+
+
+def _column_texts(rows: Sequence[Sequence[str | None]]) -> list[str]:
+    """Each grid column's header text over the rows, folded: what its cells print top to bottom.
+    An empty cell above a column that has header text further down lies under a cell spanning
+    from the left — when that cell is a spanning word (職能內涵 over K and S), the column reads
+    it too; any other empty cell is a merge from above or a blank, and reads nothing."""
+    width = max(len(r) for r in rows)
+    texts = []
+    for j in range(width):
+        parts = []
+        for r, row in enumerate(rows):
+            cell = row[j] if j < len(row) else None
+            if not _blank(cell):
+                parts.append(fold(cell or ""))
+                continue
+            below = any(j < len(lower) and not _blank(lower[j]) for lower in rows[r + 1:])
+            left = next((fold(c or "") for c in reversed(row[:min(j, len(row))])
+                         if not _blank(c)), "")
+            if below and left in _FOLDED_SPANNING:
+                parts.append(left)
+        texts.append("".join(parts))
+    return texts
+
+
+def main_columns(rows: Sequence[Sequence[str | None]]) -> tuple[str | None, ...] | None:
+    """The role of each grid column when these rows are a main-table header, else None.
+
+    One rule for both routes and any number of header rows: each column's words are read top to
+    bottom (``_column_texts``), so a word wrapped inside its cell (`職\n能\n級`), split across
+    rows (`職能級` + `別`) or printed under a spanned cell (職能內涵 over (K=…) and (S=…)) reads
+    as one; the columns with text must then name the roles in the template's order."""
+    texts = _column_texts(rows)
+    named = [(j, key) for j, key in enumerate(texts) if key]
     for order in _main_orders():
-        if len(order) == len(cells) and all(
-            text in MAIN_HEADER[role] for (_i, text), role in zip(cells, order, strict=True)
-        ):
-            columns: list[str | None] = [None] * width
-            for (index, _text), role in zip(cells, order, strict=True):
-                columns[index] = role
+        if len(order) == len(named) and all(
+                _names_role(key, role) for (_j, key), role in zip(named, order, strict=True)):
+            columns: list[str | None] = [None] * len(texts)
+            for (j, _key), role in zip(named, order, strict=True):
+                columns[j] = role
             return tuple(columns)
     return None
 
 
-def _two_row_columns(first: list[tuple[int, str]], second: list[tuple[int, str]],
-                     width: int) -> tuple[str | None, ...] | None:
-    """A header whose last upper cell spans several columns named in the row below."""
-    if not first or first[-1][1] not in SPANNED_HEADER:
-        return None
-    spanned = SPANNED_HEADER[first[-1][1]]
-    if len(second) != len(spanned) or second[0][0] < first[-1][0] or not all(
-        text in MAIN_SUBHEADER[role] for (_i, text), role in zip(second, spanned, strict=True)
-    ):
-        return None
-    for order in _main_orders():
-        upper = [r for r in order if r not in spanned]
-        if order[len(upper):] == spanned and len(upper) == len(first) - 1 and all(
-            text in MAIN_HEADER[role]
-            for (_i, text), role in zip(first[:-1], upper, strict=True)
-        ):
-            columns: list[str | None] = [None] * width
-            for (index, _text), role in zip([*first[:-1], *second], order, strict=True):
-                columns[index] = role
-            return tuple(columns)
-    return None
+def _is_header_spill(row: Sequence[str | None], columns: tuple[str | None, ...]) -> bool:
+    """A row holding only the ends of header words (`級別` under `職能級別`): part of the header
+    that the layout pushed below it, never a body row (no digit, no code)."""
+    filled = [(j, fold(c or "")) for j, c in enumerate(row) if not _blank(c)]
+    if not filled:
+        return False
+    for j, key in filled:
+        role = columns[j] if j < len(columns) else None
+        words = _FOLDED_HEADER.get(role or "", set()) | (
+            {w + a for w in _FOLDED_SPANNING for a in _FOLDED_HEADER[role]}
+            if role in (KNOWLEDGE, SKILL) else set())
+        if not key or any(c.isdigit() for c in key) or not any(key in w for w in words):
+            return False
+    return True
 
 
-def classify_header(first: Sequence[str | None],
-                    second: Sequence[str | None] | None = None) -> Header | None:
-    """Which section a table (or a text-export line) starts, from its first row and the row
-    after it; None when it starts none. The one header rule of both extract routes: cells are
-    compared with white space removed, empty cells (and pdfplumber's None under a spanned or
-    merged cell) are ignored, so a row shifted or padded differently still matches."""
-    filled = _filled(first)
+def _is_version_header(row: Sequence[str | None]) -> bool:
+    cells = [c for c in row if not _blank(c)]
+    return len(cells) == len(VERSION_HEADER) and all(
+        folded_in(c or "", words) for c, words in zip(cells, VERSION_HEADER, strict=True))
+
+
+def classify_header(first: Sequence[str | None], second: Sequence[str | None] | None = None,
+                    third: Sequence[str | None] | None = None,
+                    fourth: Sequence[str | None] | None = None) -> Header | None:
+    """Which section a table (or a text-export line) starts, from its first rows; None when it
+    starts none. The one header rule of both extract routes: cells are compared folded
+    (``fold``), empty cells (and pdfplumber's None under a spanned or merged cell) are ignored,
+    so a row shifted or padded differently still matches. A main-table header takes the fewest
+    rows that name every column (up to three), and a row after it that holds only the ends of
+    its words (``_is_header_spill``) too."""
+    filled = [c for c in first if not _blank(c)]
     if not filled:
         return None
-    texts = [text for _i, text in filled]
-    columns = _match_columns(filled, len(first))
-    if columns is not None:
-        return Header("main", 1, columns)
-    if second is not None:
-        width = max(len(first), len(second))
-        columns = _two_row_columns(filled, _filled(second), width)
+    rows = [r for r in (first, second, third, fourth) if r is not None]
+    for count in range(1, min(MAX_HEADER_ROWS, len(rows)) + 1):
+        columns = main_columns(rows[:count])
         if columns is not None:
-            return Header("main", 2, columns)
-    if tuple(texts) == VERSION_HEADER:
+            spill = count < len(rows) and _is_header_spill(rows[count], columns)
+            return Header("main", count + spill, columns)
+    if _is_version_header(first):
         return Header("versions", 1)
-    if texts[0] == PROFILE_CODE:
+    if folded_in(filled[0] or "", (PROFILE_CODE,)):
         return Header("profile", 0)
-    if texts == [ATTITUDE_TITLE]:
-        return Header("attitudes", 1)
-    if texts == [NOTES_TITLE]:
-        return Header("notes", 1)
+    if len(filled) == 1:
+        section = section_of_title(filled[0] or "")
+        if section is not None:
+            return Header(section, 1)
     return None
 
 
 def canonical_code(role: str, match: regex.Match[str]) -> str:
     """The canonical code of a printed code matched by ``PRINTED_CODE_PATTERNS[role]``."""
-    return CODE_LETTER[role] + ".".join(match.groups())
+    return CODE_LETTER[role] + ".".join(g for g in match.groups() if g is not None)
 
 
 def task_of_item(code: str) -> str | None:

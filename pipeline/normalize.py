@@ -3,9 +3,11 @@
 Chinese text is data, so the policy is deliberately narrow (never NFKC wholesale: it would turn
 full-width ，：（） into ASCII):
 1. HTML paragraph residue (`<p>`, `</p>`) becomes a line break.
-2. Private-use bullet characters from Word's Symbol font (``layout.PRIVATE_USE_BULLETS``:
-   U+F09F, U+F0B7, U+F06C) are removed (counted per table, with the ones parse removed as line
-   markers of the attitudes and notes: one ``private-use-removed`` finding per table).
+2. Private-use bullet characters from Word's Symbol and Wingdings fonts
+   (``layout.PRIVATE_USE_BULLETS``: U+F020–U+F0FF, e.g. U+F09F, U+F0B7, U+F06C) are removed
+   (counted per table, with the ones parse removed as line markers of the attitudes and notes:
+   one ``private-use-removed`` finding per table; marks before a main-table item's code are set
+   aside by stitch and counted there, ``mark-before-code``).
 3. Wrapped lines are joined: nothing between them when either side is CJK or full-width
    (`資訊系` + `統和文件`) or the line ends with `-` or `/` (`Inter-` + `Process`), one space
    when both sides are Latin/ASCII (`machine` + `learning`). A layout may also break inside an
@@ -72,7 +74,7 @@ def join_wrapped_lines(text: str) -> str:
 def _clean(text: str) -> tuple[str, list[tuple[str, str]]]:
     """The whole policy on one field, and the Latin fragments rule 3 joined with a space."""
     text = _CONTROLS.sub("", tags_to_breaks(text))
-    text = text.translate({ord(c): None for c in layout.PRIVATE_USE_BULLETS})
+    text = layout.PRIVATE_USE_BULLET.sub("", text)
     text, spaced = join_with_report(text)
     text = _SPACE_RUN.sub(" ", text).strip()
     if _MAPPABLE.search(text):
@@ -150,8 +152,8 @@ def normalize_rows(table: str, rows: list[Row], markers: list[Row] | None = None
                 continue
             if _MAPPABLE.search(value):
                 mapped.add([c for c in value if map_ideograph(c) != c], row.get("page_start"))
-            if any(c in value for c in layout.PRIVATE_USE_BULLETS):
-                removed.add([c for c in value if c in layout.PRIVATE_USE_BULLETS],
+            if layout.PRIVATE_USE_BULLET.search(value):
+                removed.add(layout.PRIVATE_USE_BULLET.findall(value),
                             row.get("page_start"))
             cleaned, spaced = _clean(value)
             new[col] = None if nullable and not cleaned else cleaned

@@ -197,8 +197,12 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         owner = tasks[0].code
 
         for task_code, item in owned(row, layout.OUTPUT, block_no, tasks):
+            if not item.text.strip():
+                findings.append(finding("empty-name", item.page_start, f"output:{item.code}",
+                                        f"output {item.code} printed without a name"))
             out.outputs.append(base(output_code=item.code, code_as_printed=item.code_as_printed,
-                                    task_code=task_code, block_no=block_no, name=item.text,
+                                    task_code=task_code, block_no=block_no,
+                                    name=item.text.strip() and item.text,
                                     page_start=item.page_start, page_end=item.page_end))
         for task_code, item in owned(row, layout.INDICATOR, block_no, tasks):
             out.indicators.append(base(indicator_code=item.code,
@@ -218,12 +222,27 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
                                           task_code=owner, block_no=block_no,
                                           page_start=item.page_start, page_end=item.page_end))
 
+    findings += _fourth_levels(out.outputs, "output_code") + _fourth_levels(out.indicators,
+                                                                          "indicator_code")
     for duty in out.duties:
         duty["page_end"] = duty_pages[duty["duty_code"]][1]
     for task in out.tasks:
         levels = task.pop("_levels")
         task["level"] = levels[0] if len(set(levels)) == 1 else None
     return out, findings
+
+
+def _fourth_levels(rows: list[Row], column: str) -> list[Finding]:
+    """One warning per table for codes printed with a fourth number (`P1.2.1.1`): unusual in
+    the template, unambiguous in print — kept as printed, their task the first two numbers."""
+    codes = [r[column] for r in rows if r[column].count(".") == 3]
+    if not codes:
+        return []
+    return [finding("fourth-code-level", next(r["page_start"] for r in rows
+                                               if r[column] == codes[0]), column,
+                    f"{len(codes)} code(s) printed with a fourth number "
+                    f"({', '.join(codes[:3])}{', …' if len(codes) > 3 else ''}): kept as "
+                    f"printed, each under the task its first two numbers name")]
 
 
 def _first_printings(printings: list[Row], kind: str, code_col: str) -> list[Row]:

@@ -40,25 +40,38 @@ def parse_profile(
     categories: list[Row] = []
     block = ""
     for row in rows:
-        label = layout.squash(_cell(row, 0))
-        # The second cell names a kind of name or category (職業, 行業別): compared like labels.
-        kind = layout.squash(_cell(row, 1))
-        if label:
-            block = label
-        single = {layout.PROFILE_CODE: "code", layout.PROFILE_LEVEL: "level"}
-        if block in single and not label and _cell(row, 1):
+        # Cells are read by their labels, not their positions: a grid may add empty spacer
+        # columns, and a label merged over several rows (所屬類別) is printed on its first only.
+        cells = [c.strip() for c in row.cells if c.strip()]
+        keys = [layout.fold(c) for c in cells]
+        if keys and layout.profile_block(cells[0]) is not None:
+            block = layout.profile_block(cells[0]) or ""
+            cells, keys = cells[1:], keys[1:]
+
+        def after(label_keys: tuple[str, ...], cells: list[str] = cells,
+                  keys: list[str] = keys) -> str:
+            """The value printed after a label in this row ("" when none)."""
+            at = next((i for i, k in enumerate(keys) if k in label_keys), None)
+            if at is None or at + 1 >= len(cells) or layout.is_profile_label(cells[at + 1]):
+                return ""
+            return cells[at + 1]
+
+        kind = next((k for k in keys if k in layout.PROFILE_NAME_KINDS
+                     or k in layout.PROFILE_CATEGORIES), "")
+        field = {layout.PROFILE_CODE: "code", layout.PROFILE_LEVEL: "level"}.get(block)
+        if field is not None and field in values and cells:
             findings.append(finding("unknown-profile-row", row.page, block,
-                                    f"a second {block} value {_cell(row, 1)!r}"))
+                                    f"a second {block} value {cells[0]!r}"))
         elif block == layout.PROFILE_CODE:
-            values["code"] = _cell(row, 1)
-        elif block.startswith(layout.PROFILE_NAME) and kind in layout.PROFILE_NAME_KINDS:
-            names[kind] = _cell(row, 2)
+            values["code"] = cells[0] if cells else ""
+        elif block == layout.PROFILE_NAME and kind in layout.PROFILE_NAME_KINDS:
+            names[kind] = after((kind,))
         elif block == layout.PROFILE_CATEGORY_BLOCK and kind in layout.PROFILE_CATEGORIES:
             table_kind, code_label = layout.PROFILE_CATEGORIES[kind]
-            if layout.squash(_cell(row, 3)) != code_label:
+            if code_label not in keys:
                 findings.append(finding("unknown-profile-row", row.page, kind,
                                         f"expected {code_label} beside {kind}"))
-            pairs, split = category_pairs(_cell(row, 2), _cell(row, 4), row.page, kind)
+            pairs, split = category_pairs(after((kind,)), after((code_label,)), row.page, kind)
             findings += [split] if split else []
             for name, category_code in pairs:
                 categories.append({
@@ -70,10 +83,10 @@ def parse_profile(
         elif block == layout.PROFILE_DESCRIPTION:
             # A description printed over several rows continues, line by line.
             values["description"] = "\n".join(
-                v for v in (values.get("description", ""), _cell(row, 1)) if v)
+                v for v in (values.get("description", ""), *cells) if v)
         elif block == layout.PROFILE_LEVEL:
-            values["level"] = _cell(row, 1)
-        else:
+            values["level"] = cells[0] if cells else ""
+        elif cells or not block:
             findings.append(finding("unknown-profile-row", row.page, block or "profile",
                                     f"profile row not understood: {' | '.join(row.cells)[:60]!r}"))
 
@@ -81,7 +94,14 @@ def parse_profile(
     match = layout.STANDARD_CODE.fullmatch(code)
     if not match:
         findings.append(finding("malformed-standard-code", 1, "profile",
-                                f"職能基準代碼 {code!r} is not like RTM1324-002v4"))
+                                f"職能基準代碼 {code!r} is not a code (like RTM1324-002v4)"))
+    elif not layout.TEMPLATE_STANDARD_CODE.fullmatch(code):
+        findings.append(finding("unusual-standard-code", 1, "profile",
+                                f"職能基準代碼 {code!r} is not three letters, four digits, a "
+                                "number and a version (RTM1324-002v4): kept as printed"))
+    if not values.get("description"):
+        findings.append(finding("missing-description", 1, "profile",
+                                "no 工作描述 printed; description left null"))
     filled = [(kind, name) for kind, name in names.items() if name]
     if len(filled) != 1:
         findings.append(finding("ambiguous-name", 1, "profile",
@@ -93,9 +113,9 @@ def parse_profile(
         findings.append(finding("ambiguous-level", 1, "profile",
                                 f"基準級別 printed as {level_text!r}; level left null"))
     title_text = title.cells[0]
-    is_historical = title_text.startswith(layout.HISTORICAL_MARK)
+    is_historical = layout.HISTORICAL_TITLE.match(title_text) is not None
     expected_title = (layout.HISTORICAL_MARK if is_historical else "") + name + layout.TITLE_SUFFIX
-    if layout.squash(title_text) != layout.squash(expected_title):
+    if layout.fold(title_text) != layout.fold(expected_title):
         findings.append(finding("title-name-mismatch", 1, "title",
                                 f"title {title_text!r} does not read {expected_title!r}"))
     standard: Row = {
@@ -104,7 +124,7 @@ def parse_profile(
         "version": int(match.group("version")) if match else 0,
         "name": name,
         "name_kind": name_kind,
-        "description": values.get("description", ""),
+        "description": values.get("description") or None,
         "level": int(level_text) if level_text.isdigit() else None,
         "is_historical": is_historical,
         "page_start": 1,
@@ -295,11 +315,14 @@ def parse_notes(
     by_code = {**{k["knowledge_code"]: k for k in knowledge},
                **{s["skill_code"]: s for s in skills}}
     section: str | None = None
-    for row, text in _note_entries(rows):
-        heading = layout.squash(text).rstrip("：:")
-        if heading in layout.NOTE_SECTIONS:
-            section = layout.NOTE_SECTIONS[heading]
-            continue
+    for row, entry in _note_entries(rows):
+        heading = layout.note_heading(entry)
+        if heading is not None:
+            section, text = heading
+            if not text:
+                continue
+        else:
+            text = entry
         entry_section = (layout.GLOSSARY_SECTION if layout.GLOSSARY_ENTRY.match(text)
                          else section)
         if entry_section is None:

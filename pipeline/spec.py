@@ -98,7 +98,8 @@ STANDARDS = Table(
         Column("name", "string", "職能基準名稱 as printed in the profile.", "職能基準名稱"),
         Column("name_kind", "string", "Which profile line holds the name: 職業 or 職類.",
                "名稱類型"),
-        Column("description", "string", "工作描述.", "工作描述"),
+        Column("description", "string", "工作描述; null when the document prints none "
+               "(missing-description).", "工作描述", nullable=True),
         Column("level", "int", "基準級別 (1–7); null when not printed.", "基準級別",
                nullable=True),
         Column("is_historical", "bool", "True for documents titled 《歷史資料》.", "歷史資料"),
@@ -226,11 +227,13 @@ OUTPUTS = Table(
     description="Work outputs of a block.",
     columns=(
         _standard_code(),
-        Column("output_code", "string", "Output code, e.g. O1.4.1.", "工作產出代碼"),
+        Column("output_code", "string", "Output code, e.g. O1.4.1 (O1.1.1.1 where the document "
+               "prints a fourth number).", "工作產出代碼"),
         _code_as_printed("`O 1.2.1`, or `04.2.1` with a digit zero for the O"),
         Column("task_code", "string", "The task the output belongs to.", "工作任務代碼"),
         Column("block_no", "int", "The block it is printed in.", "區塊序號"),
-        Column("name", "string", "Output name without its code.", "工作產出"),
+        Column("name", "string", "Output name without its code; null when only the code is "
+               "printed (empty-name).", "工作產出", nullable=True),
         *_pages(),
     ),
     primary_key=("standard_code", "output_code"),
@@ -245,7 +248,8 @@ INDICATORS = Table(
     "split-cell-joined finding).",
     columns=(
         _standard_code(),
-        Column("indicator_code", "string", "Indicator code, e.g. P1.1.1.", "行為指標代碼"),
+        Column("indicator_code", "string", "Indicator code, e.g. P1.1.1 (P1.2.1.1 where the "
+               "document prints a fourth number).", "行為指標代碼"),
         _code_as_printed("`P.1.1.1` or `P 5.1.2`"),
         Column("task_code", "string", "The task the indicator belongs to.", "工作任務代碼"),
         Column("block_no", "int", "The block it is printed in.", "區塊序號"),

@@ -16,6 +16,7 @@ its own level and is a whole level block of the task above starts that block ins
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import regex
@@ -93,6 +94,32 @@ def _last_code(pieces: tuple[Piece, ...], role: str) -> str:
         for match in pattern.finditer(_bare(piece.text)):
             found = match.group(0)
     return found or "?"
+
+
+class _Marks:
+    """Bullets and other marks printed in front of item codes (`\uf0b7P1.1.1…`, `• K01…`): set
+    aside before any code is read, counted per code point, reported once (``mark-before-code``)
+    — the code behind a mark is the item's, the mark itself means nothing."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.first_page: int | None = None
+
+    def set_aside(self, cell: str, page: int) -> str:
+        if not layout.MARK_BEFORE_CODE.search(cell):
+            return cell
+        for match in layout.MARK_BEFORE_CODE.finditer(cell):
+            self.counts.update(c for c in match.group(0) if not c.isspace())
+        self.first_page = page if self.first_page is None else self.first_page
+        return layout.MARK_BEFORE_CODE.sub("", cell)
+
+    def findings(self) -> list[Finding]:
+        if not self.counts:
+            return []
+        listed = ", ".join(f"U+{ord(c):04X} ×{n}" for c, n in sorted(self.counts.items()))
+        return [finding("mark-before-code", self.first_page, "main table",
+                        f"{sum(self.counts.values())} mark(s) printed before item codes set "
+                        f"aside: {listed}")]
 
 
 class _RowBuilder:
@@ -289,13 +316,15 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
     rows: list[LogicalRow] = []
     current: _RowBuilder | None = None
     row_no = 0
+    marks = _Marks()
     for (_page, grid_rows), page_columns in zip(pages, columns, strict=True):
         # A cell past the header's last column (a text export's row is kept as read) has no
         # role: extract reported it, cell-outside-columns, its one report.
         width = max((j + 1 for j, role in enumerate(page_columns) if role is not None), default=0)
         for index, printed in enumerate(grid_rows):
             row_no += 1
-            row = GridRow(printed.page, printed.cells[:width])
+            row = GridRow(printed.page, tuple(marks.set_aside(c, printed.page)
+                                              for c in printed.cells[:width]))
             cells = _non_empty_cells(row)
             if not cells:
                 continue
@@ -317,7 +346,7 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
                     f"split by a page break: {' | '.join(_bare(c.text)[:20] for c in cells)!r}"))
     if current is not None:
         rows.append(current.build())
-    return rows, findings
+    return rows, [*findings, *marks.findings()]
 
 
 def _main_columns(doc: ExtractedDocument) -> tuple[tuple[str | None, ...], list[Finding]]:

@@ -154,8 +154,13 @@ def check_numbering(tables: Tables) -> list[Finding]:
         by_parent: dict[object, list[str]] = {}
         pages: dict[str, int | None] = {}
         for row in rows:
-            by_parent.setdefault(row.get(parent) if parent else None, []).append(row[col])
-            pages[row[col]] = row.get("page_start")
+            key = row.get(parent) if parent else None
+            code = row[col]
+            if isinstance(code, str) and code.count(".") == 3:
+                # A fourth number (P1.2.1.1) counts among the codes of its third (P1.2.1.*).
+                key = code.rsplit(".", 1)[0]
+            by_parent.setdefault(key, []).append(code)
+            pages[code] = row.get("page_start")
         for key, codes in by_parent.items():
             label = f"{name} under {key}" if key else name
             groups.append((label, codes, pages))
@@ -268,14 +273,7 @@ def check_layout_residue(tables: Tables) -> list[Finding]:
                 value = row.get(col)
                 if not isinstance(value, str):
                     continue
-                squashed = layout.squash(value)
-                header_hits = sum(1 for w in layout.HEADER_WORDS if w in squashed)
-                if (
-                    any(p.search(value) for p in layout.FURNITURE)
-                    or header_hits >= 2
-                    or squashed in layout.HEADER_WORDS
-                    or any(h in squashed for h in layout.FULL_HEADERS)
-                ):
+                if layout.leaked_layout(value):
                     findings.append(finding("layout-residue", row.get("page_start"),
                                             f"{_label(table, row)}:{col}",
                                             f"page furniture or header text in {value[:40]!r}"))

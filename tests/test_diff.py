@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+import regex
 
 from pipeline import layout
 from pipeline.diff import diff_catalogues, run_diff
@@ -40,6 +41,7 @@ def test_changing_one_normalisation_rule_reports_exactly_the_affected_rows(
 ) -> None:
     # The rule change: treat the enumeration comma 、 as a private-use bullet to remove.
     monkeypatch.setattr(layout, "PRIVATE_USE_BULLETS", layout.PRIVATE_USE_BULLETS + "、")
+    monkeypatch.setattr(layout, "PRIVATE_USE_BULLET", regex.compile("[\uf020-\uf0ff、]"))
     tables, entries = assemble([run_stages(SAMPLE)], {})
     assert [e.status for e in entries] == ["converted"]
     write_curated(tmp_path / "new", tables)

@@ -171,9 +171,10 @@ BREAKAGES = [
     case("indicator P2.1.1 text missing", check_required_fields,
          set_field("indicators", "text", None, indicator_code="P2.1.1"),
          "required-field-empty", "error", "indicators:P2.1.1:text", 4),
-    case("standard's 工作描述 blanked", check_required_fields,
-         set_field("standards", "description", "", standard_code=CODE),
-         "required-field-empty", "error", "standards::description", 1),
+    # (工作描述 is no longer required: a standard printed without one is a warning, issue #13.)
+    case("standard's 職能基準名稱 blanked", check_required_fields,
+         set_field("standards", "name", "", standard_code=CODE),
+         "required-field-empty", "error", "standards::name", 1),
     case("attitude A03 name blanked", check_required_fields,
          set_field("attitudes", "name", "", attitude_code="A03"),
          "required-field-empty", "error", "attitudes:3:name", 6),

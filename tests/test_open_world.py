@@ -1,0 +1,188 @@
+"""Prints nobody tuned the parser for (issue #13): layout words in any width, punctuation or
+spacing, headers over several rows, titles and labels where real standards print them, and
+unusual but unambiguous content read with a warning rather than rejected.
+
+The printed forms below are written out as a person would see them on a page (several are quoted
+from the public parsers' notes on real PDFs), never taken from ``pipeline.layout``: a test that
+fed the parser its own constants would prove nothing about real documents.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline import layout
+from pipeline.extract import extract_file
+from pipeline.records import GridRow, Source
+from pipeline.sections import parse_notes, parse_profile
+from tests.conftest import SAMPLE, run_stages
+
+ROLES = ("duty", "task", "output", "indicator", "level", "knowledge", "skill")
+
+
+@pytest.mark.parametrize(("printed", "template"), [
+    ("職能內涵（A=attitude態度）", "職能內涵 (A=attitude 態度)"),
+    ("職能內涵\n(A=attitude\n態度)", "職能內涵 (A=attitude 態度)"),
+    ("說 明 與 補 充 事 項：", "說明與補充事項"),
+    ("職能內涵（Ｋ＝ｋｎｏｗｌｅｄｇｅ　知識）", "職能內涵 (K=knowledge 知識)"),
+    ("\uf0b7 ⼯作任務", "工作任務"),  # a bullet and a Kangxi radical 工 (U+2F2F)
+])
+def test_a_layout_word_folds_alike_in_any_width_punctuation_or_spacing(printed: str,
+                                                                       template: str) -> None:
+    assert layout.fold(printed) == layout.fold(template)
+
+
+def test_folding_is_for_recognition_only_data_keeps_its_punctuation(sample) -> None:  # type: ignore[no-untyped-def]
+    """The sample's indicators keep their full-width ， and 。: no stage folds data."""
+    texts = [r["text"] for r in sample.tables["indicators"]]
+    assert any("，" in t for t in texts) and all("," not in t for t in texts)
+
+
+FULL_WIDTH_HEADER = ["主要職責", "工作任務", "工作產出", "行為指標", "職能級別",
+                     "職能內涵（K=knowledge知識）", "職能內涵（S=skills技能）"]
+
+
+@pytest.mark.parametrize(("rows", "header_rows"), [
+    # The official header, full-width parentheses and no spaces.
+    ([FULL_WIDTH_HEADER], 1),
+    # A narrow level column wraps its word one character a line, the last one in row two.
+    ([["主要職責", "工作任務", "工作產出", "行為指標", "職\n能\n級", "職能內涵", None],
+      [None, None, None, None, "別", "（K=knowledge\n知識）", "（S=skills\n技能）"]], 2),
+    # Three rows: 職能內涵 spanned, then the letter, then the word.
+    ([["主要職責", "工作任務", "工作產出", "行為指標", "職能", "職能內涵", None],
+      [None, None, None, None, "級", "(K=knowledge", "(S=skills"],
+      [None, None, None, None, "別", "知識)", "技能)"]], 3),
+    # The end of a header word pushed into the row below the header.
+    ([[*FULL_WIDTH_HEADER[:4], "職能", *FULL_WIDTH_HEADER[5:]],
+      [None, None, None, None, "級別", None, None]], 2),
+    # A spilled word below a header already whole.
+    ([FULL_WIDTH_HEADER, ["", "", "", "", "級別", "", ""]], 2),
+    # 職業內涵: a misprint real standards carry.
+    ([[*FULL_WIDTH_HEADER[:5], "職業內涵 (K=knowledge 知識)", "職業內涵 (S=skills 技能)"]], 1),
+])
+def test_a_header_over_one_to_three_rows_names_every_column(
+        rows: list[list[str | None]], header_rows: int) -> None:
+    header = layout.classify_header(*rows, ["T1.1管理", "", "", "P1.1.1領導", "5", "K01", "S01"])
+    assert header is not None and (header.kind, header.rows) == ("main", header_rows)
+    assert tuple(r for r in header.columns if r is not None) == ROLES
+
+
+def test_a_body_row_is_never_read_as_part_of_the_header() -> None:
+    header = layout.classify_header(FULL_WIDTH_HEADER,
+                                    ["", "", "", "", "3", "", ""])  # a level alone: body
+    assert header is not None and header.rows == 1
+
+
+@pytest.mark.parametrize(("line", "section"), [
+    ("職能內涵（A=attitude態度）", "attitudes"),
+    ("職能內涵 (A=attitude 態度)：", "attitudes"),
+    ("職業內涵（A=attitude態度）", "attitudes"),
+    ("說明與補充事項", "notes"),
+    ("說 明 與 補 充 事 項", "notes"),
+    ("說明與補充", "notes"),
+    ("A01主動積極：不需他人指示", None),
+])
+def test_section_titles_are_recognised_in_any_print(line: str, section: str | None) -> None:
+    assert layout.section_of_title(line) == section
+
+
+@pytest.mark.parametrize(("line", "page"), [
+    ("第 3 頁，總共 11 頁", "3"), ("第3頁，共11頁", "3"), ("第 3 頁 / 共 11 頁", "3"),
+    # The page numbers drawn as a field apart from the words.
+    ("第 頁，總共 頁", ""),
+])
+def test_a_footer_is_read_whatever_its_punctuation_or_where_its_digits_are(line: str,
+                                                                         page: str) -> None:
+    match = layout.FOOTER_FOLDED.fullmatch(layout.fold(line))
+    assert match is not None and match.group(1) == page
+
+
+def test_a_note_heading_with_its_first_paragraph_on_the_same_line() -> None:
+    rows = (GridRow(5, ("建議擔任此職類／職業之學歷／經驗／或能力條件：大專以上畢業。",)),
+            GridRow(5, ("其他補充說明：本職能基準參考國際規範。",)))
+    notes, findings = parse_notes(rows, "X", [], [])
+    assert findings == []
+    assert [(n["section"], n["text"]) for n in notes] == [
+        ("qualifications", "大專以上畢業。"), ("supplementary", "本職能基準參考國際規範。")]
+
+
+def test_the_profile_is_read_by_its_labels_not_its_cell_positions() -> None:
+    """pdfplumber may add empty spacer columns to the profile's grid."""
+    rows = (
+        GridRow(1, ("職能基準代碼", "", "FISI223-002v2", "", "", "")),
+        GridRow(1, ("職能基準名稱\n（擇一填寫）", "職類", "", "", "", "")),
+        GridRow(1, ("", "職業", "", "產品設計人員", "", "")),
+        GridRow(1, ("所屬類別", "職類別", "", "金融財務／保險", "職類別代碼", "FIS")),
+        GridRow(1, ("", "職業別", "", "其他資料庫及網路專業人員", "職業別代碼", "2529")),
+        GridRow(1, ("", "行業別", "", "金融及保險業／保險業", "行業別代碼", "K6510")),
+        GridRow(1, ("基準級別", "", "4", "", "", "")),
+    )
+    standard, categories, findings = parse_profile(
+        rows, GridRow(1, ("產品設計人員職能基準",)), Source("x.pdf", "", "pdf", 3))
+    assert (standard["standard_code"], standard["standard_id"], standard["version"],
+            standard["name"], standard["name_kind"], standard["level"],
+            standard["description"]) == ("FISI223-002v2", "FISI223-002", 2, "產品設計人員",
+                                         "職業", 4, None)
+    assert [(c["kind"], c["name"], c["code"]) for c in categories] == [
+        ("job_category", "金融財務／保險", "FIS"),
+        ("occupation", "其他資料庫及網路專業人員", "2529"),
+        ("industry", "金融及保險業／保險業", "K6510")]
+    assert sorted((f.code, f.severity) for f in findings) == [
+        ("missing-description", "warning"), ("unusual-standard-code", "warning")]
+
+
+def _edited_sample(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    text = SAMPLE.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / "edited.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_unusual_but_unambiguous_content_is_read_with_warnings(tmp_path: Path) -> None:
+    """A standard code of another shape, no 工作描述, an output printed without a name and
+    indicators with a fourth number: each is a warning, the document is exported."""
+    path = _edited_sample(
+        tmp_path,
+        ("RTM1324-002", "FISI223-002"),
+        ("工作描述\t督導及管理國際貨運部門人員進行國際貨運運輸業務開發、服務及管理規劃之相關作業。",
+         "工作描述\t"),
+        ("O3.1.1國際貨運運輸客戶服務準則", "O3.1.1"),
+        *((f"P1.2.{n}", f"P1.2.1.{n}") for n in range(1, 6)),
+    )
+    doc = run_stages(path)
+    errors = [(f.code, f.message) for f in doc.findings if f.severity == "error"]
+    assert errors == [] and not doc.is_rejected
+    warned = {f.code for f in doc.findings if f.severity == "warning"}
+    assert {"unusual-standard-code", "missing-description", "empty-name",
+            "fourth-code-level"} <= warned
+    assert doc.tables["standards"][0]["standard_code"] == "FISI223-002v4"
+    assert doc.tables["standards"][0]["description"] is None
+    output = next(o for o in doc.tables["outputs"] if o["output_code"] == "O3.1.1")
+    assert output["name"] is None
+    indicators = {r["indicator_code"]: r["task_code"] for r in doc.tables["indicators"]}
+    assert [indicators[f"P1.2.1.{n}"] for n in range(1, 6)] == ["T1.2"] * 5
+
+
+def test_bullets_before_item_codes_are_set_aside_and_counted(tmp_path: Path) -> None:
+    path = _edited_sample(tmp_path, ("<p>P1.2.1", "<p>\uf0b7P1.2.1"), ("<p>P1.2.2", "<p>• P1.2.2"),
+                          (" K02國際貿易", " \uf0b7K02國際貿易"))
+    doc = run_stages(path)
+    assert not doc.is_rejected, [f for f in doc.findings if f.severity == "error"]
+    marks = [f for f in doc.findings if f.code == "mark-before-code"]
+    assert len(marks) == 1 and marks[0].severity == "info"
+    assert "U+2022 ×1" in marks[0].message and "U+F0B7 ×" in marks[0].message
+    base = {r["indicator_code"]: r["text"] for r in run_stages(SAMPLE).tables["indicators"]}
+    texts = {r["indicator_code"]: r["text"] for r in doc.tables["indicators"]}
+    assert texts == base
+
+
+def test_the_sample_reads_exactly_as_before(sample) -> None:  # type: ignore[no-untyped-def]
+    """The open-world reading adds no finding to the sample export."""
+    extracted = extract_file(SAMPLE)
+    assert extracted.findings == ()
+    assert not sample.is_rejected
