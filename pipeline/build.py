@@ -31,7 +31,7 @@ _COMMON = ("__init__.py", "records.py", "layout.py", "severity.py", "build.py")
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "extract": ("extract.py", "extract_pdf.py", "pdf_columns.py", "pdf_objects.py"),
     "stitch": ("stitch.py", "normalize.py", "spec.py"),
-    "parse": ("parse.py", "codes.py", "sections.py", "normalize.py", "spec.py"),
+    "parse": ("parse.py", "codes.py", "census.py", "sections.py", "normalize.py", "spec.py"),
     "normalize": ("normalize.py", "spec.py"),
     "validate": ("validate.py", "spec.py", "order.py", "summary.py"),
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline import layout, sections
+from pipeline import census, layout, sections
 from pipeline.codes import (
     CodeSequence,
     Prefixes,
@@ -42,6 +42,7 @@ class _MainTables:
 def _single_item(row: LogicalRow, role: str, block_no: int, findings: list[Finding],
                  prefix: Prefixes | None = None) -> list[Item]:
     items, leading = split_items(row.cells.get(role, ()), role, prefix)
+    findings += census.check_items(items, role, block_no)
     if leading:
         findings.append(finding(
             "uncoded-text", row.page_start, f"block {block_no}:{role}",

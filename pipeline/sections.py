@@ -14,6 +14,7 @@ import re
 import regex
 
 from pipeline import layout
+from pipeline.census import codes_at_item_starts
 from pipeline.normalize import clean_text
 from pipeline.records import Finding, GridRow, Row, Source
 from pipeline.severity import finding
@@ -207,10 +208,13 @@ def removed_bullets(rows: tuple[GridRow, ...], table: str) -> list[Row]:
     ``private-use-removed`` finding per table — never a silent removal, never counted twice."""
     out: list[Row] = []
     for row in rows:
-        marker = layout.BULLET.match(_raw_line(row))
-        chars = "".join(c for c in (marker.group(0) if marker else "")
-                        if c in layout.PRIVATE_USE_BULLETS)
-        out += [{"table": table, "page": row.page, "chars": chars}] if chars else []
+        lines = (_split_attitudes(_attitude_text(row)) if table == "attitudes"
+                 else [_raw_line(row)])
+        for line in lines:
+            marker = layout.BULLET.match(line.strip())
+            chars = "".join(c for c in (marker.group(0) if marker else "")
+                            if c in layout.PRIVATE_USE_BULLETS)
+            out += [{"table": table, "page": row.page, "chars": chars}] if chars else []
     return out
 
 
@@ -226,9 +230,8 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
     then says that it might be the rest of that name: which reading is right is not guessed."""
     findings: list[Finding] = []
     out: list[Row] = []
-    for row in rows:
-        raw = _raw_line(row)
-        text = _line(row)
+    for row, raw in _attitude_entries(rows, findings):
+        text = layout.BULLET.sub("", raw)
         match = layout.ATTITUDE_CODE.match(text)
         body = text[match.end():] if match else text
         previous = out[-1] if out else {}
@@ -267,7 +270,62 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
             "name": name, "description": description or None,
             "page_start": row.page, "page_end": row.page,
         })
+    findings += [
+        finding("code-in-item-text", a["page_start"], a["attitude_code"] or a["name"][:20],
+                f"attitude {a['position']} holds {', '.join(found)} where an attitude starts: "
+                f"two attitudes read as one? {a['name'][:30]!r}")
+        for a in out
+        if (found := codes_at_item_starts(f"{a['name']}\n{a['description'] or ''}",
+                                          attitudes=True))
+    ]
     return out, findings
+
+
+# Several attitudes printed in one line or cell (`A01外部意識、A02溝通協調能力、A03成果導向`, or
+# one a line): an A-code after a separator or at a line's start, numbered next after the one
+# before it (`A3、A4紙張` in a description is no list), starts the next attitude.
+_NEXT_ATTITUDE = regex.compile(
+    rf"(?:[、，,;；]\s*|\s*\n\s*)(?=(?:{layout.BULLET.pattern[1:]})?"
+    rf"({layout.ATTITUDE_CODE.pattern}))")
+
+
+def _split_attitudes(text: str) -> list[str]:
+    first = layout.ATTITUDE_CODE.match(layout.BULLET.sub("", text))
+    if first is None:
+        return [text]
+    number, parts, start = int(first.group(1)), [], 0
+    for match in _NEXT_ATTITUDE.finditer(text):
+        if int(match.group(2)) == number + 1:
+            parts.append(text[start:match.start()])
+            start, number = match.end(), number + 1
+    return [*parts, text[start:]]
+
+
+def _attitude_text(row: GridRow) -> str:
+    """A printed attitude row as one line: cells of a table printed as code | name | description
+    (or name | description) read as `A01名稱：描述`, the colon the template prints."""
+    cells = [c.strip() for c in row.cells if c.strip()]
+    if len(cells) >= 2 and layout.ATTITUDE_CODE.fullmatch(layout.BULLET.sub("", cells[0])):
+        cells = [cells[0] + cells[1], *cells[2:]]
+    if len(cells) >= 2 and not any(colon in cells[0] for colon in (layout.TITLE_COLON, ":")):
+        return cells[0] + layout.TITLE_COLON + " ".join(cells[1:])
+    return " ".join(cells)
+
+
+def _attitude_entries(rows: tuple[GridRow, ...], findings: list[Finding]
+                      ) -> list[tuple[GridRow, str]]:
+    """Each printed attitude (its row, its text with any bullet): a row holding several
+    (a one-line list, a table cell with one attitude a line) is split before each A-code that
+    starts a line or follows a separator (``attitudes-on-one-line``)."""
+    out = []
+    for row in rows:
+        parts = [p for p in _split_attitudes(_attitude_text(row)) if p.strip()]
+        if len(parts) > 1:
+            findings.append(finding(
+                "attitudes-on-one-line", row.page, parts[0][:10],
+                f"{len(parts)} attitudes printed in one line or cell, one row each"))
+        out += [(row, part.strip()) for part in parts]
+    return out
 
 
 def _link_title(title: str, items: dict[str, str]) -> tuple[str | None, float]:

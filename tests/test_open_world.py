@@ -186,3 +186,53 @@ def test_the_sample_reads_exactly_as_before(sample) -> None:  # type: ignore[no-
     extracted = extract_file(SAMPLE)
     assert extracted.findings == ()
     assert not sample.is_rejected
+
+
+def test_attitudes_printed_several_to_a_line_or_cell_are_one_row_each() -> None:
+    from pipeline.sections import parse_attitudes
+
+    rows = (GridRow(4, ("A01外部意識、A02溝通協調能力、A03成\n果導向",)),
+            # A table printed code | name | description, one attitude a row.
+            GridRow(4, ("A04", "主動積極", "不需他人指示或要求能自動自發做事")),
+            # One cell holding two bulleted attitudes, one of them mentioning A4 paper.
+            GridRow(5, ("\uf0b7 A05謹慎細心：文件以A3、A4紙張列印\n\uf0b7 A06團隊合作：協同",)))
+    attitudes, findings = parse_attitudes(rows, "X")
+    assert [(a["attitude_code"], a["name"], a["description"]) for a in attitudes] == [
+        ("A01", "外部意識", None), ("A02", "溝通協調能力", None), ("A03", "成\n果導向", None),
+        ("A04", "主動積極", "不需他人指示或要求能自動自發做事"),
+        ("A05", "謹慎細心", "文件以A3、A4紙張列印"), ("A06", "團隊合作", "協同")]
+    assert [f.code for f in findings] == ["attitudes-on-one-line", "attitudes-on-one-line"]
+
+
+def test_attitudes_glued_into_one_description_are_an_error_not_an_export() -> None:
+    """The census: an A-code where an attitude starts, inside another's text (here numbered out
+    of sequence, so not split), means two attitudes were read as one."""
+    from pipeline.sections import parse_attitudes
+
+    _attitudes, findings = parse_attitudes(
+        (GridRow(4, ("A01主動積極：自動自發。\nA03謹慎細心：注意細節",)),), "X")
+    assert [(f.code, f.severity) for f in findings] == [("code-in-item-text", "error")]
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    ("方法、輪廓虛線省略等製圖技\n術，按照圖紙正確還原。\nP1.1.3根據圖紙", ["P1.1.3"]),
+    ("風險管理能力。K05風險評估", ["K05"]),
+    ("依表 04.2.1 格式填寫", []),  # a letterless form number is text
+    ("確認顧客需求\nT1.1.1 確認客戶需求", []),  # an activity code is no item of the table
+    ("國際運送承攬業相關資訊系\n統和文件", []),
+])
+def test_the_census_finds_codes_printed_where_an_item_starts(text: str,
+                                                             codes: list[str]) -> None:
+    from pipeline.census import codes_at_item_starts
+
+    assert codes_at_item_starts(text) == codes
+
+
+def test_an_indicator_line_left_in_a_knowledge_cell_rejects_the_document(tmp_path: Path) -> None:
+    path = _edited_sample(tmp_path, (" K02國際貿易", "<p>P9.9.9國際貿易"))
+    doc = run_stages(path)
+    assert doc.is_rejected
+    errors = [f for f in doc.findings if f.severity == "error"]
+    assert (errors[0].code, errors[0].where) == ("code-in-item-text", "block 1:knowledge:K01")
+    # Every block that cites K02 after K01 holds the line: the census names each.
+    assert {f.code for f in errors} == {"code-in-item-text"}
