@@ -77,7 +77,8 @@ def test_content_variants_print_what_the_truth_expects() -> None:
 
 
 def test_locator_follows_an_item_across_a_page_break() -> None:
-    pages = ["第1頁主要職責工作任務T1.1甲乙P1.1.1能夠確認需", "第2頁主要職責工作任務求與規格P1.1.2其他"]
+    pages = ["第1頁主要職責工作任務T1.1甲乙P1.1.1能夠確認需",
+             "第2頁主要職責工作任務求與規格P1.1.2其他"]
     locator = Locator([squash(p) for p in pages])
     span = locator.find("P1.1.1 能夠確認需求與規格", "P1.1.1")
     assert span is not None and (span.page_start, span.page_end) == (1, 2)

@@ -104,13 +104,15 @@ def printed_standard(std: Standard, params: LayoutParams, seed: str) -> Standard
 
 def null_fields(truth: Truth, std: Standard, params: LayoutParams) -> Truth:
     """Fields printed empty are null in the export: 工作描述, an output's name, an attitude's code,
-    and an attitude's description when the attitudes are listed by name only."""
+    and an attitude's description when the attitudes are listed by name only (``oneline``,
+    ``names``)."""
     out = dict(truth)
     if not std.description:
         out["standards"] = [{**r, "description": None} for r in truth["standards"]]
     out["outputs"] = [{**r, "name": r["name"] or None} for r in truth["outputs"]]
     out["attitudes"] = [
         {**r, "attitude_code": r["attitude_code"] or None,
-         "description": None if params.attitude_form == "oneline" else r["description"]}
+         "description": (None if params.attitude_form in ("oneline", "names")
+                         else r["description"])}
         for r in truth["attitudes"]]
     return out

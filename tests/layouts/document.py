@@ -141,17 +141,17 @@ def main_widths(params: LayoutParams) -> tuple[float, ...]:
     return tuple(w / total for w in widths)
 
 
-def _item(code: str, text: str, bullet: str | None) -> str:
-    return _bulleted(code + text, bullet)
+def _item(code: str, text: str, bullet: str | None, space: str = "") -> str:
+    return _bulleted(code + (space if code and text else "") + text, bullet)
 
 
 def _main_rows(std: Standard, params: LayoutParams, printed: dict[tuple[str, ...], str]
                ) -> list[Row]:
     rows: list[Row] = []
-    bullet = params.cell_bullet
+    bullet, space = params.cell_bullet, params.code_space
     for duty in std.duties:
         for index, task in enumerate(duty.tasks):
-            duty_text = _item(duty.code, duty.name, bullet)
+            duty_text = _item(duty.code, duty.name, bullet, space)
             printed[("duty", duty.code)] = duty_text
             if params.duty_merged and len(duty.tasks) > 1:
                 duty_cell = Cell((duty_text,) if index == 0 else (),
@@ -160,19 +160,22 @@ def _main_rows(std: Standard, params: LayoutParams, printed: dict[tuple[str, ...
                 duty_cell = Cell((duty_text,))
             cells = {
                 "duty": duty_cell,
-                "task": Cell((_item(task.code, task.name, bullet),)),
-                "output": Cell(tuple(_item(o.code, o.text, bullet) for o in task.outputs)),
-                "indicator": Cell(tuple(_item(p.code, p.text, bullet)
+                "task": Cell((_item(task.code, task.name, bullet, space),)),
+                "output": Cell(tuple(_item(o.code, o.text, bullet, space)
+                                     for o in task.outputs)),
+                "indicator": Cell(tuple(_item(p.code, p.text, bullet, space)
                                         for p in task.indicators)),
                 "level": Cell(tuple(task.level.split("\n")) if task.level else ()),
-                "knowledge": Cell(tuple(_item(k.code, k.text, bullet) for k in task.knowledge)),
-                "skill": Cell(tuple(_item(s.code, s.text, bullet) for s in task.skills)),
+                "knowledge": Cell(tuple(_item(k.code, k.text, bullet, space)
+                                        for k in task.knowledge)),
+                "skill": Cell(tuple(_item(s.code, s.text, bullet, space) for s in task.skills)),
             }
             printed[("task", task.code)] = cells["task"].paragraphs[0]
             for role, items in (("output", task.outputs), ("indicator", task.indicators),
                                 ("knowledge", task.knowledge), ("skill", task.skills)):
                 for item in items:
-                    printed[(role, task.code, item.code)] = _item(item.code, item.text, bullet)
+                    printed[(role, task.code, item.code)] = _item(item.code, item.text, bullet,
+                                                                  space)
             roles = ROLES if params.duty_column else ROLES[1:]
             rows.append(Row(tuple(cells[r] for r in roles)))
     return rows
@@ -249,12 +252,14 @@ def _attitudes(std: Standard, params: LayoutParams, printed: dict[tuple[str, ...
         return _lines_section("attitudes", title, place, ["、".join(parts)])
     lines = []
     for i, a in enumerate(std.attitudes):
-        text = a.code + a.name + (colon + a.description if a.description else "")
+        text = a.code + a.name
+        if form != "names" and a.description:
+            text += colon + a.description
         if form == "bullets":
             text = _bulleted(text, params.back_bullet)
         printed[("attitude", str(i))] = text
         lines.append(text)
-    if form == "table1":
+    if form in ("table1", "names"):
         return _titled("attitudes", title, place, lines)
     if form == "table2":
         row_cells = [(a.code + a.name, a.description) for a in std.attitudes]
@@ -290,8 +295,11 @@ def build_document(std: Standard, params: LayoutParams) -> Document:
     printed: dict[tuple[str, ...], str] = {}
     blocks: list[Table | Para] = [Para(std.title, "title")]
     blocks += _front_matter(std, printed)
-    blocks.append(Table("main", main_widths(params), header_rows(params),
-                        tuple(_main_rows(std, params, printed))))
+    header, body = header_rows(params), _main_rows(std, params, printed)
+    if not params.repeat_header:
+        # Printed as the table's first rows, not as header rows: not repeated on a new page.
+        header, body = (), [*header, *body]
+    blocks.append(Table("main", main_widths(params), header, tuple(body)))
     blocks += _attitudes(std, params, printed)
     blocks += _notes(std, params, printed)
     return Document(tuple(blocks), std.title, printed)

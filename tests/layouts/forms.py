@@ -63,13 +63,15 @@ CELL_PADDINGS_PT = (1.0, 2.0, 3.0, 5.4)  # 5.4 pt is Word's default left/right c
 # its left spans over it, "^" where the cell above continues down (a vertical merge) and ""
 # for an empty cell with its own rules. The duty column is dropped when a layout has none.
 DUTY_WORDS = ("主要職責", "工作職責")  # [notes] 工作職責 is a reported alias
-OLDER_TEMPLATE = ("工作任務", "工作活動")  # [notes] the older template: 工作任務 (T1) / 工作活動 (T1.1)
+# [notes] the older template: 工作任務 (T1) / 工作活動 (T1.1)
+OLDER_TEMPLATE = ("工作任務", "工作活動")
 K_HEADS = (  # [brief] [prints] punctuation, width, spacing and line breaks of the same header
     "職能內涵 (K=knowledge 知識)",
     "職能內涵（K=knowledge知識）",
     "職能內涵\n(K=knowledge\n知識)",
     "職能內涵(K=knowledge知識)",
     "職能內涵（K＝knowledge 知識）",
+    "知識",  # [prints] a parser recognises the K column by 知識 alone
 )
 S_HEADS = (
     "職能內涵 (S=skills 技能)",
@@ -77,6 +79,7 @@ S_HEADS = (
     "職能內涵\n(S=skills\n技能)",
     "職能內涵(S=skills技能)",
     "職能內涵（S＝skills 技能）",
+    "技能",
 )
 LEVEL_WORDS = ("職能級別", "職能\n級別", "級別")  # [sample] 職能級別; [notes] 級別 printed alone
 # Lower rows when 職能內涵 spans K and S. [notes] a two-row header where 職能內涵 spans K and S.
@@ -86,7 +89,11 @@ SPANNED_LOWER = (
     ("K=knowledge\n知識", "S=skills\n技能"),
     ("知識(K)", "技能(S)"),
 )
-HEADER_ROWS = (1, 2, 3)  # [brief] a two-row header was rejected; three rows split a word
+HEADER_ROWS = (1, 2, 3)
+# [prints] some continuation pages repeat the main table's header and some do not.
+REPEAT_HEADER = (True, False)
+# [prints] a space between code and name occurs as well as none (K01 3D列印…, P1.2.1執行…).
+CODE_SPACES = ("", " ")  # [brief] a two-row header was rejected; three rows split a word
 
 # ---------------------------------------------------------------- section titles
 
@@ -98,6 +105,7 @@ ATTITUDE_TITLES = (
     "職能內涵(A=attitude態度)",
     "職能內涵 (A=attitude 態度)：",
     "職能內涵（A=attitude態度）：",
+    "職業內涵（A=attitude態度）",  # [prints] a real typo variant
 )
 NOTES_TITLES = (  # [sample] 說明與補充事項; [prints] spaced out, with a colon
     "說明與補充事項",
@@ -111,21 +119,23 @@ TITLE_PLACES = ("row", "paragraph", "cell")
 QUALIFICATION_HEADINGS = (  # [sample] the template's two headings inside 說明與補充事項
     "建議擔任此職類 / 職業之學歷 / 經歷 / 或能力條件：",
     "建議擔任此職類/職業之學歷/經歷/或能力條件：",
+    "建議擔任此職類／職業之學歷／經驗／或能力條件：",  # [prints] the official examples' wording
 )
 SUPPLEMENTARY_HEADINGS = ("其他補充說明：", "其他補充說明")
 
 # ---------------------------------------------------------------- back matter forms
 
 # [sample] bullet lines; [brief] a one-column table (one row per attitude, A01名稱：描述) was
-# rejected; [prints] a two-column table (code+name | description), paragraphs, and a one-line
-# list of names (A01外部意識、A02溝通協調能力、A03成果導向).
-ATTITUDE_FORMS = ("table1", "table2", "paragraphs", "bullets", "oneline")
+# rejected; [prints] a two-column table (code+name | description), paragraphs, a one-line list
+# of names (A01外部意識、A02溝通協調能力、A03成果導向), and code + name alone, one per row
+# (A01創新).
+ATTITUDE_FORMS = ("table1", "table2", "paragraphs", "bullets", "oneline", "names")
 ATTITUDE_COLONS = ("：", ":")  # between an attitude's name and its description
 NOTES_FORMS = ("table", "paragraphs", "bullets")
 
 # Glyphs printed before items: [sample] bullet lines; [brief] bullets before codes; [notes]
 # Word's Symbol-font bullets come out as private-use code points (U+F0B7, U+F09F, U+F06C).
-BULLETS = ("•", "●", "▪", "-", "■", "◆")
+BULLETS = ("•", "●", "▪", "-", "■", "◆", "⚫", "◎", "＊")  # [prints] ⚫ ◎ ＊ before notes
 PRIVATE_USE_BULLETS = ("\uf0b7", "\uf09f", "\uf06c")
 # Families known to print the private-use bullets: none of Debian's CJK fonts covers U+F0xx
 # (``fc-list :charset=f0b7`` is empty here), so they are drawn only with such a font.
@@ -135,7 +145,9 @@ FONTS_WITH_PRIVATE_USE: tuple[str, ...] = ()
 
 # [notes] 第 N 頁，總共 M 頁 (Word's PAGE / NUMPAGES fields); [prints] 第N頁，共M頁; None: none.
 # {n} and {m} are drawn as separate runs (fields), or further apart with ``FOOTER_DIGITS_APART``.
-FOOTERS = ("第 {n} 頁，總共 {m} 頁", "第{n}頁，共{m}頁", "第 {n} 頁 / 共 {m} 頁", None)
+# [prints] parsers accept ， , 、 or a space between the two halves.
+FOOTERS = ("第 {n} 頁，總共 {m} 頁", "第{n}頁，共{m}頁", "第 {n} 頁 / 共 {m} 頁",
+           "第{n}頁、共{m}頁", None)
 # Optional running page headers: [prints] the platform's name or the standard's title on top.
 PAGE_HEADERS = (None, "iCAP職能發展應用平台", "{title}")
 

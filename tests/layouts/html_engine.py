@@ -67,7 +67,8 @@ def _style(params: LayoutParams, title: str) -> str:
                          "font-size: 9pt; }")
     pad = params.cell_padding
     return f"""
-@page {{ size: {width:.2f}pt {height:.2f}pt; margin: {params.margin_mm * MM:.2f}pt; {margin_boxes} }}
+@page {{ size: {width:.2f}pt {height:.2f}pt; margin: {params.margin_mm * MM:.2f}pt;
+  {margin_boxes} }}
 html, body {{ margin: 0; padding: 0; }}
 body {{ font-family: {font}; font-size: {params.font_size}pt; line-height: {params.line_spacing};
   -webkit-print-color-adjust: exact; }}

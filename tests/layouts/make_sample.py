@@ -18,7 +18,6 @@ import json
 import random
 import shutil
 import sys
-from pathlib import Path
 from typing import Any
 
 from tests.layouts.params import draw
@@ -28,13 +27,14 @@ from tests.render.corpus import all_standards, is_renderable
 OUT = REPO / "tests" / "fixtures" / "layouts"
 SEED = "layout-sample-1"
 COUNT = 30
+FULL_WIDTH_TITLE = "職能內涵（A=attitude態度）"
 
 # Case index → fields forced on top of its draw (the even cases go through LibreOffice, the odd
 # ones through Chromium), so the sample holds each layout below at least once per engine where
 # it matters.
 REQUIRED: dict[int, dict[str, Any]] = {
-    0: {"attitude_title": "職能內涵（A=attitude態度）", "header_rows": 2, "attitude_form": "table1"},
-    1: {"attitude_title": "職能內涵（A=attitude態度）", "header_rows": 3, "attitude_form": "table1"},
+    0: {"attitude_title": FULL_WIDTH_TITLE, "header_rows": 2, "attitude_form": "table1"},
+    1: {"attitude_title": FULL_WIDTH_TITLE, "header_rows": 3, "attitude_form": "table1"},
     2: {"header_rows": 3, "narrow_level": True, "attitude_form": "oneline"},
     3: {"header_rows": 2, "narrow_level": True, "attitude_form": "oneline"},
     4: {"cell_bullet": "•", "footer": "第 {n} 頁，總共 {m} 頁", "footer_digits_apart": True},

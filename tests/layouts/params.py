@@ -67,6 +67,9 @@ class LayoutParams:
     attitudes_without_code: bool
     odd_levels: bool
     latin_in_narrow: bool
+    # Added later (defaults keep older fixture JSON readable).
+    repeat_header: bool = True
+    code_space: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -147,4 +150,6 @@ def draw(rng: random.Random, *, four_number_codes: bool = False,
         attitudes_without_code=has_attitudes and rng.random() < 0.1,
         odd_levels=rng.random() < 0.12,
         latin_in_narrow=latin,
+        repeat_header=rng.random() < 0.85,
+        code_space=rng.choice(forms.CODE_SPACES),
     )
