@@ -103,10 +103,13 @@ def printed_standard(std: Standard, params: LayoutParams, seed: str) -> Standard
 
 
 def null_fields(truth: Truth, std: Standard, params: LayoutParams) -> Truth:
-    """Fields printed empty are null in the export: 工作描述, an output's name, an attitude's code,
+    """Fields printed empty are null in the export: a duty's name when the table has no duty
+    column, 工作描述, an output's name, an attitude's code,
     and an attitude's description when the attitudes are listed by name only (``oneline``,
     ``names``)."""
     out = dict(truth)
+    if not params.duty_column:
+        out["duties"] = [{**r, "name": None} for r in truth["duties"]]
     if not std.description:
         out["standards"] = [{**r, "description": None} for r in truth["standards"]]
     out["outputs"] = [{**r, "name": r["name"] or None} for r in truth["outputs"]]
