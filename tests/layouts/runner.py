@@ -65,7 +65,8 @@ def read_case(case: Case, pdf: Path) -> Outcome:
                              hashlib.sha256(pdf.read_bytes()).hexdigest())
         result = run_stages(pdf)
     except Exception:  # a crash is a result of its own, reported with its traceback
-        outcome.failure = traceback.format_exc()[-1500:]
+        # Paths relative to the repository: the figures are committed.
+        outcome.failure = traceback.format_exc().replace(f"{REPO}/", "")[-1500:]
         return outcome
     if result.is_rejected:
         outcome.rejected = True
