@@ -42,7 +42,7 @@ $(file >$(MANIFEST),$(STATE))
 endif
 
 
-.PHONY: all help setup test lint docs clean roundtrip diff lo-fixtures bench
+.PHONY: all help setup test lint docs clean roundtrip diff lo-fixtures bench layouts layout-fixtures
 .DELETE_ON_ERROR:
 
 all: $(CURATED)/.built ## set up .venv if needed and build curated/ from raw/ (default)
@@ -81,6 +81,16 @@ diff: $(CURATED)/.built ## build, then compare curated/ with BASE (default: cura
 
 roundtrip: $(STAMP) ## render every real-content standard as a PDF and compare all fields with its truth
 	$(PY) -m tests.render.roundtrip
+
+# Needs LibreOffice and Chromium (apt-get install libreoffice-writer-nogui chromium and the CJK
+# fonts listed in tests/layouts/forms.py); rendered PDFs are cached in .cache/layouts/.
+N ?= 200
+SEED ?= 1
+layouts: $(STAMP) ## render N=200 documents in layouts drawn from SEED=1, read them, report (docs/layouts-results.json)
+	$(PY) -m tests.layouts.runner --n $(N) --seed '$(SEED)'
+
+layout-fixtures: $(STAMP) ## re-render the committed layout sample in tests/fixtures/layouts/ (by hand)
+	$(PY) -m tests.layouts.make_sample
 
 BENCH_N ?= 900
 bench: $(STAMP) ## time the whole pipeline on BENCH_N rendered documents against pdfplumber alone

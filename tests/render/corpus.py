@@ -6,8 +6,8 @@ a ``Standard`` built here has that ``Standard`` as its truth, so every text is a
 pipeline must output and every code is well formed. Each repair below says why it is needed.
 
 Text (every text field)
-- Page footers (``第3頁，總共4頁``, also ``第 3 頁，共 4 頁``) are page furniture the parser read
-  as text; the pipeline must never output them.
+- Page footers (``第3頁，總共4頁``, also ``第 3 頁，共 4 頁`` and ``第5頁/共5頁``) are page
+  furniture the parser read as text; the pipeline must never output them.
 - Private-use characters (U+E000–U+F8FF) are Word Symbol-font bullets with no meaning in
   Unicode; the CID font cannot print them either.
 - Kangxi radicals and CJK compatibility ideographs are mapped to unified ideographs one code
@@ -57,6 +57,12 @@ Main table
 - A task repeated exactly (same duty, name, output and indicators; a re-read page) is kept once,
   with the citations of both copies.
 - Tasks without a name or without indicators are skipped: a task row needs both.
+- An indicator or output starting ``.1``, ``.2`` (``.1 能夠根據…``) is the tail of a published
+  code with a fourth number (``P1.1.1.1``) that the parser cut after its own ``P1.1.1``: the tail
+  is dropped (the codes are renumbered anyway) and ``extra["four_number_codes"]`` records that the
+  standard printed such codes, so a renderer can print them so again. An output starting with a
+  bare period (``.財務規劃書``) lost a code printed with a trailing period: the period goes, as for
+  indicators.
 - The output string stays one output (the parser's separators are unreliable).
 - Task level: the parser's level when 1–7; its 0 (merged level cells) becomes the standard's
   level, else "3".
@@ -80,7 +86,10 @@ Qualifications (basic_info.requirements)
   the section title ``說明與補充事項`` that leaked in after a page footer is dropped.
 
 Files the corpus cannot make well formed (no code, no job description, no task with indicators)
-are still built, never patched with invented content; ``is_renderable`` tells them apart.
+are still built, never patched with invented content; ``is_renderable`` tells them apart. So are
+the few whose text keeps a code-like token after a space between Latin words (``ANSI/ESD
+S20.20…`` in a K name): a line wrap before it would print a new item, and dropping the space
+would change the text.
 """
 
 from __future__ import annotations
@@ -106,7 +115,7 @@ CORPUS_DIR = Path(
 HISTORICAL_MARK = "《歷史資料》"
 STANDARD_CODE = re.compile(r"[A-Z]{3}[0-9]{4}-[0-9]{3}v[0-9]+")
 ITEM_TOKEN = re.compile(r"(?<!\S)[TOPKSA][0-9]")
-FOOTER = re.compile(r"第\s*\d+\s*頁\s*[，,]\s*總?\s*共\s*\d+\s*頁")
+FOOTER = re.compile(r"第\s*\d+\s*頁\s*[，,/／]\s*總?\s*共\s*\d+\s*頁")
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _MAPPED_RANGES = ((0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
 _SPACE_RUN = re.compile(r"\s+")
@@ -165,6 +174,18 @@ def clean(text: str | None) -> str:
     text = PRIVATE_USE.sub("", text)
     text = "".join(_map_ideograph(c) for c in text)
     return _SPACE_RUN.sub(" ", text).strip()
+
+
+_FOURTH_NUMBER_TAIL = re.compile(r"^[.．][0-9]+\s*")
+
+
+def _strip_fourth_number(text: str, repairs: list[Repair]) -> tuple[str, bool]:
+    """`.1 能夠…`: the tail of a code with a fourth number (P1.1.1.1) the parser cut; dropped."""
+    match = _FOURTH_NUMBER_TAIL.match(text)
+    if match is None or not text[match.end():]:
+        return text, False
+    repairs.append(Repair("fourth-number-dropped", text[:12]))
+    return text[match.end():], True
 
 
 def _strip_code_separator(text: str, repairs: list[Repair]) -> str:
@@ -397,6 +418,14 @@ def _renumber_items(
     return out
 
 
+def _item_text(raw: str | None, defined: set[str], repairs: list[Repair]) -> str:
+    """An indicator's or output's text: leaked citations, a fourth code number's tail and a
+    code's trailing period removed (see the module docstring)."""
+    text, _ = _strip_fourth_number(_remove_leaked_citations(clean(raw), defined, repairs),
+                                   repairs)
+    return _strip_code_separator(text, repairs)
+
+
 def _duties(data: dict[str, Any], level: int | None, repairs: list[Repair]) -> tuple[Duty, ...]:
     k_defined = {k.get("code") for k in data.get("competency_knowledge") or []}
     s_defined = {s.get("code") for s in data.get("competency_skills") or []}
@@ -406,16 +435,13 @@ def _duties(data: dict[str, Any], level: int | None, repairs: list[Repair]) -> t
     for raw in data.get("competency_tasks") or []:
         duty_key = raw.get("main_responsibility") or ""
         name = _task_name(raw.get("task_name"), repairs)
-        indicators = [
-            _strip_code_separator(_remove_leaked_citations(clean(b), defined, repairs), repairs)
-            for b in raw.get("behaviors") or []
-        ]
+        indicators = [_item_text(b, defined, repairs) for b in raw.get("behaviors") or []]
         indicators = [b for b in indicators if b]
         if not name or not indicators:
             repairs.append(Repair("task-skipped", f"{raw.get('task_id')} {name[:20]!r}: "
                                   + ("no name" if not name else "no indicators")))
             continue
-        output = _remove_leaked_citations(clean(raw.get("output")), defined, repairs)
+        output = _item_text(raw.get("output"), defined, repairs)
         knowledge: list[str] = []
         skills: list[str] = []
         for cited, known, kept in (
@@ -560,6 +586,8 @@ def build_standard(path: Path) -> tuple[Standard, tuple[Repair, ...]]:
         qualifications=qualification_paragraphs(info.get("requirements"), repairs),
         supplementary=(),
         is_historical=path.name.startswith(HISTORICAL_MARK),
+        extra={"four_number_codes": "1"}
+        if any(r.rule == "fourth-number-dropped" for r in repairs) else {},
     )
     return standard, tuple(repairs)
 
@@ -579,10 +607,25 @@ def all_standards(directory: Path | None = None) -> list[tuple[str, Standard]]:
     return [(path.stem, load_standard(path)) for path in corpus_files(directory)]
 
 
+def _texts(standard: Standard) -> list[str]:
+    out = [standard.name, standard.description, *standard.qualifications]
+    for duty in standard.duties:
+        out.append(duty.name)
+        for task in duty.tasks:
+            out.append(task.name)
+            out += [i.text for i in (*task.outputs, *task.indicators, *task.knowledge,
+                                     *task.skills)]
+    for attitude in standard.attitudes:
+        out += [attitude.name, attitude.description]
+    return out
+
+
 def is_renderable(standard: Standard) -> bool:
     """Whether the standard can be laid out as a well-formed document: a valid code, a job
-    description and at least one duty (a few corpus files lost these and cannot be repaired
-    without inventing them)."""
+    description, at least one duty (a few corpus files lost these and cannot be repaired
+    without inventing them) and no code-like token left in a text (a line wrap before it would
+    print a new item)."""
     return bool(
         STANDARD_CODE.fullmatch(standard.code) and standard.description and standard.duties
+        and not any(ITEM_TOKEN.search(text) for text in _texts(standard))
     )

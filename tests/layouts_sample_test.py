@@ -1,0 +1,42 @@
+"""The committed layout sample (tests/fixtures/layouts/, rendered by `make layout-fixtures`)
+read exactly: every compared field equals the truth rebuilt from the fixture's JSON, and no error
+finding.
+
+NOT collected by default (the name does not match pytest's test_*.py pattern): today's pipeline
+rejects most of these layouts. Run it with `pytest tests/layouts_sample_test.py`; rename it to
+tests/test_layouts_sample.py once the pipeline reads them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.layouts.compare import Outcome, compare, run_stages
+from tests.layouts.locate import Locator, page_texts
+from tests.layouts.render import REPO, Case, build
+from tests.layouts.truth import layout_truth
+
+FIXTURES = REPO / "tests" / "fixtures" / "layouts"
+CASES = sorted(FIXTURES.glob("layout-*.json"))
+
+
+@pytest.mark.parametrize("spec", CASES, ids=lambda p: p.stem)
+def test_layout_reads_exactly(spec: Path) -> None:
+    case = Case.from_json(json.loads(spec.read_text(encoding="utf-8")))
+    pdf = spec.with_suffix(".pdf")
+    std, doc = build(case)
+    truth = layout_truth(std, case.params, doc, Locator(page_texts(pdf)), pdf.name,
+                         hashlib.sha256(pdf.read_bytes()).hexdigest())
+    result = run_stages(pdf)
+    errors = [f"{f.code} p.{f.page} {f.where}: {f.message}" for f in result.findings
+              if f.severity == "error"]
+    assert errors == []
+    from pipeline.catalogue import document_rows
+
+    outcome = Outcome(case.name, case.source, case.params.to_json())
+    compare(outcome, document_rows(result), list(result.findings), truth)
+    assert [*outcome.silent, *outcome.flagged] == []
