@@ -203,8 +203,8 @@ def read_wrap(above: str, text: str, names: set[str]) -> tuple[bool, str | None]
     a title, is reported."""
     last = above.rsplit("\n", 1)[-1].rstrip()
     ends_sentence = bool(last) and last[-1] in layout.SENTENCE_END
-    head, colon, _rest = text.strip().partition(layout.TITLE_COLON)
-    if colon and layout.squash(head) in names:
+    colon = layout.title_colon(text.strip())
+    if colon is not None and layout.squash(text.strip()[:colon.start()]) in names:
         return False, None
     title = layout.ITEM_TITLE.match(text.strip())
     if title and ends_sentence:

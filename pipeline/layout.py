@@ -174,7 +174,8 @@ LEVEL_UNAMBIGUOUS = regex.compile(r"(?P<level>[1-7])(?:[（(][^）)]{1,4}[）)])
 # A standard's code: letters, digits, a serial number and the version (`RTM1324-002v4`). The
 # template's shape is three letters and four digits; real standards also print others
 # (`FISI223-002v2`), read as printed with a warning (unusual-standard-code).
-STANDARD_CODE = regex.compile(r"(?P<id>[A-Z]{2,6}[0-9]{2,6}-[0-9]{1,4})v(?P<version>[0-9]+)")
+STANDARD_CODE = regex.compile(
+    r"(?P<id>[A-Z]{2,6}[0-9]{2,6}[A-Z]?-[0-9]{1,4})[vV](?P<version>[0-9]+)")
 TEMPLATE_STANDARD_CODE = regex.compile(r"[A-Z]{3}[0-9]{4}-[0-9]{3}v[0-9]+")
 # The title of a historical standard starts with 《歷史資料》 (in any brackets).
 HISTORICAL_TITLE = regex.compile(r"\s*[《〈<\[【(（]\s*歷史資料\s*[》〉>\]】)）]")
@@ -207,7 +208,7 @@ PRIVATE_USE_BULLETS = "".join(chr(c) for c in range(0xF020, 0xF100))
 PRIVATE_USE_BULLET = regex.compile("[\uf020-\uf0ff]")
 # Marks printed before a list item: bullets, and a hyphen followed by a space (`-20°C` is text).
 # A digit is never a bullet (`3D列印技術` keeps its 3).
-_MARKS = "•・●▪■◆◇○◎⚫➢►▶" + PRIVATE_USE_BULLETS
+_MARKS = "•・●▪■◆◇○◎⚫➢►▶＊" + PRIVATE_USE_BULLETS
 BULLET = regex.compile(rf"^(?:(?:[{_MARKS}]|-(?=\s))\s*)+")
 # The same marks in front of an item's code where an item starts in a main-table cell (a line,
 # a `<p>` paragraph, or after white space: `\uf0b7P1.1.1…`, `• K01…`): set aside before the code
@@ -304,12 +305,26 @@ def section_of_title(text: str) -> str | None:
     return None
 
 
+# The colon between a title and its text: the template's full-width one, else a half-width one
+# that is not inside a number (`ISO 9001:2015`).
+_HALF_WIDTH_COLON = regex.compile(r":(?![0-9])")
+
+
+def title_colon(text: str) -> regex.Match[str] | None:
+    """Where a `名稱：描述` line's colon is (full-width first), if it has one."""
+    return regex.search(TITLE_COLON, text) or _HALF_WIDTH_COLON.search(text)
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """A `名稱：描述` line split at its colon; no colon, (text, "")."""
+    match = title_colon(text)
+    return (text, "") if match is None else (text[:match.start()], text[match.end():])
+
+
 def note_heading(text: str) -> tuple[str, str] | None:
     """The 說明與補充事項 section a line's heading opens, and the text printed after the heading's
     colon on the same line ("" when none); None when the line is no heading."""
-    head, colon, rest = text.strip().partition(TITLE_COLON)
-    if not colon:
-        head, colon, rest = text.strip().partition(":")
+    head, rest = split_title(text.strip())
     key = fold(head)
     for pattern, section in NOTE_SECTIONS:
         if pattern.fullmatch(key):

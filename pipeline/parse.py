@@ -131,6 +131,17 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         where = f"block {block_no}"
         for item in coded(row, layout.DUTY, block_no, layout.CODE_LETTER[layout.DUTY]):
             current_duty = item.code
+            if item.code in duty_pages:
+                # A duty cell printed again on each of its tasks' rows instead of merged.
+                first = next(d for d in out.duties if d["duty_code"] == item.code)
+                same = same_name(item.text, first["name"])
+                findings.append(finding(
+                    "duty-printed-again" if same else "duty-name-mismatch", row.page_start,
+                    f"{where}:{layout.DUTY}:{item.code}",
+                    f"{item.code} printed again" + ("" if same else
+                                                    f" as {item.text[:40]!r}, first as "
+                                                    f"{first['name'][:40]!r}")))
+                continue
             duty_pages[item.code] = [row.page_start, row.page_end]
             out.duties.append(base(duty_code=item.code, position=len(out.duties) + 1,
                                    name=item.text, page_start=row.page_start,

@@ -236,7 +236,7 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
         body = text[match.end():] if match else text
         previous = out[-1] if out else {}
         continues = (not match and not layout.BULLET.match(raw) and bool(out)
-                     and layout.TITLE_COLON not in body
+                     and layout.title_colon(body) is None
                      and not layout.ATTITUDE_NAME.fullmatch(body.strip()))
         if continues:
             label = previous["attitude_code"] or previous["name"]
@@ -254,7 +254,7 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
                     f"{body[:30]!r}"))
             previous["page_end"] = row.page
             continue
-        name, _colon, description = body.partition(layout.TITLE_COLON)
+        name, description = layout.split_title(body)
         if not match:
             open_name = (previous.get("attitude_code") and previous["description"] is None
                          and not layout.BULLET.match(raw))
@@ -307,7 +307,7 @@ def _attitude_text(row: GridRow) -> str:
     cells = [c.strip() for c in row.cells if c.strip()]
     if len(cells) >= 2 and layout.ATTITUDE_CODE.fullmatch(layout.BULLET.sub("", cells[0])):
         cells = [cells[0] + cells[1], *cells[2:]]
-    if len(cells) >= 2 and not any(colon in cells[0] for colon in (layout.TITLE_COLON, ":")):
+    if len(cells) >= 2 and layout.title_colon(cells[0]) is None:
         return cells[0] + layout.TITLE_COLON + " ".join(cells[1:])
     return " ".join(cells)
 
@@ -388,8 +388,8 @@ def parse_notes(
                                     f"paragraph before any known heading: {text[:40]!r}"))
             continue
         refers_to = None
-        if entry_section == "supplementary" and layout.TITLE_COLON in text:
-            title, _, explanation = text.partition(layout.TITLE_COLON)
+        if entry_section == "supplementary" and layout.title_colon(text) is not None:
+            title, explanation = layout.split_title(text)
             refers_to, ratio = _link_title(clean_text(title), items)
             if refers_to is not None:
                 if ratio < 1.0:

@@ -105,6 +105,9 @@ POLICY: dict[str, Rule] = {
     "split-cell-joined": Rule("info", "a cell cut by a page break inside an item, joined"),
     "task-cell-merged": Rule("info", "a further level block of a task whose cell is merged"),
     "task-group": Rule("info", "several task codes in one task cell: one block"),
+    "duty-printed-again": Rule("info", "a duty cell printed again on a later task's row (not "
+                               "merged): the same duty"),
+    "duty-name-mismatch": Rule("error", "a duty printed again under another name", _CHECK),
     "level-printed-again": Rule("warning", "a continued row prints its level again"),
     "code-as-printed": Rule("warning", "a code printed in another form (`P.1.1.1`, `04.2.1`), "
                             "read as the canonical code"),
