@@ -25,11 +25,11 @@ from pipeline.summary import SUMMARY_FILE, built_summary, summary_record
 
 STAGES = ("extract", "stitch", "parse", "normalize", "validate")
 _PACKAGE = Path(__file__).resolve().parent
-_COMMON = ("__init__.py", "records.py", "layout.py", "severity.py", "build.py")
+_COMMON = ("__init__.py", "records.py", "layout.py", "radicals.py", "severity.py", "build.py")
 # The modules each stage's output depends on (its own code and what it imports; a test checks
 # the list against the imports).
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
-    "extract": ("extract.py", "extract_pdf.py", "pdf_columns.py", "pdf_objects.py"),
+    "extract": ("extract.py", "extract_pdf.py", "pdf_text.py", "pdf_columns.py", "pdf_objects.py"),
     "stitch": ("stitch.py", "normalize.py", "spec.py"),
     "parse": ("parse.py", "codes.py", "census.py", "sections.py", "normalize.py", "spec.py"),
     "normalize": ("normalize.py", "spec.py"),

@@ -109,12 +109,21 @@ def repair_glued(item: Item, expected: str, role: str, findings: list[Finding]) 
 def code_width(cells: list[list[Item]]) -> int | None:
     """The usual number of digits of a K or S code in this document (K01 → 2), when its codes
     are zero-padded. Codes printed without padding (the older template's K1 … K12) have no
-    fixed width — None: where such a code ends is read from its list (``split_unpadded``)."""
+    fixed width — None: where such a code ends is read from its list (``split_unpadded``).
+
+    Among the widths printed, the one whose reading numbers the items 1…n with the fewest gaps
+    wins (a tie goes to the most printed): when most items' names start with a digit glued to
+    the code (`S021產業…`, `S100…` beside S01, S03), the numbering shows the width is two."""
     codes = [i.code for items in cells for i in items]
     if not any(code[1:].startswith("0") for code in codes):
         return None
     widths: Counter[int] = Counter(len(code) - 1 for code in codes)
-    return widths.most_common(1)[0][0]
+
+    def gaps(width: int) -> int:
+        numbers = {int(code[1:1 + width]) for code in codes}
+        return max(numbers) - len(numbers)
+
+    return min(widths, key=lambda width: (gaps(width), -widths[width], width))
 
 
 def split_unpadded(cells: list[list[Item]], role: str, findings: list[Finding]

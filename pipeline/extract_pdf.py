@@ -18,7 +18,6 @@ the page's rows), and a table nested in a cell is folded back into that cell (``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +25,10 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.text import chars_to_textmap
 
 from pipeline import layout
 from pipeline.extract import outside_columns, section_findings
-from pipeline.layout import is_wide
 from pipeline.pdf_columns import (
     columns_outside_header,
     fold_nested,
@@ -38,6 +37,15 @@ from pipeline.pdf_columns import (
     outside_column_numbers,
 )
 from pipeline.pdf_objects import read_objects
+from pipeline.pdf_text import (
+    Sections,
+    digits_only,
+    end_running_headers,
+    footer_number,
+    is_wrap,
+    read_cell_lines,
+    read_line,
+)
 from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
 from pipeline.severity import finding
 
@@ -47,22 +55,6 @@ _OPEN_ROW_GAP = 2.0
 
 def _cells(row: list[str | None]) -> tuple[str, ...]:
     return tuple("" if c is None else c for c in row)
-
-
-@dataclass
-class _Sections:
-    title: list[str] = field(default_factory=list)
-    versions: list[GridRow] = field(default_factory=list)
-    profile: list[GridRow] = field(default_factory=list)
-    main: list[PageGrid] = field(default_factory=list)
-    attitudes: list[GridRow] = field(default_factory=list)
-    notes: list[GridRow] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    current: str = "start"
-    # Room left between the last free-text line of the attitude/notes section and the text's
-    # right edge (None after a table): when the next line's first word would not have fitted
-    # there, the line was wrapped and the next one may continue its paragraph.
-    room: float | None = None
 
 
 def _find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
@@ -102,12 +94,13 @@ def _text_lines_outside(page: Any, tables: list[Any]) -> list[dict[str, Any]]:
     return lines
 
 
-def _uncovered_in_tables(page: Any, tables: list[Any]) -> str:
+def _uncovered_chars(page: Any, tables: list[Any]) -> list[dict[str, Any]]:
     """Characters touching a table's outline but in none of its cells, in reading order.
 
     The text outside tables is read with pdfplumber's ``outside_bbox``, which leaves out every
     character that merely overlaps a table: such a character must then be in a cell, or it is
-    reported here — a glyph straddling a table's edge is never silently dropped."""
+    reported — a glyph straddling a table's edge is never silently dropped (a footer printed
+    where a table's last rule reaches is still a footer: ``_read_page``)."""
     missed = []
     for table in tables:
         x0, top, x1, bottom = table.bbox
@@ -126,128 +119,56 @@ def _uncovered_in_tables(page: Any, tables: list[Any]) -> str:
             if spans is None:
                 spans = spans_at[cy] = [(c[0], c[2]) for c in cells if c[1] <= cy <= c[3]]
             if not any(left <= cx <= right for left, right in spans):
-                missed.append(char["text"])
-    return "".join(missed)
+                missed.append(char)
+    return missed
 
 
-def _read_page(page: Any, number: int, state: _Sections) -> None:
+def _uncovered_in_tables(page: Any, tables: list[Any]) -> str:
+    return "".join(c["text"] for c in _uncovered_chars(page, tables))
+
+
+def _footer_digits(lines: list[dict[str, Any]]) -> set[int]:
+    """Lines holding only digits printed beside a footer line (within two line heights): the
+    footer's page numbers drawn as a field apart from its words."""
+    footers = [line for line in lines if footer_number(line["text"]) is not None]
+    near = set()
+    for i, line in enumerate(lines):
+        if digits_only(line["text"]) and any(
+                abs(line["top"] - f["top"]) < 2 * (f["bottom"] - f["top"]) for f in footers):
+            near.add(i)
+    return near
+
+
+def _read_page(page: Any, number: int, state: Sections) -> None:
     tables = _find_tables(page, number, state.findings)
-    missed = _uncovered_in_tables(page, tables)
-    if missed:
-        state.findings.append(finding("uncovered-text", number, "inside a table",
-                                      f"text in a table but in no cell: {missed[:60]!r}"))
-    items: list[tuple[float, str, Any]] = [(t.bbox[1], "table", t) for t in tables]
     lines = _text_lines_outside(page, tables)
-    items += [(line["top"], "line", line) for line in lines]
+    missed = _uncovered_chars(page, tables)
+    if missed:
+        # Text touching a table but in no cell: a footer or its digits where a table's rules
+        # reach is furniture all the same; anything else is lost text.
+        missed_lines = chars_to_textmap(missed).extract_text_lines(return_chars=True)
+        lines += [m for m in missed_lines if footer_number(m["text"]) is not None
+                  or digits_only(m["text"])]
+        lost = [m["text"] for m in missed_lines if footer_number(m["text"]) is None
+                and not digits_only(m["text"])]
+        if lost:
+            state.findings.append(finding("uncovered-text", number, "inside a table",
+                                          f"text in a table but in no cell: "
+                                          f"{' '.join(lost)[:60]!r}"))
+    lines.sort(key=lambda line: line["top"])
+    apart = _footer_digits(lines)
+    items: list[tuple[float, str, Any]] = [(t.bbox[1], "table", t) for t in tables]
+    items += [(line["top"], "line", line) for i, line in enumerate(lines) if i not in apart]
     right = max((line["x1"] for line in lines), default=0.0)
-    for _top, kind, obj in sorted(items, key=lambda item: item[0]):
+    first_top = min((top for top, _kind, _obj in items), default=0.0)
+    for top, kind, obj in sorted(items, key=lambda item: item[0]):
         if kind == "line":
-            _read_line(obj["text"], number, state, is_wrap(state.room, obj["chars"]))
+            read_line(obj["text"], number, state, is_wrap(state.room, obj["chars"]),
+                      at_top=top == first_top)
             state.room = right - obj["x1"]
         else:
             _read_table(obj, number, state)
             state.room = None
-
-
-def is_wrap(room: float | None, chars: list[dict[str, Any]]) -> bool:
-    """Whether the line before (with ``room`` left to the right edge) broke only because this
-    line's first word did not fit: a CJK character, or a whole Latin word (a line broken before
-    a long Latin word ends short of the edge, and is still wrapped). Half an em of slack."""
-    if room is None or not chars:
-        return False
-    first = [chars[0]]
-    if not is_wide(chars[0]["text"]):
-        for char in chars[1:]:
-            if char["text"].isspace() or is_wide(char["text"]):
-                break
-            first.append(char)
-    em = max(c["x1"] - c["x0"] for c in chars)
-    return room < first[-1]["x1"] - first[0]["x0"] + 0.5 * em
-
-
-def starts_item(text: str) -> bool:
-    """Whether a free-text line begins a new attitude or note rather than continuing one."""
-    bare = text.strip()
-    return bool(
-        layout.ATTITUDE_CODE.match(bare)
-        or layout.BULLET.match(bare)
-        or layout.note_heading(bare) is not None
-        or bare.startswith(layout.ENTRY_MARK)
-    )
-
-
-def item_names(main: list[PageGrid]) -> set[str]:
-    """The K and S item names of the main table (white space removed): a free-text paragraph
-    titled with one (`國際運送承攬業管理程序與規範：…`) explains that item, a paragraph of
-    its own."""
-    names: set[str] = set()
-    for grid in main:
-        for j, role in enumerate(grid.columns):
-            if role not in (layout.KNOWLEDGE, layout.SKILL):
-                continue
-            for row in grid.rows:
-                cell = row.cells[j] if j < len(row.cells) else ""
-                starts = list(layout.ITEM_START[role].finditer(cell))
-                ends = [m.start() for m in starts[1:]] + [len(cell)]
-                names |= {layout.squash(cell[m.end():end]) for m, end in zip(starts, ends,
-                                                                               strict=True)}
-    return names
-
-
-def read_wrap(above: str, text: str, names: set[str]) -> tuple[bool, str | None]:
-    """Whether a line printed after a line that filled the width continues its paragraph, and
-    why that reading is not certain (None when it is). A wrap cannot be told from a paragraph
-    whose last line happens to fill the width, so the content decides: a line titled with a K/S
-    item's name starts a paragraph; after a sentence end, a line opening with a title
-    (`名稱：…`) starts one too; any other join after a sentence end, or of a line that opens like
-    a title, is reported."""
-    last = above.rsplit("\n", 1)[-1].rstrip()
-    ends_sentence = bool(last) and last[-1] in layout.SENTENCE_END
-    colon = layout.title_colon(text.strip())
-    if colon is not None and layout.squash(text.strip()[:colon.start()]) in names:
-        return False, None
-    title = layout.ITEM_TITLE.match(text.strip())
-    if title and ends_sentence:
-        return False, ("kept as a new paragraph: the line above ends a sentence and this one "
-                       "opens with a title")
-    if ends_sentence:
-        return True, "joined to the paragraph above, whose line ends a sentence"
-    if title:
-        return True, "joined to the paragraph above (which ends mid-sentence) though it opens " \
-                     "with a title"
-    return True, None
-
-
-def _read_line(text: str, number: int, state: _Sections, wraps: bool = False) -> None:
-    footer = layout.FOOTER_FOLDED.fullmatch(layout.fold(text))
-    if footer:
-        if footer.group(1) and int(footer.group(1)) != number:
-            state.findings.append(finding("footer-page-mismatch", number, "footer",
-                                          f"footer {text!r} on page {number}"))
-        return
-    section = layout.section_of_title(text)
-    if section is not None:
-        state.current = section
-    elif state.current == "start" and number == 1:
-        state.title.append(text.strip())
-    elif state.current in ("attitudes", "notes"):
-        rows = getattr(state, state.current)
-        if wraps and rows and rows[-1].page == number and not starts_item(text):
-            # A paragraph printed as free text, wrapped at the right edge: one item, not two —
-            # unless its content says otherwise.
-            joins, doubt = read_wrap(rows[-1].cells[0], text, item_names(state.main))
-            if doubt is not None:
-                state.findings.append(finding(
-                    "free-text-wrap-joined" if joins else "free-text-wrap-split", number,
-                    state.current,
-                    f"line {text.strip()[:20]!r} after a line that filled the width {doubt}"))
-            if joins:
-                rows[-1] = GridRow(number, (rows[-1].cells[0] + "\n" + text,))
-                return
-        rows.append(GridRow(number, (text,)))
-    else:
-        state.findings.append(finding("uncovered-text", number, "text outside tables",
-                                      f"text in no table cell or known line: {text[:60]!r}"))
 
 
 def _section_title(row: tuple[str, ...]) -> str | None:
@@ -256,18 +177,92 @@ def _section_title(row: tuple[str, ...]) -> str | None:
     return layout.section_of_title(filled[0]) if len(filled) == 1 else None
 
 
-def _read_table(table: Any, number: int, state: _Sections) -> None:
+def _left_title(row: tuple[str, ...]) -> str | None:
+    """The section whose title a row prints in its first cell, beside the section's text (a
+    title in a left cell merged over the rows of its items)."""
+    filled = [c for c in row if c.strip()]
+    return layout.section_of_title(filled[0]) if len(filled) > 1 else None
+
+
+def _read_back_rows(table: Any, first: int, rows: list[tuple[str, ...]], number: int,
+                    state: Sections, skip_columns: int = 0) -> None:
+    """Rows of a table in the attitude or notes section (``first``: the grid row the first of
+    them is). A row of one cell holding several lines is read line by line, like free text;
+    any other row is kept as its cells, which parse reads as one line. A row that is a section
+    title switches the section."""
+    for i, row in enumerate(rows):
+        cells = row[skip_columns:]
+        filled = [j for j, c in enumerate(cells) if c.strip()]
+        section = _section_title(cells)
+        if section is not None and "\n" not in cells[filled[0]].strip():
+            state.current = section
+            continue
+        if len(filled) == 1 and "\n" in cells[filled[0]].strip() and hasattr(table, "page"):
+            bbox = table.rows[first + i].cells[skip_columns + filled[0]]
+            if bbox is not None:
+                read_cell_lines(table.page, bbox, number, state)
+                continue
+        if filled:
+            getattr(state, state.current).append(GridRow(number, cells))
+
+
+def _continued_columns(table: Any, state: Sections) -> tuple[str | None, ...] | None:
+    """The roles of a table's grid columns when it continues the main table on a page that
+    does not repeat the header: every column with text lies under one of the last header's
+    columns (its middle between their edges). None when any does not."""
+    if not state.main_boxes:
+        return None
+    roles: list[str | None] = []
+    for j in range(len(table.rows[0].cells)):
+        cell = next((r.cells[j] for r in table.rows if r.cells[j] is not None), None)
+        middle = None if cell is None else (cell[0] + cell[2]) / 2
+        role = next((r for r, left, right in state.main_boxes
+                     if middle is not None and left <= middle <= right), None)
+        roles.append(role)
+    named = [r for r in roles if r is not None]
+    if len(named) != len(set(named)) or len(named) != len(state.main_boxes):
+        return None
+    return tuple(roles)
+
+
+def _read_table(table: Any, number: int, state: Sections) -> None:
     rows = [_cells(r) for r in table.extract()]
-    header = layout.classify_header(*rows[:4]) if rows else None
+    if not rows:
+        return
+    header = layout.classify_header(*rows[:4])
     if header is None:
-        first = " | ".join(c for c in (rows[0] if rows else ()) if c)[:40]
-        state.findings.append(finding("unknown-table", number, "table",
-                                      f"a table whose first row is not a known header: {first!r}"))
+        left = _left_title(rows[0])
+        continued = _continued_columns(table, state) if state.current == "main" else None
+        if left is not None:
+            state.current = left
+            title_column = next(j for j, c in enumerate(rows[0]) if c.strip())
+            _read_back_rows(table, 0, rows, number, state, skip_columns=title_column + 1)
+        elif state.current in ("attitudes", "notes"):
+            _read_back_rows(table, 0, rows, number, state)
+        elif continued is not None:
+            state.findings.append(finding(
+                "header-not-repeated", number, "main table",
+                "a main-table part printed without its header: its columns read under the "
+                "last header's"))
+            state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in rows), (),
+                                       continued))
+        else:
+            first = " | ".join(c for c in rows[0] if c)[:40]
+            state.findings.append(finding(
+                "unknown-table", number, "table",
+                f"a table whose first row is not a known header: {first!r}"))
         return
     state.current = header.kind
     printed, body, columns = rows[:header.rows], rows[header.rows:], header.columns
     if header.kind == "main":
+        if header.cut:
+            state.findings.append(finding(
+                "header-word-cut", number, "main table header",
+                f"header word(s) {', '.join(header.cut)} printed cut short, read as the column "
+                "they begin"))
         boxes = header_boxes(table, header)
+        state.main_boxes = [(role, box[0], box[2]) for j, box in boxes
+                            if (role := columns[j]) is not None]
         first_row = sum(len(g.rows) for g in state.main)
         folded = fold_nested(table, boxes, number, first_row, state.findings)
         outside = columns_outside_header(table, boxes)
@@ -294,12 +289,17 @@ def _read_table(table: Any, number: int, state: _Sections) -> None:
         if body or not tail:
             state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in body),
                                        tuple(printed), columns))
-        for row in tail:
-            section = _section_title(row)
-            if section is not None:
-                state.current = section
-            else:
-                getattr(state, state.current).append(GridRow(number, row))
+        if tail and folded is None:
+            _read_back_rows(table, header.rows + titles[0], tail, number, state)
+        else:
+            for row in tail:
+                section = _section_title(row)
+                if section is not None:
+                    state.current = section
+                else:
+                    getattr(state, state.current).append(GridRow(number, row))
+    elif header.kind in ("attitudes", "notes"):
+        _read_back_rows(table, header.rows, body, number, state)
     else:
         getattr(state, header.kind).extend(GridRow(number, r) for r in body)
 
@@ -318,7 +318,7 @@ _PDF_READ_ERRORS = (PdfminerException, PSException, PDFEncryptionError, PDFPassw
 
 def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
     """Read every page of one PDF into section grids."""
-    state = _Sections()
+    state = Sections()
     chars = 0
     try:
         with pdfplumber.open(path) as pdf:
@@ -352,6 +352,7 @@ def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
         raise UnreadablePdf("no-text-layer",
                             f"no text layer on any of its {page_count} page(s): a scanned image? "
                             "(OCR it first)")
+    end_running_headers(state)
     findings = list(state.findings)
     findings += section_findings(bool(state.versions), bool(state.profile), bool(state.main),
                                  bool(state.attitudes), bool(state.notes))

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import regex
 
+from pipeline.radicals import EQUIVALENT_UNIFIED_IDEOGRAPH
+
 # Roles of the main table's cells, in the column order the template prints them.
 DUTY, TASK, OUTPUT, INDICATOR, LEVEL, KNOWLEDGE, SKILL = (
     "duty", "task", "output", "indicator", "level", "knowledge", "skill",
@@ -209,12 +211,14 @@ PRIVATE_USE_BULLET = regex.compile("[\uf020-\uf0ff]")
 # Marks printed before a list item: bullets, and a hyphen followed by a space (`-20°C` is text).
 # A digit is never a bullet (`3D列印技術` keeps its 3).
 _MARKS = "•・●▪■◆◇○◎⚫➢►▶＊" + PRIVATE_USE_BULLETS
-BULLET = regex.compile(rf"^(?:(?:[{_MARKS}]|-(?=\s))\s*)+")
+# One mark as a pattern (a hyphen only before white space).
+MARK = rf"(?:[{_MARKS}]|-(?=\s))"
+BULLET = regex.compile(rf"^(?:{MARK}\s*)+")
 # The same marks in front of an item's code where an item starts in a main-table cell (a line,
 # a `<p>` paragraph, or after white space: `\uf0b7P1.1.1…`, `• K01…`): set aside before the code
 # is read (``mark-before-code``).
 MARK_BEFORE_CODE = regex.compile(
-    rf"(?m)(?:(?<=^)|(?<=\s)|(?<=<[pP]\s*>))[ \t]*(?:(?:[{_MARKS}]|-(?=\s))[ \t]*)+"
+    rf"(?m)(?:(?<=^)|(?<=\s)|(?<=<[pP]\s*>))[ \t]*(?:{MARK}[ \t]*)+"
     r"(?=[TOPKS][.． ]?[0-9]|0[1-9][0-9]*\.[0-9])")
 
 
@@ -228,12 +232,19 @@ def is_wide(char: str) -> bool:
 # code points (力 as ⼒ U+2F12, 理 as 理 U+F9E4), headings and labels included; normalise maps
 # them in text fields (rule 5), ``squash`` when comparing titles and header words.
 _MAPPED_RANGES = ((0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
-MAPPABLE = regex.compile("[\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+# A PDF's text layer may also give a CJK Radicals Supplement code point (⻑ for 長: the font
+# draws both with one glyph; ``pipeline.radicals``), or U+2215 DIVISION SLASH for the full-width
+# solidus ／ that a CJK font draws with the same glyph.
+_SHARED_GLYPH = {**EQUIVALENT_UNIFIED_IDEOGRAPH, 0x2215: 0xFF0F}
+MAPPABLE = regex.compile(
+    "[\u2e80-\u2eff\u2215\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 
 def map_ideograph(char: str) -> str:
     """One code point's unified ideograph, or the character unchanged (never NFKC on text)."""
     code = ord(char)
+    if code in _SHARED_GLYPH:
+        return chr(_SHARED_GLYPH[code])
     if any(lo <= code <= hi for lo, hi in _MAPPED_RANGES):
         mapped = unicodedata.normalize("NFKC", char)
         if len(mapped) == 1 and unicodedata.category(mapped) == "Lo":
@@ -361,6 +372,8 @@ class Header:
     kind: str  # main | versions | profile | attitudes | notes
     rows: int
     columns: tuple[str | None, ...] = ()
+    # Header words read though cut short at their end (folded), for a finding.
+    cut: tuple[str, ...] = ()
 
 
 def _blank(cell: str | None) -> bool:
@@ -377,15 +390,31 @@ def _main_orders() -> list[tuple[str, ...]]:
 
 
 
-def _names_role(key: str, role: str) -> bool:
-    """Whether a column's folded header text names the role; K and S may carry the spanning
-    word in front (`職能內涵(K=knowledge知識)`)."""
-    if key in _FOLDED_HEADER[role]:
-        return True
+def _role_words(role: str) -> set[str]:
+    """The folded header words that name a role; K and S may carry the spanning word in front
+    (`職能內涵(K=knowledge知識)`)."""
+    words = set(_FOLDED_HEADER[role])
     if role in (KNOWLEDGE, SKILL):
-        return any(key.startswith(w) and key[len(w):] in _FOLDED_HEADER[role]
-                   for w in _FOLDED_SPANNING)
-    return False
+        words |= {w + a for w in _FOLDED_SPANNING for a in _FOLDED_HEADER[role]}
+    return words
+
+
+# The most characters a header word may lose at its end and still name its column: a narrow
+# cell of a repeated header row prints `職\n能\n級` where page 1 printed 職能級別.
+_CUT_CHARACTERS = 2
+
+
+def _names_role(key: str, role: str) -> str | None:
+    """"whole" when a column's folded header text names the role, "cut" when it is such a word
+    cut short at its end (at least three characters left, and not the spanning word alone),
+    else None."""
+    words = _role_words(role)
+    if key in words:
+        return "whole"
+    if len(key) >= 3 and key not in _FOLDED_SPANNING and any(
+            w.startswith(key) and len(w) - len(key) <= _CUT_CHARACTERS for w in words):
+        return "cut"
+    return None
 
 
 def _column_texts(rows: Sequence[Sequence[str | None]]) -> list[str]:
@@ -411,6 +440,26 @@ def _column_texts(rows: Sequence[Sequence[str | None]]) -> list[str]:
     return texts
 
 
+def _match_main(rows: Sequence[Sequence[str | None]]
+                ) -> tuple[tuple[str | None, ...], tuple[str, ...]] | None:
+    """The role of each grid column when these rows are a main-table header, and the header
+    words read though cut short; None when they are no main-table header."""
+    texts = _column_texts(rows)
+    named = [(j, key) for j, key in enumerate(texts) if key]
+    for order in _main_orders():
+        if len(order) != len(named):
+            continue
+        readings = [_names_role(key, role) for (_j, key), role in zip(named, order, strict=True)]
+        if all(readings):
+            columns: list[str | None] = [None] * len(texts)
+            for (j, _key), role in zip(named, order, strict=True):
+                columns[j] = role
+            cut = tuple(key for (_j, key), how in zip(named, readings, strict=True)
+                        if how == "cut")
+            return tuple(columns), cut
+    return None
+
+
 def main_columns(rows: Sequence[Sequence[str | None]]) -> tuple[str | None, ...] | None:
     """The role of each grid column when these rows are a main-table header, else None.
 
@@ -418,16 +467,8 @@ def main_columns(rows: Sequence[Sequence[str | None]]) -> tuple[str | None, ...]
     bottom (``_column_texts``), so a word wrapped inside its cell (`職\n能\n級`), split across
     rows (`職能級` + `別`) or printed under a spanned cell (職能內涵 over (K=…) and (S=…)) reads
     as one; the columns with text must then name the roles in the template's order."""
-    texts = _column_texts(rows)
-    named = [(j, key) for j, key in enumerate(texts) if key]
-    for order in _main_orders():
-        if len(order) == len(named) and all(
-                _names_role(key, role) for (_j, key), role in zip(named, order, strict=True)):
-            columns: list[str | None] = [None] * len(texts)
-            for (j, _key), role in zip(named, order, strict=True):
-                columns[j] = role
-            return tuple(columns)
-    return None
+    matched = _match_main(rows)
+    return None if matched is None else matched[0]
 
 
 def _is_header_spill(row: Sequence[str | None], columns: tuple[str | None, ...]) -> bool:
@@ -438,9 +479,7 @@ def _is_header_spill(row: Sequence[str | None], columns: tuple[str | None, ...])
         return False
     for j, key in filled:
         role = columns[j] if j < len(columns) else None
-        words = _FOLDED_HEADER.get(role or "", set()) | (
-            {w + a for w in _FOLDED_SPANNING for a in _FOLDED_HEADER[role]}
-            if role in (KNOWLEDGE, SKILL) else set())
+        words = _role_words(role) if role is not None else set()
         if not key or any(c.isdigit() for c in key) or not any(key in w for w in words):
             return False
     return True
@@ -466,10 +505,11 @@ def classify_header(first: Sequence[str | None], second: Sequence[str | None] | 
         return None
     rows = [r for r in (first, second, third, fourth) if r is not None]
     for count in range(1, min(MAX_HEADER_ROWS, len(rows)) + 1):
-        columns = main_columns(rows[:count])
-        if columns is not None:
+        matched = _match_main(rows[:count])
+        if matched is not None:
+            columns, cut = matched
             spill = count < len(rows) and _is_header_spill(rows[count], columns)
-            return Header("main", count + spill, columns)
+            return Header("main", count + spill, columns, cut)
     if _is_version_header(first):
         return Header("versions", 1)
     if folded_in(filled[0] or "", (PROFILE_CODE,)):

@@ -301,6 +301,19 @@ def _split_attitudes(text: str) -> list[str]:
     return [*parts, text[start:]]
 
 
+def _name_list(text: str) -> list[str] | None:
+    """A code-less line listing attitudes by name only (`正直誠實、自我管理、彈性`): two or more
+    parts separated by 、, each reading as an attitude's name (short, no punctuation), and no
+    colon. None for any other line."""
+    bare = layout.BULLET.sub("", text.strip())
+    if layout.ATTITUDE_CODE.match(bare) or layout.title_colon(bare) is not None:
+        return None
+    parts = [p.strip() for p in regex.split(r"[、，,；;]", bare)]
+    if len(parts) < 2 or not all(layout.ATTITUDE_NAME.fullmatch(p) for p in parts):
+        return None
+    return parts
+
+
 def _attitude_text(row: GridRow) -> str:
     """A printed attitude row as one line: cells of a table printed as code | name | description
     (or name | description) read as `A01名稱：描述`, the colon the template prints."""
@@ -319,8 +332,17 @@ def _attitude_entries(rows: tuple[GridRow, ...], findings: list[Finding]
     starts a line or follows a separator (``attitudes-on-one-line``)."""
     out = []
     for row in rows:
-        parts = [p for p in _split_attitudes(_attitude_text(row)) if p.strip()]
-        if len(parts) > 1:
+        text = _attitude_text(row)
+        parts = [p for p in _split_attitudes(text) if p.strip()]
+        names = _name_list(text) if len(parts) == 1 else None
+        if names is not None:
+            parts = names
+            findings.append(finding(
+                "attitude-list-split", row.page, names[0][:10],
+                f"a line of {len(names)} short names without codes or descriptions, separated "
+                f"by 、, read as {len(names)} attitudes (or one attitude named "
+                f"{text.strip()[:30]!r})"))
+        elif len(parts) > 1:
             findings.append(finding(
                 "attitudes-on-one-line", row.page, parts[0][:10],
                 f"{len(parts)} attitudes printed in one line or cell, one row each"))

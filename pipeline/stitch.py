@@ -96,30 +96,61 @@ def _last_code(pieces: tuple[Piece, ...], role: str) -> str:
     return found or "?"
 
 
-class _Marks:
-    """Bullets and other marks printed in front of item codes (`\uf0b7P1.1.1…`, `• K01…`): set
-    aside before any code is read, counted per code point, reported once (``mark-before-code``)
-    — the code behind a mark is the item's, the mark itself means nothing."""
+# A code broken by a line wrap in a narrow cell (`O1\n.1.1`, `O2.\n1.1`, `O\n1.2.\n1`): at an
+# item's start, a letter (and numbers) followed on the next line by the rest of its numbers. A
+# break is read as inside the code only where the code cannot have ended there: after the bare
+# letter or a dot, or before a dot.
+_BROKEN_CODE = regex.compile(
+    rf"(?m)(?:(?<=^)|(?<=<[pP]\s*>))[ \t]*(?:{layout.MARK}[ \t]*)*"
+    r"(?P<head>[TOPKS](?:[.． ]?[0-9]+(?:\.[0-9]*)*)?)[ \t]*\n[ \t]*(?P<tail>[.0-9][0-9.]*)")
+
+
+class _Repairs:
+    """What stitch mends in a main-table cell before any code is read, counted and reported
+    once each: marks printed in front of item codes (`\uf0b7P1.1.1…`, `• K01…`:
+    ``mark-before-code``), and codes broken by a line wrap (``code-wrap-joined``). The code
+    behind a mark is the item's, the mark itself means nothing; a code's numbers never wrap in
+    the template, only a narrow cell breaks them."""
 
     def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-        self.first_page: int | None = None
+        self.marks: Counter[str] = Counter()
+        self.marks_page: int | None = None
+        self.joined: list[str] = []
+        self.joined_page: int | None = None
 
-    def set_aside(self, cell: str, page: int) -> str:
-        if not layout.MARK_BEFORE_CODE.search(cell):
-            return cell
-        for match in layout.MARK_BEFORE_CODE.finditer(cell):
-            self.counts.update(c for c in match.group(0) if not c.isspace())
-        self.first_page = page if self.first_page is None else self.first_page
-        return layout.MARK_BEFORE_CODE.sub("", cell)
+    def mend(self, cell: str, page: int) -> str:
+        while (broken := next((m for m in _BROKEN_CODE.finditer(cell) if _is_broken(m)),
+                              None)) is not None:
+            joined = broken.group("head") + broken.group("tail")
+            if not joined.endswith((".", "．")):  # not a step of a code broken twice
+                self.joined.append(joined)
+            self.joined_page = page if self.joined_page is None else self.joined_page
+            cell = cell[:broken.start("head")] + joined + cell[broken.end("tail"):]
+        if layout.MARK_BEFORE_CODE.search(cell):
+            for match in layout.MARK_BEFORE_CODE.finditer(cell):
+                self.marks.update(c for c in match.group(0) if not c.isspace())
+            self.marks_page = page if self.marks_page is None else self.marks_page
+            cell = layout.MARK_BEFORE_CODE.sub("", cell)
+        return cell
 
     def findings(self) -> list[Finding]:
-        if not self.counts:
-            return []
-        listed = ", ".join(f"U+{ord(c):04X} ×{n}" for c, n in sorted(self.counts.items()))
-        return [finding("mark-before-code", self.first_page, "main table",
-                        f"{sum(self.counts.values())} mark(s) printed before item codes set "
-                        f"aside: {listed}")]
+        out = []
+        if self.marks:
+            listed = ", ".join(f"U+{ord(c):04X} ×{n}" for c, n in sorted(self.marks.items()))
+            out.append(finding("mark-before-code", self.marks_page, "main table",
+                               f"{sum(self.marks.values())} mark(s) printed before item codes "
+                               f"set aside: {listed}"))
+        if self.joined:
+            shown = ", ".join(self.joined[:5]) + (", …" if len(self.joined) > 5 else "")
+            out.append(finding("code-wrap-joined", self.joined_page, "main table",
+                               f"{len(self.joined)} code(s) broken by a line wrap in a narrow "
+                               f"cell read whole: {shown}"))
+        return out
+
+
+def _is_broken(match: regex.Match[str]) -> bool:
+    head, tail = match.group("head"), match.group("tail")
+    return len(head) == 1 or head.endswith((".", "．")) or tail.startswith(".")
 
 
 class _RowBuilder:
@@ -316,14 +347,14 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
     rows: list[LogicalRow] = []
     current: _RowBuilder | None = None
     row_no = 0
-    marks = _Marks()
+    repairs = _Repairs()
     for (_page, grid_rows), page_columns in zip(pages, columns, strict=True):
         # A cell past the header's last column (a text export's row is kept as read) has no
         # role: extract reported it, cell-outside-columns, its one report.
         width = max((j + 1 for j, role in enumerate(page_columns) if role is not None), default=0)
         for index, printed in enumerate(grid_rows):
             row_no += 1
-            row = GridRow(printed.page, tuple(marks.set_aside(c, printed.page)
+            row = GridRow(printed.page, tuple(repairs.mend(c, printed.page)
                                               for c in printed.cells[:width]))
             cells = _non_empty_cells(row)
             if not cells:
@@ -346,7 +377,7 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
                     f"split by a page break: {' | '.join(_bare(c.text)[:20] for c in cells)!r}"))
     if current is not None:
         rows.append(current.build())
-    return rows, [*findings, *marks.findings()]
+    return rows, [*findings, *repairs.findings()]
 
 
 def _main_columns(doc: ExtractedDocument) -> tuple[tuple[str | None, ...], list[Finding]]:

@@ -246,7 +246,8 @@ def test_attitudes_sharing_the_last_tasks_table_uncoded_and_wrapped(
 
 
 def test_the_attitude_title_row_inside_the_main_table_starts_the_attitude_section() -> None:
-    from pipeline.extract_pdf import _read_table, _Sections
+    from pipeline.extract_pdf import _read_table
+    from pipeline.pdf_text import Sections as _Sections
 
     class Row:
         cells = tuple((10.0 * j, 0.0, 10.0 * j + 10, 10.0) for j in range(7))
@@ -385,7 +386,8 @@ def test_a_pdf_cell_left_of_the_header_is_reported_once_and_left_out_of_the_row(
     """A grid column left of 主要職責 (a cell whose rules reach past the header's left edge):
     the error names row 1, column 1, and the page's rows keep the header's seven cells, so the
     stitch stage reads T1.1's row as printed and adds no second error for the same cell."""
-    from pipeline.extract_pdf import _read_table, _Sections
+    from pipeline.extract_pdf import _read_table
+    from pipeline.pdf_text import Sections as _Sections
     from pipeline.stitch import stitch_rows
 
     class Row:
