@@ -18,6 +18,7 @@ the page's rows), and a table nested in a cell is folded back into that cell (``
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +58,26 @@ def _cells(row: list[str | None]) -> tuple[str, ...]:
     return tuple("" if c is None else c for c in row)
 
 
+def _is_open_below(horizontals: list[dict[str, Any]],
+                   bbox: tuple[float, float, float, float]) -> bool:
+    """Whether a table's last rule leaves part of its width open (more than two points)."""
+    x0, _top, x1, bottom = bbox
+    spans = sorted((e["x0"], e["x1"]) for e in horizontals
+                   if abs(e["top"] - bottom) <= 1 and e["x1"] > x0 and e["x0"] < x1)
+    reached = x0
+    for left, right in spans:
+        if left > reached + _OPEN_ROW_GAP:
+            return True
+        reached = max(reached, right)
+    return reached < x1 - _OPEN_ROW_GAP
+
+
 def _find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
     """Tables on the page, a row part without its closing rule restored."""
     tables = page.find_tables()
     bottoms = []
     verticals = [e for e in page.edges if e["orientation"] == "v"]
+    horizontals = [e for e in page.edges if e["orientation"] == "h"]
     for table in tables:
         x0, _top, x1, bottom = table.bbox
         # Follow the table's vertical rules down past its last horizontal rule.
@@ -76,20 +92,78 @@ def _find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
             reach = max(further)
         if reach > bottom + _OPEN_ROW_GAP:
             bottoms.append(reach)
-    if not bottoms:
+        elif _is_open_below(horizontals, table.bbox):
+            # A cell carried on to the next page (a merged 主要職責 cell) left without its
+            # closing rule: pdfplumber finds no cell there, and its text would be lost.
+            bottoms.append(bottom)
+    tops, ends = _open_ends(verticals, horizontals, page.bbox[1], page.bbox[3])
+    bottoms = sorted({*bottoms, *ends})
+    if not bottoms and not tops:
         return list(tables)
     for y in bottoms:
         findings.append(finding(
             "split-row-recovered", number, f"y={y:.0f}",
             "a table row part had no closing rule (pdfplumber drops such a row); "
             "recovered with a rule at the bottom of its vertical rules"))
-    return list(page.find_tables(table_settings={"explicit_horizontal_lines": bottoms}))
+    for y in tops:
+        findings.append(finding(
+            "split-row-recovered", number, f"y={y:.0f}",
+            "a table row part continued from the page before had no opening rule (pdfplumber "
+            "finds no table there); recovered with a rule at the top of its vertical rules"))
+    return list(page.find_tables(table_settings={"explicit_horizontal_lines":
+                                                 sorted({*bottoms, *tops})}))
+
+
+def _open_ends(verticals: list[dict[str, Any]], horizontals: list[dict[str, Any]],
+               page_top: float, page_bottom: float) -> tuple[list[float], list[float]]:
+    """Where two or more vertical rules start (or end) at one height with no horizontal rule
+    across them there: a row part continued from the page before (or on the next page), drawn
+    without a rule above (below) it. A rule counts when it runs on past the vertical one (the
+    corner pieces a browser draws at a border's end do not)."""
+    rules_at: dict[int, list[tuple[float, float]]] = {}
+    for h in horizontals:
+        if h["x1"] - h["x0"] > _OPEN_ROW_GAP:
+            rules_at.setdefault(round(h["top"]), []).append((h["x0"], h["x1"]))
+
+    def closed(x: float, y: float) -> bool:
+        return any(x0 - 1 <= x <= x1 + 1
+                   for dy in (-1, 0, 1) for x0, x1 in rules_at.get(round(y) + dy, ()))
+
+    open_tops: dict[int, list[dict[str, Any]]] = {}
+    open_bottoms: dict[int, list[dict[str, Any]]] = {}
+    for edge in verticals:
+        if edge["bottom"] - edge["top"] <= _OPEN_ROW_GAP or edge["top"] < page_top \
+                or edge["bottom"] > page_bottom:
+            continue
+        if not closed(edge["x0"], edge["top"]):
+            open_tops.setdefault(round(edge["top"]), []).append(edge)
+        if not closed(edge["x0"], edge["bottom"]):
+            open_bottoms.setdefault(round(edge["bottom"]), []).append(edge)
+
+    def row_open(y: int, edges: list[dict[str, Any]]) -> bool:
+        """Rules of two or more columns end there (a double-drawn border is one), and no rule
+        at all runs between them: a whole row part is open, not a merged cell's border."""
+        xs = sorted(e["x0"] for e in edges)
+        columns = 1 + sum(1 for a, b in itertools.pairwise(xs) if b - a > _OPEN_ROW_GAP)
+        between = any(x0 < xs[-1] and x1 > xs[0]
+                      for dy in (-1, 0, 1) for x0, x1 in rules_at.get(y + dy, ()))
+        return columns >= 2 and not between
+
+    return ([min(e["top"] for e in edges) for y, edges in open_tops.items()
+             if row_open(y, edges)],
+            [max(e["bottom"] for e in edges) for y, edges in open_bottoms.items()
+             if row_open(y, edges)])
 
 
 def _text_lines_outside(page: Any, tables: list[Any]) -> list[dict[str, Any]]:
     outside = page
+    x0, top, x1, bottom = page.bbox
     for table in tables:
-        outside = outside.outside_bbox(table.bbox)
+        # A rule drawn past the page's edge (clipped by it) may put a table's box outside it.
+        tx0, ttop, tx1, tbottom = table.bbox
+        clipped = (max(tx0, x0), max(ttop, top), min(tx1, x1), min(tbottom, bottom))
+        if clipped[0] < clipped[2] and clipped[1] < clipped[3]:
+            outside = outside.outside_bbox(clipped)
     lines: list[dict[str, Any]] = outside.extract_text_lines()
     return lines
 
@@ -123,6 +197,12 @@ def _uncovered_chars(page: Any, tables: list[Any]) -> list[dict[str, Any]]:
     return missed
 
 
+def _holds(bbox: tuple[float, float, float, float], char: dict[str, Any]) -> bool:
+    """Whether a character's middle lies inside a box."""
+    cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+    return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+
+
 def _uncovered_in_tables(page: Any, tables: list[Any]) -> str:
     return "".join(c["text"] for c in _uncovered_chars(page, tables))
 
@@ -144,12 +224,16 @@ def _read_page(page: Any, number: int, state: Sections) -> None:
     lines = _text_lines_outside(page, tables)
     missed = _uncovered_chars(page, tables)
     if missed:
-        # Text touching a table but in no cell: a footer or its digits where a table's rules
-        # reach is furniture all the same; anything else is lost text.
+        # Text touching a table but in no cell. A line printed tight against a table (its
+        # glyphs' middle outside every table) is a line like any other, and a footer or its
+        # digits where a table's rules reach is furniture all the same; anything else is lost.
         missed_lines = chars_to_textmap(missed).extract_text_lines(return_chars=True)
-        lines += [m for m in missed_lines if footer_number(m["text"]) is not None
-                  or digits_only(m["text"])]
-        lost = [m["text"] for m in missed_lines if footer_number(m["text"]) is None
+        beside = [m for m in missed_lines
+                  if not any(_holds(t.bbox, c) for t in tables for c in m["chars"])]
+        inside = [m for m in missed_lines if m not in beside]
+        lines += beside + [m for m in inside if footer_number(m["text"]) is not None
+                           or digits_only(m["text"])]
+        lost = [m["text"] for m in inside if footer_number(m["text"]) is None
                 and not digits_only(m["text"])]
         if lost:
             state.findings.append(finding("uncovered-text", number, "inside a table",

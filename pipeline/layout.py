@@ -210,7 +210,7 @@ PRIVATE_USE_BULLETS = "".join(chr(c) for c in range(0xF020, 0xF100))
 PRIVATE_USE_BULLET = regex.compile("[\uf020-\uf0ff]")
 # Marks printed before a list item: bullets, and a hyphen followed by a space (`-20°C` is text).
 # A digit is never a bullet (`3D列印技術` keeps its 3).
-_MARKS = "•・●▪■◆◇○◎⚫➢►▶＊" + PRIVATE_USE_BULLETS
+_MARKS = "•・·‧●▪■◆◇○◎⚫➢►▶＊" + PRIVATE_USE_BULLETS
 # One mark as a pattern (a hyphen only before white space).
 MARK = rf"(?:[{_MARKS}]|-(?=\s))"
 BULLET = regex.compile(rf"^(?:{MARK}\s*)+")
@@ -404,6 +404,14 @@ def _role_words(role: str) -> set[str]:
 _CUT_CHARACTERS = 2
 
 
+# The words of a K or S column header, in any order once folded (`知識 (K=knowledge)`,
+# `(K=knowledge) 知識`, `知識`): at least the Chinese or the English word.
+_CONTENT_WORDS = {
+    KNOWLEDGE: regex.compile(r"(?=.*(?:知識|knowledge))(?:k|knowledge|知識)+"),
+    SKILL: regex.compile(r"(?=.*(?:技能|skill))(?:s|skills?|技能)+"),
+}
+
+
 def _names_role(key: str, role: str) -> str | None:
     """"whole" when a column's folded header text names the role, "cut" when it is such a word
     cut short at its end (at least three characters left, and not the spanning word alone),
@@ -411,6 +419,10 @@ def _names_role(key: str, role: str) -> str | None:
     words = _role_words(role)
     if key in words:
         return "whole"
+    if role in _CONTENT_WORDS:
+        bare = next((key[len(w):] for w in _FOLDED_SPANNING if key.startswith(w)), key)
+        if _CONTENT_WORDS[role].fullmatch(bare):
+            return "whole"
     if len(key) >= 3 and key not in _FOLDED_SPANNING and any(
             w.startswith(key) and len(w) - len(key) <= _CUT_CHARACTERS for w in words):
         return "cut"

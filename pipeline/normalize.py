@@ -95,22 +95,47 @@ def _read_latin_break(left: str, right: str, evidence: Evidence) -> str:
     return "space"
 
 
+def _is_latin_break(left: str, right: str) -> bool:
+    return not (is_wide(left[-1]) or is_wide(right[0]) or left[-1] in _TIGHT_LINE_ENDS)
+
+
+def _chain_words(lines: list[str], evidence: Evidence) -> dict[int, str]:
+    """Breaks inside one Latin word broken over several lines (`Soli` | `dW` | `ork` | `s`),
+    each read "unbroken" when the document prints the whole word elsewhere on one line. Keyed
+    by the index of the line before the break."""
+    decided: dict[int, str] = {}
+    i = 0
+    while i + 1 < len(lines):
+        j = i
+        while (j + 1 < len(lines) and _is_latin_break(lines[j], lines[j + 1])
+               and (j == i or _LATIN_WORD.fullmatch(lines[j]))):
+            j += 1
+        if j - i >= 2:  # two breaks or more: a word over three lines or more
+            first, last = _LAST_WORD.search(lines[i]), _LATIN_WORD.match(lines[j])
+            word = (first.group() if first else "") + "".join(lines[i + 1:j]) + (
+                last.group() if last else "")
+            if first and last and word in evidence.words:
+                decided.update({k: "unbroken" for k in range(i, j)})
+        i = max(j, i + 1)
+    return decided
+
+
 def join_with_report(text: str, evidence: Evidence | None = None
                      ) -> tuple[str, list[LatinJoin]]:
     """Rule 3, and each line break it read between two Latin fragments."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    chains = _chain_words(lines, evidence) if evidence is not None else {}
     out = ""
     joins: list[LatinJoin] = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        if out and not (is_wide(out[-1]) or is_wide(line[0]) or out[-1] in _TIGHT_LINE_ENDS):
+    for k, line in enumerate(lines):
+        if out and _is_latin_break(out, line):
             left_word = _LAST_WORD.search(out)
             right_word = _LATIN_WORD.match(line)
             left = left_word.group() if left_word else out.rsplit(" ", 1)[-1]
             right = right_word.group() if right_word else line.split(" ", 1)[0]
-            reading = (_read_latin_break(left, right, evidence)
-                       if evidence is not None and left_word and right_word else "space")
+            reading = chains.get(k - 1) or (
+                _read_latin_break(left, right, evidence)
+                if evidence is not None and left_word and right_word else "space")
             joins.append(LatinJoin(left[-12:], right[:12], reading))
             if reading != "unbroken":
                 out += " "
