@@ -20,6 +20,9 @@ from pipeline.severity import finding
 
 # A code printed with a trailing period (`P2.2.2.以正確…`): the period separates, it is not text.
 _CODE_SEPARATOR = regex.compile(r"^[.．]")
+# A code cut at the end of a cell's part on one page, and its rest at the start of the next.
+_CODE_AT_END = regex.compile(r"(?:^|\n)[ \t]*(?P<head>[TOPKS](?:[.． ]?[0-9]+(?:\.[0-9]*)*)?)$")
+_CODE_TAIL = regex.compile(r"[.0-9][0-9.]*")
 # The code prefix(es) the owning task(s) expect (`O1.4.`); several in a task group.
 Prefixes = str | tuple[str, ...]
 
@@ -52,7 +55,11 @@ def split_items(pieces: tuple[Piece, ...], role: str,
     text = ""
     spans: list[tuple[int, int, int]] = []
     for piece in pieces:
-        if text:
+        head = _CODE_AT_END.search(text)
+        tail = _CODE_TAIL.match(piece.text)
+        if head and tail and layout.is_broken_code(head.group("head"), tail.group()):
+            pass  # a code a page break cut (`K0` | `7玩家…`): its two parts are one code
+        elif text:
             text += "\n"
         start = len(text)
         text += tags_to_breaks(piece.text)
@@ -106,6 +113,22 @@ def repair_glued(item: Item, expected: str, role: str, findings: list[Finding]) 
     return repaired
 
 
+def rejoin_short(item: Item, width: int, role: str, findings: list[Finding]) -> Item:
+    """A K/S code shorter than the document's usual width whose text starts, on its next line,
+    with the digits it lacks (`K1` | `0風險管理` in a narrow cell, K01…K09 around it): one code
+    the wrap cut, read whole (``code-wrap-joined``). Without such digits it stays as printed."""
+    missing = width - (len(item.code) - 1)
+    match = regex.match(rf"\s*\n\s*([0-9]{{{missing}}})(?![0-9])", item.text)
+    if match is None:
+        return item
+    code = item.code + match.group(1)
+    findings.append(finding("code-wrap-joined", item.page_start, f"{role}:{code}",
+                            f"{item.code} and {match.group(1)!r} on the next line read as one "
+                            f"code, {code} (the document's codes have {width} digits)"))
+    return dataclasses.replace(item, code=code, text=item.text[match.end():],
+                               code_as_printed=None)
+
+
 def code_width(cells: list[list[Item]]) -> int | None:
     """The usual number of digits of a K or S code in this document (K01 → 2), when its codes
     are zero-padded. Codes printed without padding (the older template's K1 … K12) have no
@@ -121,7 +144,8 @@ def code_width(cells: list[list[Item]]) -> int | None:
 
     def gaps(width: int) -> int:
         numbers = {int(code[1:1 + width]) for code in codes}
-        return max(numbers) - len(numbers)
+        # No item is numbered 0: a width that reads K0 is no width of this document.
+        return max(numbers) - len(numbers) + (len(codes) if 0 in numbers else 0)
 
     return min(widths, key=lambda width: (gaps(width), -widths[width], width))
 

@@ -129,25 +129,37 @@ def _open_ends(verticals: list[dict[str, Any]], horizontals: list[dict[str, Any]
         return any(x0 - 1 <= x <= x1 + 1
                    for dy in (-1, 0, 1) for x0, x1 in rules_at.get(round(y) + dy, ()))
 
+    # Where vertical rules start and end: a rule that goes on below (above) another's end is
+    # one line drawn in pieces, not an end.
+    # Pieces drawn past the page's edge (clipped by it) continue nothing that is printed.
+    verticals = [e for e in verticals if e["top"] >= page_top and e["bottom"] <= page_bottom]
+    starts = {(round(e["x0"]), round(e["top"])) for e in verticals}
+    ends = {(round(e["x0"]), round(e["bottom"])) for e in verticals}
+
+    def continued(at: set[tuple[int, int]], x: float, y: float) -> bool:
+        return any((round(x) + dx, round(y) + dy) in at for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+
     open_tops: dict[int, list[dict[str, Any]]] = {}
     open_bottoms: dict[int, list[dict[str, Any]]] = {}
     for edge in verticals:
-        if edge["bottom"] - edge["top"] <= _OPEN_ROW_GAP or edge["top"] < page_top \
-                or edge["bottom"] > page_bottom:
+        if edge["bottom"] - edge["top"] <= _OPEN_ROW_GAP:
             continue
-        if not closed(edge["x0"], edge["top"]):
+        if not closed(edge["x0"], edge["top"]) and not continued(ends, edge["x0"], edge["top"]):
             open_tops.setdefault(round(edge["top"]), []).append(edge)
-        if not closed(edge["x0"], edge["bottom"]):
+        if not closed(edge["x0"], edge["bottom"]) and not continued(starts, edge["x0"],
+                                                                     edge["bottom"]):
             open_bottoms.setdefault(round(edge["bottom"]), []).append(edge)
 
     def row_open(y: int, edges: list[dict[str, Any]]) -> bool:
-        """Rules of two or more columns end there (a double-drawn border is one), and no rule
-        at all runs between them: a whole row part is open, not a merged cell's border."""
+        """Rules of two or more columns end there (a double-drawn border is one) with no rule
+        at all between them: a whole row part is open, not a merged cell's border. Or rules end
+        where the rest of the row has its rule but not across them: a merged cell (主要職責)
+        carried on to the next page, open at the page's end."""
         xs = sorted(e["x0"] for e in edges)
         columns = 1 + sum(1 for a, b in itertools.pairwise(xs) if b - a > _OPEN_ROW_GAP)
-        between = any(x0 < xs[-1] and x1 > xs[0]
-                      for dy in (-1, 0, 1) for x0, x1 in rules_at.get(y + dy, ()))
-        return columns >= 2 and not between
+        rules = [r for dy in (-1, 0, 1) for r in rules_at.get(y + dy, ())]
+        between = any(x0 < xs[-1] and x1 > xs[0] for x0, x1 in rules)
+        return (columns >= 2 and not between) or (not between and bool(rules))
 
     return ([min(e["top"] for e in edges) for y, edges in open_tops.items()
              if row_open(y, edges)],
@@ -304,9 +316,31 @@ def _continued_columns(table: Any, state: Sections) -> tuple[str | None, ...] | 
                      if middle is not None and left <= middle <= right), None)
         roles.append(role)
     named = [r for r in roles if r is not None]
-    if len(named) != len(set(named)) or len(named) != len(state.main_boxes):
+    texts = [(j, c) for row in table.extract() for j, c in enumerate(row) if c and c.strip()]
+    if (not named or len(named) != len(set(named)) or any(roles[j] is None for j, _c in texts)
+            or not any(layout.role_of_code(layout.BULLET.sub("", c.strip())) for _j, c in texts)):
+        # Not the main table's rows (no item code anywhere): another section's table.
         return None
     return tuple(roles)
+
+
+def _take_header_rest(body: list[tuple[str, ...]], header: layout.Header, number: int,
+                      state: Sections) -> list[tuple[str, ...]]:
+    """The first body row without the rest of a header word printed cut short above it: the
+    narrow header cell overflowed, and its last character landed in the row below."""
+    if not body:
+        return body
+    first = list(body[0])
+    for j, cut in header.cut:
+        role = header.columns[j]
+        if role is not None and j < len(first) and layout.header_word_rest(cut, role, first[j]):
+            rest = first[j].strip().split("\n", 1)
+            state.findings.append(finding(
+                "header-word-cut", number, "main table header",
+                f"{rest[0]!r} below the header word {cut!r} read as its rest, not as text of "
+                "the row"))
+            first[j] = rest[1] if len(rest) > 1 else ""
+    return [tuple(first), *body[1:]]
 
 
 def _read_table(table: Any, number: int, state: Sections) -> None:
@@ -342,8 +376,9 @@ def _read_table(table: Any, number: int, state: Sections) -> None:
         if header.cut:
             state.findings.append(finding(
                 "header-word-cut", number, "main table header",
-                f"header word(s) {', '.join(header.cut)} printed cut short, read as the column "
-                "they begin"))
+                f"header word(s) {', '.join(key for _j, key in header.cut)} printed cut short, "
+                "read as the column they begin"))
+            body = _take_header_rest(body, header, number, state)
         boxes = header_boxes(table, header)
         state.main_boxes = [(role, box[0], box[2]) for j, box in boxes
                             if (role := columns[j]) is not None]

@@ -218,7 +218,7 @@ BULLET = regex.compile(rf"^(?:{MARK}\s*)+")
 # a `<p>` paragraph, or after white space: `\uf0b7P1.1.1…`, `• K01…`): set aside before the code
 # is read (``mark-before-code``).
 MARK_BEFORE_CODE = regex.compile(
-    rf"(?m)(?:(?<=^)|(?<=\s)|(?<=<[pP]\s*>))[ \t]*(?:{MARK}[ \t]*)+"
+    rf"(?m)(?:(?<=^)|(?<=\s)|(?<=<[pP]\s*>))[ \t]*(?:{MARK}\s*)+"
     r"(?=[TOPKS][.． ]?[0-9]|0[1-9][0-9]*\.[0-9])")
 
 
@@ -343,6 +343,13 @@ def note_heading(text: str) -> tuple[str, str] | None:
     return None
 
 
+def header_word_rest(cut: str, role: str, text: str) -> bool:
+    """Whether a body cell's first line is the rest of a header word printed cut short above it
+    (`職能級` in the header, `別` below it: the narrow header cell overflowed into the row)."""
+    first = fold(text.strip().split("\n", 1)[0])
+    return bool(first) and cut + first in _role_words(role)
+
+
 def profile_block(text: str) -> str | None:
     """The profile block a label cell opens (職能基準名稱（擇一填寫） opens 職能基準名稱)."""
     key = fold(text)
@@ -352,6 +359,16 @@ def profile_block(text: str) -> str | None:
 
 def is_profile_label(text: str) -> bool:
     return profile_block(text) is not None or fold(text) in _PROFILE_LABELS
+
+
+def is_broken_code(head: str, tail: str) -> bool:
+    """Whether a code printed as ``head`` before a line (or page) break and ``tail`` after it is
+    one code the break cut: the code cannot have ended there — after its bare letter or a dot,
+    before a dot, numbered 0 (`K0` | `7…`: no item is), or an output or indicator code with fewer
+    than three numbers (`O2.1` | `0.1…`)."""
+    numbers = regex.findall(r"[0-9]+", head)
+    return (len(head) == 1 or head.endswith((".", "．")) or tail.startswith(".")
+            or numbers[-1:] == ["0"] or (head[0] in "OP" and len(numbers) < 3))
 
 
 def role_of_code(text: str) -> str | None:
@@ -372,8 +389,8 @@ class Header:
     kind: str  # main | versions | profile | attitudes | notes
     rows: int
     columns: tuple[str | None, ...] = ()
-    # Header words read though cut short at their end (folded), for a finding.
-    cut: tuple[str, ...] = ()
+    # Header words read though cut short at their end: (grid column, folded word).
+    cut: tuple[tuple[int, str], ...] = ()
 
 
 def _blank(cell: str | None) -> bool:
@@ -453,7 +470,7 @@ def _column_texts(rows: Sequence[Sequence[str | None]]) -> list[str]:
 
 
 def _match_main(rows: Sequence[Sequence[str | None]]
-                ) -> tuple[tuple[str | None, ...], tuple[str, ...]] | None:
+                ) -> tuple[tuple[str | None, ...], tuple[tuple[int, str], ...]] | None:
     """The role of each grid column when these rows are a main-table header, and the header
     words read though cut short; None when they are no main-table header."""
     texts = _column_texts(rows)
@@ -466,7 +483,7 @@ def _match_main(rows: Sequence[Sequence[str | None]]
             columns: list[str | None] = [None] * len(texts)
             for (j, _key), role in zip(named, order, strict=True):
                 columns[j] = role
-            cut = tuple(key for (_j, key), how in zip(named, readings, strict=True)
+            cut = tuple((j, key) for (j, key), how in zip(named, readings, strict=True)
                         if how == "cut")
             return tuple(columns), cut
     return None

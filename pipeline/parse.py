@@ -16,6 +16,7 @@ from pipeline.codes import (
     Prefixes,
     code_width,
     is_lettered,
+    rejoin_short,
     repair_glued,
     same_name,
     split_items,
@@ -105,7 +106,9 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         width = widths[role]
         return [
             repair_glued(item, item.code[: 1 + width], role, findings)
-            if width is not None and len(item.code) - 1 > width else item
+            if width is not None and len(item.code) - 1 > width
+            else rejoin_short(item, width, role, findings)
+            if width is not None and len(item.code) - 1 < width else item
             for item in listed[role][block_no - 1]
         ]
 

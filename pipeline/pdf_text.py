@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pdfplumber.utils.text import chars_to_textmap
+
 from pipeline import layout
 from pipeline.layout import is_wide
 from pipeline.records import Finding, GridRow, PageGrid
@@ -205,7 +207,12 @@ def read_cell_lines(page: Any, bbox: tuple[float, float, float, float], number: 
     """A back-matter cell that holds several lines, read line by line like free text: a line
     continues the paragraph above only when that one broke for want of room at the cell's
     right edge (its left padding taken for the right one)."""
-    lines = page.crop(bbox, strict=False).extract_text_lines()
+    # A cell's characters are those whose middle lies inside it, as pdfplumber reads a cell
+    # (a crop would also take the next row's first line where its glyphs reach over the rule).
+    x0, top, x1, bottom = bbox
+    chars = [c for c in page.chars
+             if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+    lines = chars_to_textmap(chars).extract_text_lines(return_chars=True) if chars else []
     if not lines:
         return
     right = bbox[2] - (min(line["x0"] for line in lines) - bbox[0])

@@ -149,8 +149,7 @@ class _Repairs:
 
 
 def _is_broken(match: regex.Match[str]) -> bool:
-    head, tail = match.group("head"), match.group("tail")
-    return len(head) == 1 or head.endswith((".", "．")) or tail.startswith(".")
+    return layout.is_broken_code(match.group("head"), match.group("tail"))
 
 
 class _RowBuilder:
