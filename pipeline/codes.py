@@ -118,7 +118,7 @@ def rejoin_short(item: Item, width: int, role: str, findings: list[Finding]) -> 
     with the digits it lacks (`K1` | `0風險管理` in a narrow cell, K01…K09 around it): one code
     the wrap cut, read whole (``code-wrap-joined``). Without such digits it stays as printed."""
     missing = width - (len(item.code) - 1)
-    match = regex.match(rf"\s*\n\s*([0-9]{{{missing}}})(?![0-9])", item.text)
+    match = regex.match(rf"\s*[\n\u200b]\s*([0-9]{{{missing}}})(?![0-9])", item.text)
     if match is None:
         return item
     code = item.code + match.group(1)

@@ -44,6 +44,7 @@ from pipeline.pdf_text import (
     end_running_headers,
     footer_number,
     is_wrap,
+    mark_word_breaks,
     read_cell_lines,
     read_line,
 )
@@ -344,7 +345,11 @@ def _take_header_rest(body: list[tuple[str, ...]], header: layout.Header, number
 
 
 def _read_table(table: Any, number: int, state: Sections) -> None:
-    rows = [_cells(r) for r in table.extract()]
+    rows = [tuple(mark_word_breaks(table.page, box, text)
+                  if box is not None and text else text
+                  for box, text in zip(grid.cells, _cells(row), strict=True))
+            for grid, row in zip(table.rows, table.extract(), strict=True)] \
+        if hasattr(table, "page") else [_cells(r) for r in table.extract()]
     if not rows:
         return
     header = layout.classify_header(*rows[:4])

@@ -200,6 +200,11 @@ FURNITURE = (
 HEADER_WORDS = ("主要職責", "工作職責", "工作任務", "工作活動", "工作產出", "行為指標", "職能級別",
                 "職能內涵")
 
+# Where a PDF cell's text had a line break that the layout forced inside a Latin word (the
+# word wider than its cell): extract marks it so, normalise joins it with nothing (ZERO WIDTH
+# SPACE, which no printed text of a standard holds).
+WORD_BREAK = "\u200b"
+
 # Separator between a title and its explanation (paragraphs, attitudes).
 TITLE_COLON = "："
 
@@ -252,7 +257,7 @@ def map_ideograph(char: str) -> str:
     return char
 
 
-_WHITE_SPACE = regex.compile(r"\s+")
+_WHITE_SPACE = regex.compile(r"[\s\u200b]+")
 
 
 def squash(text: str) -> str:

@@ -80,7 +80,8 @@ def latin_evidence(texts: list[str]) -> Evidence:
 @dataclass(frozen=True)
 class LatinJoin:
     """One line break between two Latin fragments: their ends, and how it was read — "space"
-    (nothing in the document decides), or "unbroken" / "words" as the document prints them."""
+    (nothing in the document decides), "unbroken" / "words" as the document prints them, or
+    "layout" (a break the PDF's layout forced inside a word)."""
 
     left: str
     right: str
@@ -122,12 +123,17 @@ def _chain_words(lines: list[str], evidence: Evidence) -> dict[int, str]:
 
 def join_with_report(text: str, evidence: Evidence | None = None
                      ) -> tuple[str, list[LatinJoin]]:
-    """Rule 3, and each line break it read between two Latin fragments."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    """Rule 3, and each line break it read between two Latin fragments. A break the PDF's
+    layout forced inside a word (``layout.WORD_BREAK``, marked by extract) joins with nothing,
+    unless the document prints the two fragments as two words elsewhere."""
+    parts = regex.split(f"(\n|{layout.WORD_BREAK})", text)
+    pieces = [(parts[i].strip(), parts[i - 1] if i else "\n") for i in range(0, len(parts), 2)]
+    pieces = [(line, sep) for line, sep in pieces if line]
+    lines = [line for line, _sep in pieces]
     chains = _chain_words(lines, evidence) if evidence is not None else {}
     out = ""
     joins: list[LatinJoin] = []
-    for k, line in enumerate(lines):
+    for k, (line, sep) in enumerate(pieces):
         if out and _is_latin_break(out, line):
             left_word = _LAST_WORD.search(out)
             right_word = _LATIN_WORD.match(line)
@@ -136,8 +142,10 @@ def join_with_report(text: str, evidence: Evidence | None = None
             reading = chains.get(k - 1) or (
                 _read_latin_break(left, right, evidence)
                 if evidence is not None and left_word and right_word else "space")
+            if sep == layout.WORD_BREAK and reading == "space":
+                reading = "layout"
             joins.append(LatinJoin(left[-12:], right[:12], reading))
-            if reading != "unbroken":
+            if reading not in ("unbroken", "layout"):
                 out += " "
         out += line
     return out, joins
@@ -254,7 +262,10 @@ def _latin_finding(join: LatinJoin, page: int | None, where: str) -> Finding:
     """Every line break between Latin fragments is a warning, however it was read: the document
     may spell a word both ways, and only a reader of the page can tell (never below warning)."""
     unbroken, words = join.left + join.right, f"{join.left} {join.right}"
-    if join.reading == "space":
+    if join.reading == "layout":
+        how = (f"read as {unbroken!r}: the line before it is full to its cell's edge and the word "
+               f"is wider than the cell, so the layout broke it; or {words!r}")
+    elif join.reading == "space":
         how = (f"read as {words!r}: the document prints neither {unbroken!r} nor the two words "
                f"elsewhere on one line (or both); or {unbroken!r}")
     else:

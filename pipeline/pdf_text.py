@@ -14,9 +14,11 @@ later page that repeats the title or the first line of page 1.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex
 from pdfplumber.utils.text import chars_to_textmap
 
 from pipeline import layout
@@ -209,9 +211,7 @@ def read_cell_lines(page: Any, bbox: tuple[float, float, float, float], number: 
     right edge (its left padding taken for the right one)."""
     # A cell's characters are those whose middle lies inside it, as pdfplumber reads a cell
     # (a crop would also take the next row's first line where its glyphs reach over the rule).
-    x0, top, x1, bottom = bbox
-    chars = [c for c in page.chars
-             if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+    chars = _cell_chars(page, bbox)
     lines = chars_to_textmap(chars).extract_text_lines(return_chars=True) if chars else []
     if not lines:
         return
@@ -220,6 +220,69 @@ def read_cell_lines(page: Any, bbox: tuple[float, float, float, float], number: 
     for line in lines:
         read_line(line["text"], number, state, is_wrap(room, line["chars"]))
         room = right - line["x1"]
+
+
+_LATIN_BREAK = regex.compile(r"[A-Za-z0-9]\n[A-Za-z0-9]")
+_LATIN = regex.compile(r"[A-Za-z0-9]")
+# Slack (points) for comparing a line's end with its cell's edge.
+_EDGE_SLACK = 1.0
+
+
+def _cell_chars(page: Any, bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+    """A cell's characters: those whose middle lies inside it, as pdfplumber reads a cell."""
+    x0, top, x1, bottom = bbox
+    return [c for c in page.chars
+            if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+
+
+def _run(chars: list[dict[str, Any]], from_end: bool) -> list[dict[str, Any]]:
+    """The word at a line's end (or start) as a layout engine sees it: the characters up to
+    white space or a CJK character (`O1.2.1H` is one such word when a code is printed glued to
+    a Latin name)."""
+    seq = list(reversed(chars)) if from_end else chars
+    run = []
+    for char in seq:
+        if char["text"].isspace() or is_wide(char["text"]):
+            break
+        run.append(char)
+    return list(reversed(run)) if from_end else run
+
+
+def _starts_word(tail: list[dict[str, Any]], head: list[dict[str, Any]]) -> bool:
+    """Whether the line after a break opens a word of its own: a capital followed by small
+    letters after a small letter (`Transmission` | `Control`), as a reader of the page sees a
+    new word; `HACC` | `P`, `Soli` | `dW`, `Auto` | `CAD` open none."""
+    right = "".join(c["text"] for c in head)
+    return tail[-1]["text"].islower() and right[:1].isupper() and right[1:2].islower()
+
+
+def mark_word_breaks(page: Any, bbox: tuple[float, float, float, float], text: str) -> str:
+    """A cell's text with each line break the layout forced inside a Latin word marked
+    ``layout.WORD_BREAK`` instead of a line break: the line before it is full to the cell's
+    edge and the word is wider than the cell's lines (`HACC` | `P` in a narrow column), so no
+    space can have been there — a word the engine had to break. Normalise joins it with
+    nothing, still with a warning. Any other break stays a line break."""
+    if not _LATIN_BREAK.search(text):
+        return text
+    lines = chars_to_textmap(_cell_chars(page, bbox)).extract_text_lines(return_chars=True)
+    if [line["text"].strip() for line in lines] != [t.strip() for t in text.split("\n")]:
+        return text
+    left = min(line["x0"] for line in lines)
+    right = bbox[2] - (left - bbox[0])
+    out = lines[0]["text"]
+    for above, line in itertools.pairwise(lines):
+        tail, head = _run(above["chars"], True), _run(line["chars"], False)
+        breaks = "\n"
+        if (tail and head and _LATIN.fullmatch(tail[-1]["text"])
+                and _LATIN.fullmatch(head[0]["text"]) and not _starts_word(tail, head)
+                and layout.role_of_code(line["text"].strip()) is None):
+            # (A line opening with an item's code starts that item, whatever the geometry.)
+            full = right - above["x1"] < head[0]["x1"] - head[0]["x0"] + _EDGE_SLACK
+            word = tail[-1]["x1"] - tail[0]["x0"] + head[-1]["x1"] - head[0]["x0"]
+            if full and word > right - left - _EDGE_SLACK:
+                breaks = layout.WORD_BREAK
+        out += breaks + line["text"]
+    return out
 
 
 def digits_only(text: str) -> bool:

@@ -173,7 +173,7 @@ def parse_versions(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], lis
                                     f"{len(row.cells)} cells instead of 6"))
             continue
         # A date or a code never holds white space: a narrow cell wraps it (`2025/12/1` | `1`).
-        date_text = regex.sub(r"\s+", "", _cell(row, 5))
+        date_text = regex.sub(r"[\s\u200b]+", "", _cell(row, 5))
         date = _DATE.fullmatch(date_text)
         updated_on = None
         if date:
@@ -187,7 +187,7 @@ def parse_versions(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], lis
                                     f"發展更新日期 {date_text!r} is not a date"))
         out.append({
             "standard_code": code, "position": position, "version_label": _cell(row, 0),
-            "listed_code": regex.sub(r"\s+", "", _cell(row, 1)), "name": _cell(row, 2),
+            "listed_code": regex.sub(r"[\s\u200b]+", "", _cell(row, 1)), "name": _cell(row, 2),
             "status": _cell(row, 3),
             "note": _cell(row, 4) or None, "updated_on": updated_on,
             "page_start": row.page, "page_end": row.page,

@@ -40,8 +40,9 @@ _ANY_CODE = regex.compile("|".join(p.pattern for p in layout.LETTERED_ITEM_START
 
 
 def _bare(text: str) -> str:
-    """Cell text without HTML residue and outer white space, for recognising codes."""
-    return _TAGS.sub(" ", text).strip()
+    """Cell text without HTML residue, outer white space and the marks of words the layout
+    broke (``layout.WORD_BREAK``: `O` | `1.1.1` is one code), for recognising codes."""
+    return _TAGS.sub(" ", text).replace(layout.WORD_BREAK, "").strip()
 
 
 def _shown(text: str, role: str | None = None) -> str:
@@ -64,6 +65,12 @@ class _Cell:
     leads_with_fragment: bool  # text before the first code continues the previous item
 
 
+# The start of an output, indicator, K or S code, all a page's part of a cell holds.
+_CODE_CUT_AT_PAGE_END = regex.compile(r"([OPKS])(?:[.． ]?[0-9]+)*[.．]?")
+_ROLE_OF_LETTER = {"O": layout.OUTPUT, "P": layout.INDICATOR, "K": layout.KNOWLEDGE,
+                   "S": layout.SKILL}
+
+
 def classify_cell(text: str, column: int) -> _Cell:
     """The role a non-empty cell plays, read from its content."""
     bare = _bare(text)
@@ -72,6 +79,11 @@ def classify_cell(text: str, column: int) -> _Cell:
     role = layout.role_of_code(bare)
     if role is not None:
         return _Cell(column, text, role, False)
+    cut = _CODE_CUT_AT_PAGE_END.fullmatch(bare)
+    if cut is not None:
+        # A cell that holds only the start of a code: the page ended inside it (`O1.` | `2.1…`;
+        # parse reads the two parts as one code).
+        return _Cell(column, text, _ROLE_OF_LETTER[cut.group(1)], False)
     inner = _ANY_CODE.search(bare)
     if inner is not None:
         inner_role = layout.role_of_code(inner.group(0))
@@ -102,7 +114,8 @@ def _last_code(pieces: tuple[Piece, ...], role: str) -> str:
 # letter or a dot, or before a dot.
 _BROKEN_CODE = regex.compile(
     rf"(?m)(?:(?<=^)|(?<=<[pP]\s*>))[ \t]*(?:{layout.MARK}[ \t]*)*"
-    r"(?P<head>[TOPKS](?:[.． ]?[0-9]+(?:\.[0-9]*)*)?)[ \t]*\n[ \t]*(?P<tail>[.0-9][0-9.]*)")
+    r"(?P<head>[TOPKS](?:[.． ]?[0-9]+(?:\.[0-9]*)*)?)[ \t]*[\n\u200b][ \t]*"
+    r"(?P<tail>[.0-9][0-9.]*)")
 
 
 class _Repairs:
