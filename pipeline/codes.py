@@ -54,16 +54,20 @@ def split_items(pieces: tuple[Piece, ...], role: str,
     """
     text = ""
     spans: list[tuple[int, int, int]] = []
+    cut = False
     for piece in pieces:
         head = _CODE_AT_END.search(text)
         tail = _CODE_TAIL.match(piece.text)
         if head and tail and layout.is_broken_code(head.group("head"), tail.group()):
-            pass  # a code a page break cut (`K0` | `7玩家…`): its two parts are one code
+            cut = True  # a code a page break cut (`K0` | `7玩家…`): its two parts are one code
         elif text:
             text += "\n"
         start = len(text)
         text += tags_to_breaks(piece.text)
         spans.append((start, len(text), piece.page))
+    if cut:
+        # The part on the next page may itself go on over a wrap (`O` | `3.1.` `\n` `1`).
+        text, spans = _join_broken_codes(text, spans)
     matches = [m for m in layout.ITEM_START[role].finditer(text)
                if _is_item_code(m, role, prefix)]
     leading = text[: matches[0].start()] if matches else text
@@ -84,6 +88,19 @@ def split_items(pieces: tuple[Piece, ...], role: str,
             code_as_printed=None if match.group(0) == code else match.group(0),
         ))
     return items, leading.strip()
+
+
+def _join_broken_codes(text: str, spans: list[tuple[int, int, int]]
+                       ) -> tuple[str, list[tuple[int, int, int]]]:
+    """The text with every code a wrap broke read whole, the pieces' spans moved with it."""
+    while (broken := next((m for m in layout.BROKEN_CODE.finditer(text)
+                           if layout.is_broken_code(m["head"], m["tail"])), None)) is not None:
+        cut_from, cut_to = broken.end("head"), broken.start("tail")
+        n = cut_to - cut_from
+        text = text[:cut_from] + text[cut_to:]
+        spans = [(s - n if s >= cut_to else min(s, cut_from),
+                  e - n if e >= cut_to else min(e, cut_from), page) for s, e, page in spans]
+    return text, spans
 
 
 def unglue(item: Item, expected: str) -> Item | None:

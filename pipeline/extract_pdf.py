@@ -264,7 +264,7 @@ def _read_page(page: Any, number: int, state: Sections) -> None:
                       at_top=top == first_top)
             state.room = right - obj["x1"]
         else:
-            _read_table(obj, number, state)
+            _read_table(obj, number, state, at_top=top == first_top)
             state.room = None
 
 
@@ -303,10 +303,21 @@ def _read_back_rows(table: Any, first: int, rows: list[tuple[str, ...]], number:
             getattr(state, state.current).append(GridRow(number, cells))
 
 
-def _continued_columns(table: Any, state: Sections) -> tuple[str | None, ...] | None:
+def _title_rest(row: tuple[str, ...], state: Sections) -> str | None:
+    """The rest of a left-cell section title a page break cut (`職能內涵(A=attitude 態` on one
+    page, `度)：` heading the next), when the row's first cell is it."""
+    filled = [c for c in row if c.strip()]
+    if not state.left_title or len(filled) < 2:
+        return None
+    return filled[0] if layout.section_of_title(state.left_title + filled[0]) else None
+
+
+def _continued_columns(table: Any, state: Sections, at_top: bool
+                       ) -> tuple[str | None, ...] | None:
     """The roles of a table's grid columns when it continues the main table on a page that
     does not repeat the header: every column with text lies under one of the last header's
-    columns (its middle between their edges). None when any does not."""
+    columns (its middle between their edges), and it holds an item code or heads its page
+    (the rest of a row the page break cut). None otherwise."""
     if not state.main_boxes:
         return None
     roles: list[str | None] = []
@@ -319,7 +330,8 @@ def _continued_columns(table: Any, state: Sections) -> tuple[str | None, ...] | 
     named = [r for r in roles if r is not None]
     texts = [(j, c) for row in table.extract() for j, c in enumerate(row) if c and c.strip()]
     if (not named or len(named) != len(set(named)) or any(roles[j] is None for j, _c in texts)
-            or not any(layout.role_of_code(layout.BULLET.sub("", c.strip())) for _j, c in texts)):
+            or not (at_top or any(layout.role_of_code(layout.BULLET.sub("", c.strip()))
+                                  for _j, c in texts))):
         # Not the main table's rows (no item code anywhere): another section's table.
         return None
     return tuple(roles)
@@ -344,7 +356,7 @@ def _take_header_rest(body: list[tuple[str, ...]], header: layout.Header, number
     return [tuple(first), *body[1:]]
 
 
-def _read_table(table: Any, number: int, state: Sections) -> None:
+def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) -> None:
     rows = [tuple(mark_word_breaks(table.page, box, text)
                   if box is not None and text else text
                   for box, text in zip(grid.cells, _cells(row), strict=True))
@@ -355,10 +367,12 @@ def _read_table(table: Any, number: int, state: Sections) -> None:
     header = layout.classify_header(*rows[:4])
     if header is None:
         left = _left_title(rows[0])
-        continued = _continued_columns(table, state) if state.current == "main" else None
-        if left is not None:
-            state.current = left
+        continued = (_continued_columns(table, state, at_top) if state.current == "main"
+                     else None)
+        if left is not None or _title_rest(rows[0], state) is not None:
+            state.current = left or state.current
             title_column = next(j for j, c in enumerate(rows[0]) if c.strip())
+            state.left_title = rows[0][title_column] if left else ""
             _read_back_rows(table, 0, rows, number, state, skip_columns=title_column + 1)
         elif state.current in ("attitudes", "notes"):
             _read_back_rows(table, 0, rows, number, state)

@@ -58,7 +58,8 @@ ATTITUDE_TITLE = "職能內涵 (A=attitude 態度)"
 NOTES_TITLE = "說明與補充事項"
 _SECTION_TITLES: tuple[tuple[str, regex.Pattern[str]], ...] = (
     # A spanning word (or none) and the attitude key words: 職業內涵 is a misprint seen in print.
-    ("attitudes", regex.compile(r"(?:職[能業]內涵)?a?attitude態度|職[能業]內涵a?態度a?")),
+    # (A title cut short in a narrow cell still names the section by its English key word.)
+    ("attitudes", regex.compile(r"(?:職[能業]內涵)?a?attitude(?:態度?)?|職[能業]內涵a?態度a?")),
     ("notes", regex.compile(r"說明[與及]補充(?:事項)?")),
 )
 TITLE_SUFFIX = "職能基準"
@@ -224,7 +225,9 @@ BULLET = regex.compile(rf"^(?:{MARK}\s*)+")
 # is read (``mark-before-code``).
 MARK_BEFORE_CODE = regex.compile(
     rf"(?m)(?:(?<=^)|(?<=\s)|(?<=<[pP]\s*>))[ \t]*(?:{MARK}\s*)+"
-    r"(?=[TOPKS][.． ]?[0-9]|0[1-9][0-9]*\.[0-9])")
+    r"(?=[TOPKS][.． ]?[0-9]|[OPKS]\s*$|0[1-9][0-9]*\.[0-9])"
+    # and a mark that ends a cell's part on a page: its item is printed on the next page.
+    rf"|(?:^|(?<=\n))[ \t]*(?:{MARK}\s*)+$")
 
 
 def is_wide(char: str) -> bool:
@@ -364,6 +367,15 @@ def profile_block(text: str) -> str | None:
 
 def is_profile_label(text: str) -> bool:
     return profile_block(text) is not None or fold(text) in _PROFILE_LABELS
+
+
+# A code broken by a line wrap in a narrow cell (`O1\n.1.1`, `O2.\n1.1`, `O\n1.2.\n1`): at an
+# item's start, a letter (and numbers) followed on the next line by the rest of its numbers;
+# ``is_broken_code`` says whether the code cannot have ended at the break.
+BROKEN_CODE = regex.compile(
+    rf"(?m)(?:(?<=^)|(?<=<[pP]\s*>))[ \t]*(?:{MARK}[ \t]*)*"
+    r"(?P<head>[TOPKS](?:[.． ]?[0-9]+(?:\.[0-9]*)*)?)[ \t]*[\n\u200b][ \t]*"
+    r"(?P<tail>[.0-9][0-9.]*)")
 
 
 def is_broken_code(head: str, tail: str) -> bool:

@@ -51,6 +51,9 @@ class Sections:
     # Geometry of the last main-table header: (role, left, right) of each column, for a table
     # continued on a page that does not repeat the header.
     main_boxes: list[tuple[str, float, float]] = field(default_factory=list)
+    # A section title printed in a left cell beside its text, as read so far (a page break may
+    # cut it: the rest heads the next page's part of the table).
+    left_title: str = ""
 
 
 # Characters a line may not end with (opening brackets) or start with (closing punctuation):

@@ -333,10 +333,13 @@ def _attitude_entries(rows: tuple[GridRow, ...], findings: list[Finding]
     (a one-line list, a table cell with one attitude a line) is split before each A-code that
     starts a line or follows a separator (``attitudes-on-one-line``)."""
     out = []
-    for row in rows:
-        text = _attitude_text(row)
+    texts = [_attitude_text(row) for row in rows]
+    # A section whose attitudes carry descriptions lists no bare names: a line of words there
+    # is a description's rest, however short its parts.
+    described = any(layout.title_colon(layout.BULLET.sub("", t.strip())) for t in texts)
+    for row, text in zip(rows, texts, strict=True):
         parts = [p for p in _split_attitudes(text) if p.strip()]
-        names = _name_list(text) if len(parts) == 1 else None
+        names = _name_list(text) if len(parts) == 1 and not described else None
         if names is not None:
             parts = names
             findings.append(finding(

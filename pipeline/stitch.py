@@ -108,16 +108,6 @@ def _last_code(pieces: tuple[Piece, ...], role: str) -> str:
     return found or "?"
 
 
-# A code broken by a line wrap in a narrow cell (`O1\n.1.1`, `O2.\n1.1`, `O\n1.2.\n1`): at an
-# item's start, a letter (and numbers) followed on the next line by the rest of its numbers. A
-# break is read as inside the code only where the code cannot have ended there: after the bare
-# letter or a dot, or before a dot.
-_BROKEN_CODE = regex.compile(
-    rf"(?m)(?:(?<=^)|(?<=<[pP]\s*>))[ \t]*(?:{layout.MARK}[ \t]*)*"
-    r"(?P<head>[TOPKS](?:[.． ]?[0-9]+(?:\.[0-9]*)*)?)[ \t]*[\n\u200b][ \t]*"
-    r"(?P<tail>[.0-9][0-9.]*)")
-
-
 class _Repairs:
     """What stitch mends in a main-table cell before any code is read, counted and reported
     once each: marks printed in front of item codes (`\uf0b7P1.1.1…`, `• K01…`:
@@ -132,13 +122,18 @@ class _Repairs:
         self.joined_page: int | None = None
 
     def mend(self, cell: str, page: int) -> str:
-        while (broken := next((m for m in _BROKEN_CODE.finditer(cell) if _is_broken(m)),
-                              None)) is not None:
+        cell = self._set_aside_marks(cell, page)
+        while (broken := next((m for m in layout.BROKEN_CODE.finditer(cell)
+                               if layout.is_broken_code(m["head"], m["tail"])), None)) is not None:
             joined = broken.group("head") + broken.group("tail")
             if not joined.endswith((".", "．")):  # not a step of a code broken twice
                 self.joined.append(joined)
             self.joined_page = page if self.joined_page is None else self.joined_page
             cell = cell[:broken.start("head")] + joined + cell[broken.end("tail"):]
+        # A mark before a code that only the join made whole (`• O` | `1.1.1`).
+        return self._set_aside_marks(cell, page)
+
+    def _set_aside_marks(self, cell: str, page: int) -> str:
         if layout.MARK_BEFORE_CODE.search(cell):
             for match in layout.MARK_BEFORE_CODE.finditer(cell):
                 self.marks.update(c for c in match.group(0) if not c.isspace())
@@ -159,10 +154,6 @@ class _Repairs:
                                f"{len(self.joined)} code(s) broken by a line wrap in a narrow "
                                f"cell read whole: {shown}"))
         return out
-
-
-def _is_broken(match: regex.Match[str]) -> bool:
-    return layout.is_broken_code(match.group("head"), match.group("tail"))
 
 
 class _RowBuilder:
@@ -344,6 +335,31 @@ def _start_merged_block(current: _RowBuilder, row: GridRow, findings: list[Findi
     return block
 
 
+def _carry_duty_name(row: GridRow, cells: list[_Cell], columns: tuple[str | None, ...],
+                     current: _RowBuilder, rows: list[LogicalRow],
+                     findings: list[Finding]) -> GridRow:
+    """A page's first row that starts a task beside the rest of the duty's name: the merged
+    主要職責 cell carried on from the page before (`T2 天線特性測試` | `驗證`). The fragment joins
+    the duty cell it continues (``split-cell-joined``) and leaves the row."""
+    fragment = next((c for c in cells if c.role is None and c.column < len(columns)
+                     and columns[c.column] == layout.DUTY), None)
+    built = next((r for r in reversed(rows) if layout.DUTY in r.cells), None)
+    previous = tuple(current.cells.get(layout.DUTY, ())) or (
+        built.cells[layout.DUTY] if built is not None else ())
+    if fragment is None or not previous:
+        return row
+    findings.append(finding(
+        "split-cell-joined", previous[-1].page, f"duty:{_last_code(previous, 'duty')}",
+        f"{_shown(previous[-1].text)!r} (p.{previous[-1].page}) + {_shown(fragment.text)!r} "
+        f"(p.{row.page})"))
+    if layout.DUTY in current.cells:
+        current.add(layout.DUTY, fragment.text, row.page)
+    elif built is not None:
+        built.cells[layout.DUTY] = (*previous, Piece(fragment.text, row.page))
+    return GridRow(row.page, tuple("" if j == fragment.column else c
+                                   for j, c in enumerate(row.cells)))
+
+
 def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
                 columns: tuple[tuple[str | None, ...], ...] = ()) -> tuple[
     list[LogicalRow], list[Finding]
@@ -372,6 +388,8 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
             if not cells:
                 continue
             has_task = any(c.role == layout.TASK for c in cells)
+            if has_task and index == 0 and current is not None:
+                row = _carry_duty_name(row, cells, page_columns, current, rows, findings)
             if has_task:
                 if current is not None:
                     rows.append(current.build())
