@@ -258,13 +258,14 @@ def _read_page(page: Any, number: int, state: Sections) -> None:
     items += [(line["top"], "line", line) for i, line in enumerate(lines) if i not in apart]
     right = max((line["x1"] for line in lines), default=0.0)
     first_top = min((top for top, _kind, _obj in items), default=0.0)
+    first_table = min((t.bbox[1] for t in tables), default=0.0)
     for top, kind, obj in sorted(items, key=lambda item: item[0]):
         if kind == "line":
             read_line(obj["text"], number, state, is_wrap(state.room, obj["chars"]),
                       at_top=top == first_top)
             state.room = right - obj["x1"]
         else:
-            _read_table(obj, number, state, at_top=top == first_top)
+            _read_table(obj, number, state, at_top=top == first_table)
             state.room = None
 
 

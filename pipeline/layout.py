@@ -112,6 +112,11 @@ GLOSSARY_ENTRY = regex.compile(
 GLOSSARY_SECTION = "glossary"
 # A line of the attitude or notes section opening with this mark starts a marked entry (`【註1】`).
 ENTRY_MARK = "【"
+# An enumerator opening a list entry of 說明與補充事項 (`一、`, `1.`, `(1)`, `（一）`): a line that
+# opens with one starts a paragraph. A digit followed by more digits or a unit is text (`1.5倍`,
+# `3D列印`, `2年以上`).
+ENUMERATOR = regex.compile(
+    r"(?:[一二三四五六七八九十]{1,3}、|[0-9]{1,2}[.、)）](?![0-9])|[(（](?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})[)）])")
 # A paragraph that opens with a short title and a colon (`規劃與組織能力：包括…`, `主動積極：…`):
 # the way an explanation paragraph, a code-less attitude or a category line starts.
 ITEM_TITLE = regex.compile(r"[^\s。；！？，、：:][^。；！？，、：:]{0,29}[：:]")

@@ -91,6 +91,7 @@ def starts_item(text: str) -> bool:
         or layout.BULLET.match(bare)
         or layout.note_heading(bare) is not None
         or bare.startswith(layout.ENTRY_MARK)
+        or layout.ENUMERATOR.match(bare)
     )
 
 

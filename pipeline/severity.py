@@ -163,8 +163,11 @@ POLICY: dict[str, Rule] = {
     "duplicate-description": Rule("warning", "a second paragraph explains a K/S item"),
     "description-fuzzy-match": Rule("warning", "an explanation linked to an item whose name "
                                     "differs slightly"),
-    "free-text-wrap-joined": Rule("info", "a free-text line joined to the paragraph above"),
-    "free-text-wrap-split": Rule("info", "a free-text line kept as a new paragraph"),
+    "free-text-wrap-joined": Rule("warning", "a free-text line after a full line joined to the "
+                                  "paragraph above though its content doubts it (the other "
+                                  "reading named)"),
+    "free-text-wrap-split": Rule("warning", "a free-text line after a full line kept as a new "
+                                 "paragraph though it may continue the one above"),
     # ---- text policy
     "latin-wrap-joined": Rule("warning", "a line break between two Latin fragments, read as the "
                               "document spells the word elsewhere on one line (`HAC` + `CP` → "

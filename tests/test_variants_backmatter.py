@@ -161,5 +161,6 @@ def test_an_uncertain_free_text_join_is_a_located_finding() -> None:
     pdf_text.read_line("並依國際慣例辦理。", 7, state, wraps=True)
     assert state.notes == [GridRow(7, ("規劃與組織能力：包括規劃與安排運送承攬服務時。\n"
                                        "並依國際慣例辦理。",))]
+    # A reading that could be wrong is a warning, never below (the severity policy, #13).
     assert [(f.code, f.severity, f.page, f.where) for f in state.findings] == [
-        ("free-text-wrap-joined", "info", 7, "notes")]
+        ("free-text-wrap-joined", "warning", 7, "notes")]

@@ -346,7 +346,7 @@ def qualification_paragraphs(text: str | None, repairs: list[Repair]) -> tuple[s
 
 
 def _duty_name(raw: str, repairs: list[Repair]) -> str:
-    name = clean(re.sub(r"^\s*T\s*[0-9]+", "", raw or ""))
+    name = _strip_code_separator(clean(re.sub(r"^\s*T\s*[0-9]+", "", raw or "")), repairs)
     parts = [p.strip() for p in _EMBEDDED_DUTY.split(name)]
     if len(parts) > 1:
         repairs.append(Repair("duty-name-repeated" if len(set(parts)) == 1
@@ -356,7 +356,8 @@ def _duty_name(raw: str, repairs: list[Repair]) -> str:
 
 
 def _task_name(raw: str | None, repairs: list[Repair]) -> str:
-    name = clean(raw)
+    # `T1.1.成品圖判讀`: the period after a code separates it from the name (as for outputs).
+    name = _strip_code_separator(clean(raw), repairs)
     match = _EMBEDDED_TASK.search(name)
     if match and match.start() > 0:
         repairs.append(Repair("task-name-cut", name[:60]))
