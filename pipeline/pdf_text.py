@@ -62,6 +62,11 @@ _OPENING = "([{（［｛「『【〈《〔“‘"
 _CLOSING = ")]}）］｝」』】〉》〕”’，。、；：！？,.;:!?％%"
 
 
+def _wide(text: str) -> bool:
+    """A character as pdfplumber gives it may be a ligature of several letters (`fi`)."""
+    return any(is_wide(c) for c in text)
+
+
 def is_wrap(room: float | None, chars: list[dict[str, Any]]) -> bool:
     """Whether the line before (with ``room`` left to the right edge) broke only because this
     line's first unit did not fit: a CJK character, or a whole Latin word (a line broken before
@@ -73,9 +78,9 @@ def is_wrap(room: float | None, chars: list[dict[str, Any]]) -> bool:
     end = 0
     while end + 1 < len(chars) and chars[end]["text"] in _OPENING:
         end += 1
-    if not is_wide(chars[end]["text"]):
+    if not _wide(chars[end]["text"]):
         while (end + 1 < len(chars) and not chars[end + 1]["text"].isspace()
-               and not is_wide(chars[end + 1]["text"])):
+               and not _wide(chars[end + 1]["text"])):
             end += 1
     while end + 1 < len(chars) and chars[end + 1]["text"] in _CLOSING:
         end += 1
@@ -246,7 +251,7 @@ def _run(chars: list[dict[str, Any]], from_end: bool) -> list[dict[str, Any]]:
     seq = list(reversed(chars)) if from_end else chars
     run = []
     for char in seq:
-        if char["text"].isspace() or is_wide(char["text"]):
+        if char["text"].isspace() or _wide(char["text"]):
             break
         run.append(char)
     return list(reversed(run)) if from_end else run
