@@ -146,9 +146,10 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
-    from pipeline.dictionary import render_data_dictionary
+    from pipeline.dictionary import render_data_dictionary, render_findings
 
     Path(args.output).write_text(render_data_dictionary(), encoding="utf-8")
+    Path(args.output).with_name("findings.md").write_text(render_findings(), encoding="utf-8")
     return 0
 
 
@@ -229,7 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_show)
 
     p = sub.add_parser("docs", help="write the data dictionary generated from the table spec",
-                       description="Write docs/data-dictionary.md from pipeline/spec.py.")
+                       description="Write docs/data-dictionary.md from pipeline/spec.py, and "
+                       "findings.md beside it from the severity policy (pipeline/severity.py).")
     p.add_argument("output", help="path of the Markdown file")
     p.set_defaults(func=_docs)
     return parser

@@ -99,10 +99,9 @@ POLICY: dict[str, Rule] = {
     "missing-duty": Rule("error", "a task row before any duty", _CHECK),
     "ambiguous-code-digits": Rule("error", "a code glued to a digit-led name that reads two ways",
                                   _CHECK),
-    "code-not-read": Rule("error", "a code printed at the start of an item that became no item "
-                          "(the census of printed codes)", _CHECK),
-    "code-in-item-text": Rule("error", "an item's text holds another item's code at a line start "
-                              "(two items read as one)", _CHECK),
+    "code-in-item-text": Rule("error", "an item's text holds a code printed where an item "
+                              "starts (a line's start, after a sentence end): two items read as "
+                              "one (the census of printed codes)", _CHECK),
     "row-continued": Rule("info", "a row whose item list goes on after a page break"),
     "split-cell-joined": Rule("info", "a cell cut by a page break inside an item, joined"),
     "task-cell-merged": Rule("info", "a further level block of a task whose cell is merged"),
