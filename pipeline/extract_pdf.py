@@ -295,7 +295,7 @@ def _read_back_rows(table: Any, first: int, rows: list[tuple[str, ...]], number:
         if section is not None and "\n" not in cells[filled[0]].strip():
             state.current = section
             continue
-        if len(filled) == 1 and "\n" in cells[filled[0]].strip() and hasattr(table, "page"):
+        if len(filled) == 1 and "\n" in cells[filled[0]].strip():
             bbox = table.rows[first + i].cells[skip_columns + filled[0]]
             if bbox is not None:
                 read_cell_lines(table.page, bbox, number, state)
@@ -361,8 +361,7 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) 
     rows = [tuple(mark_word_breaks(table.page, box, text)
                   if box is not None and text else text
                   for box, text in zip(grid.cells, _cells(row), strict=True))
-            for grid, row in zip(table.rows, table.extract(), strict=True)] \
-        if hasattr(table, "page") else [_cells(r) for r in table.extract()]
+            for grid, row in zip(table.rows, table.extract(), strict=True)]
     if not rows:
         return
     header = layout.classify_header(*rows[:4])

@@ -253,6 +253,7 @@ def test_the_attitude_title_row_inside_the_main_table_starts_the_attitude_sectio
         cells = tuple((10.0 * j, 0.0, 10.0 * j + 10, 10.0) for j in range(7))
 
     class Table:
+        page = None  # no cell here is read from the page's characters
         rows = (Row(),) * 4
         cells = Row.cells  # the body's cells are not needed: nothing is nested
         bbox = (0.0, 0.0, 70.0, 40.0)
@@ -396,6 +397,7 @@ def test_a_pdf_cell_left_of_the_header_is_reported_once_and_left_out_of_the_row(
                                for j in range(8))
 
     class Table:
+        page = None  # no cell here is read from the page's characters
         rows = (Row(0.0, False), Row(10.0, True))
         cells = tuple(c for r in rows for c in r.cells if c is not None)
         bbox = (0.0, 0.0, 80.0, 20.0)
