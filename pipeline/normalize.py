@@ -69,7 +69,8 @@ def latin_evidence(texts: list[str]) -> Evidence:
     words: set[str] = set()
     pairs: set[tuple[str, str]] = set()
     for text in texts:
-        for line in tags_to_breaks(text).split("\n"):
+        # A word the layout broke (``layout.WORD_BREAK``) is one word on the page.
+        for line in tags_to_breaks(text).replace(layout.WORD_BREAK, "").split("\n"):
             found = list(_LATIN_WORD.finditer(line))
             words.update(m.group() for m in found)
             pairs.update((a.group(), b.group()) for a, b in itertools.pairwise(found)

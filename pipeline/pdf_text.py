@@ -247,11 +247,14 @@ def _cell_chars(page: Any, bbox: tuple[float, float, float, float]) -> list[dict
 def _run(chars: list[dict[str, Any]], from_end: bool) -> list[dict[str, Any]]:
     """The word at a line's end (or start) as a layout engine sees it: the characters up to
     white space or a CJK character (`O1.2.1H` is one such word when a code is printed glued to
-    a Latin name)."""
+    a Latin name), with an opening bracket before it or closing punctuation after it, which
+    the engine keeps with it (`（ERP）` is one unit)."""
     seq = list(reversed(chars)) if from_end else chars
     run = []
     for char in seq:
         if char["text"].isspace() or _wide(char["text"]):
+            if char["text"] in (_OPENING if from_end else _CLOSING):
+                run.append(char)
             break
         run.append(char)
     return list(reversed(run)) if from_end else run
