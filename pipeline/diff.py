@@ -19,6 +19,9 @@ import pyarrow.parquet as pq
 
 from pipeline.spec import TABLES, Table
 
+# Where the repository commits its curated tables (the default baseline).
+COMMITTED_CURATED = "curated"
+
 
 class BaselineUnavailable(Exception):
     """The baseline could not be read (no such folder, not a git checkout, …)."""
@@ -91,23 +94,25 @@ def diff_catalogues(base: Path, new: Path) -> list[TableDiff]:
     return [diff_table(t, _read(base, t.name), _read(new, t.name)) for t in TABLES]
 
 
-def checkout_baseline(curated: Path, revision: str, into: Path) -> Path:
-    """The Parquet files of ``curated`` as committed at ``revision``, copied into ``into``."""
-    folder = curated.resolve()
+def checkout_baseline(revision: str, into: Path) -> Path:
+    """The Parquet files of the repository's own curated/ as committed at ``revision``, copied
+    into ``into``. The repository is the git checkout the command runs in (make runs it from
+    the repository's root), whatever folder was built: `make diff CURATED=/tmp/x` compares that
+    build with the committed tables."""
     try:
-        top = subprocess.run(["git", "-C", str(folder.parent), "rev-parse", "--show-toplevel"],
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"],
                              capture_output=True, text=True, check=True).stdout.strip()
     except (subprocess.CalledProcessError, FileNotFoundError) as exc:
-        raise BaselineUnavailable(f"{curated} is not inside a git checkout") from exc
-    relative = folder.relative_to(Path(top).resolve()).as_posix()
+        raise BaselineUnavailable("not inside a git checkout: give a baseline folder "
+                                  "(--base, make diff BASE=dir)") from exc
     for table in TABLES:
         shown = subprocess.run(
-            ["git", "-C", top, "show", f"{revision}:{relative}/{table.name}.parquet"],
+            ["git", "-C", top, "show", f"{revision}:{COMMITTED_CURATED}/{table.name}.parquet"],
             capture_output=True, check=False)
         if shown.returncode == 0:
             (into / f"{table.name}.parquet").write_bytes(shown.stdout)
     if not any(into.iterdir()):
-        raise BaselineUnavailable(f"no curated tables under {relative} at {revision}")
+        raise BaselineUnavailable(f"no curated tables under {COMMITTED_CURATED}/ at {revision}")
     return into
 
 
@@ -146,7 +151,7 @@ def run_diff(new: Path, base: Path | None, revision: str, report: Path | None) -
     """The `diff` command: 0 identical, 1 different, 2 the baseline could not be read."""
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            base_dir = base if base is not None else checkout_baseline(new, revision, Path(tmp))
+            base_dir = base if base is not None else checkout_baseline(revision, Path(tmp))
             diffs = diff_catalogues(base_dir, new)
         except BaselineUnavailable as exc:
             print(f"ERROR diff: {exc}")

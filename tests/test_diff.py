@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -14,7 +13,7 @@ from pipeline import layout
 from pipeline.diff import diff_catalogues, run_diff
 from pipeline.export import assemble, write_curated
 from pipeline.spec import TABLES
-from tests.conftest import REPO, SAMPLE, run_stages
+from tests.conftest import SAMPLE, run_make, run_stages
 
 
 @pytest.fixture
@@ -87,9 +86,11 @@ def test_unreadable_baseline_exits_two(tmp_path: Path, baseline: Path) -> None:
 
 
 def test_default_baseline_is_the_committed_curated(tmp_path: Path) -> None:
-    """`make diff` with no BASE compares a fresh build with curated/ at git HEAD."""
-    result = subprocess.run(
-        ["make", "-C", str(REPO), "diff", f"INTERIM={tmp_path / 'interim'}"],
-        capture_output=True, text=True, check=False)
+    """`make diff` with no BASE compares a build with the curated/ committed at git HEAD; here
+    the committed raw/ built into a temporary folder, so the working tree's raw/, interim/ and
+    curated/ (an analyst's own data) are neither read nor rewritten."""
+    (tmp_path / "raw").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "raw")
+    result = run_make(tmp_path, "diff")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "identical" in result.stdout

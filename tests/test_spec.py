@@ -11,7 +11,7 @@ import pytest
 from pipeline.cli import build_parser
 from pipeline.dictionary import build_datapackage, render_data_dictionary
 from pipeline.spec import TABLES
-from tests.conftest import REPO
+from tests.conftest import COMMITTED, REPO
 
 
 def test_committed_data_dictionary_is_generated_from_the_spec() -> None:
@@ -20,7 +20,7 @@ def test_committed_data_dictionary_is_generated_from_the_spec() -> None:
 
 
 def test_committed_datapackage_is_generated_from_the_spec() -> None:
-    committed = json.loads((REPO / "curated" / "datapackage.json").read_text(encoding="utf-8"))
+    committed = json.loads((COMMITTED / "curated" / "datapackage.json").read_text(encoding="utf-8"))
     assert committed == build_datapackage()
 
 
