@@ -21,26 +21,27 @@ PIPELINE = $(strip $(PY) -m $(PKG) $(if $(QUIET),--quiet) $(if $(VERBOSE),--verb
 STAMP := $(VENV)/.installed
 PKG := pipeline
 
-# Every file of raw/ is a document: its content, not its name, says what it is. File names never
-# reach a shell: the steps below list raw/ themselves. Names make cannot hold in a prerequisite
-# list (spaces, ; : # = | $$ % and quotes) are left out of it — raw/ itself is a prerequisite, so
-# adding or removing such a file still triggers a build; only an edit in place goes unseen.
-SOURCES := $(sort $(shell find '$(RAW)' -maxdepth 1 -type f ! -name '.*' \
-	! -name '*[][ ;:\#=|$$%*?]*' ! -name "*'*" ! -name '*"*' ! -name '*\\*' 2>/dev/null))
-DOCS := $(notdir $(SOURCES))
+# Every file of raw/ and of its subfolders is a document (hidden files and folders aside): its
+# content, not its name, says what it is. File names never reach a shell: the steps below list
+# raw/ themselves. Names make cannot hold in a prerequisite list (spaces, ; : # = | $$ % and
+# quotes) are left out of it; the document list below still holds them, so adding, removing or
+# editing such a file in place triggers a build like any other.
+LIST_RAW = find '$(RAW)' -mindepth 1 -name '.*' -prune -o -type f
+SOURCES := $(sort $(shell $(LIST_RAW) ! -name '*[][ ;:\#=|$$%*?]*' ! -name "*'*" ! -name '*"*' \
+	! -name '*\\*' -print 2>/dev/null))
 
 # The document list is a file whose content (not its date) changes when raw/ gains or loses a
 # file, so curated/ is re-assembled then and only then.
-# Holds each file's name, size and modification time, so that a file replaced by one with an older
-# timestamp (cp -p, wget) still changes it.
+# Holds each file's path under raw/, size and modification time, so that a file replaced by one
+# with an older timestamp (cp -p, wget) or edited in place still changes it.
 MANIFEST := $(INTERIM)/.documents
-STATE := $(shell find '$(RAW)' -maxdepth 1 -type f ! -name '.*' -printf '%f %s %T@\n' 2>/dev/null \
-	| sort)
+STATE := $(shell $(LIST_RAW) -printf '%P %s %T@\n' 2>/dev/null | sort)
 $(shell mkdir -p '$(INTERIM)')
 ifneq ($(strip $(file <$(MANIFEST))),$(strip $(STATE)))
 $(file >$(MANIFEST),$(STATE))
+else ifeq ($(wildcard $(MANIFEST)),)
+$(file >$(MANIFEST),$(STATE))
 endif
-
 
 .PHONY: all help setup test lint docs clean roundtrip diff lo-fixtures bench layouts layout-fixtures
 .DELETE_ON_ERROR:

@@ -115,6 +115,8 @@ def _export(args: argparse.Namespace) -> int:
         return 1
     for entry in result.entries:
         level = "ERROR" if entry.status == "rejected" else "WARNING"
+        if args.quiet and level == "WARNING":
+            continue  # --quiet prints errors only
         shown = list(entry.findings)
         if args.verbose and entry.status == "converted":
             shown = [f for f in result.summaries[entry.source_file].findings
@@ -126,9 +128,19 @@ def _export(args: argparse.Namespace) -> int:
                         and result.previous_sha256.get(e.source_file) == e.sha256)
         for line in closing_summary([e.status for e in result.entries], unchanged,
                                     result.written.severities, curated,
-                                    result.written.version_reports):
+                                    result.written.version_reports,
+                                    *_rejections(result.entries)):
             print(line)
     return 1 if any(e.status == "rejected" for e in result.entries) else 0
+
+
+def _rejections(entries: Any) -> tuple[int, int]:
+    """The rejected documents' errors, and how many of them kept their previous rows: those
+    with a code in curated/ before that no converted document provides now."""
+    converted = {e.standard_code for e in entries if e.status == "converted"}
+    rejected = [e for e in entries if e.status == "rejected"]
+    kept = sum(1 for e in rejected if e.standard_code and e.standard_code not in converted)
+    return sum(len(e.findings) for e in rejected), kept
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -236,8 +248,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pipeline.build import DuplicateFileName
+
     args = build_parser().parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except DuplicateFileName as clash:
+        print(f"ERROR {clash.path}: duplicate-file-name: {clash}", file=sys.stderr)
+        return 2
     return result
 
 

@@ -210,7 +210,8 @@ def assemble(docs: list[TableSet], previous: Mapping[str, list[Row]]
     """The whole catalogue's rows in memory, and what happened to each file: the same plan and
     stream the export writes, collected (for tests and small callers)."""
     by_file = {d.source.file: d for d in docs}
-    plan = plan_catalogue([summarize(d) for d in docs], TablesInMemory(previous))
+    plan = plan_catalogue([summarize(d) for d in docs], TablesInMemory(previous),
+                          by_file.__getitem__)
     changes = version_changes(plan, by_file.__getitem__)
     tables: dict[str, list[Row]] = {t.name: [] for t in TABLES}
     for chunk in catalogue_chunks(plan, by_file.__getitem__, changes):
@@ -307,7 +308,7 @@ def _export(curated: Path, validated: list[Path], trust_summary_files: bool) -> 
     previous = read_curated(curated)
     # Read before the new files replace them: the "unchanged" count compares with these.
     previous_sha256 = {r["source_file"]: r["source_sha256"] for r in previous.standards}
-    plan = plan_catalogue(list(summaries.values()), previous)
+    plan = plan_catalogue(list(summaries.values()), previous, load)
     for entry in plan.entries:
         # Documents whose rows are not read: their summary alone decided their fate.
         if entry.status != "converted" and entry.source_file in from_summary_file:

@@ -186,3 +186,35 @@ def test_every_module_a_stage_runs_is_one_its_output_depends_on(stage: str) -> N
         seen.add(name)
         todo += sorted(_pipeline_imports(package / name) - seen)
     assert seen <= listed, f"{stage} runs {sorted(seen - listed)} without depending on them"
+
+
+def test_a_file_in_a_subfolder_of_raw_is_a_document(built: Path) -> None:
+    """raw/sub/RTM1324-002v5.txt was skipped without a word (analysts sort raw/ by occupation or
+    year); an edit in place is seen like any other, and so is one of an oddly named file."""
+    (built / "raw" / "2026" / "物流").mkdir(parents=True)
+    v5 = built / "raw" / "2026" / "物流" / "RTM1324-002v5.txt"
+    v5.write_text(sample_v5(), encoding="utf-8")
+    result = make(built)
+    assert result.returncode == 0, result.stderr
+    assert "2 document(s) converted" in result.stdout
+    assert "RTM1324-002v5," in (built / "curated" / "standards.csv").read_text(encoding="utf-8")
+    odd = built / "raw" / "2026" / "v5 copy; #1.txt"
+    v5.rename(odd)
+    assert make(built).returncode == 0
+    with odd.open("a", encoding="utf-8") as edited:  # in place: same name, same folder
+        edited.write("\n")
+    odd.write_text(odd.read_text(encoding="utf-8").replace(
+        "T1.3制訂應變管理策略", "T1.3制訂應變與管理策略"), encoding="utf-8")
+    again = make(built)
+    assert again.returncode == 0, again.stderr
+    assert "制訂應變與管理策略" in (built / "curated" / "tasks.csv").read_text(encoding="utf-8")
+
+
+def test_two_files_of_one_name_in_two_subfolders_stop_the_run(built: Path) -> None:
+    for folder in ("a", "b"):
+        (built / "raw" / folder).mkdir()
+        (built / "raw" / folder / "RTM1324-002v5.txt").write_text(sample_v5(), encoding="utf-8")
+    result = make(built)
+    assert result.returncode != 0
+    assert (f"ERROR {built / 'raw' / 'b' / 'RTM1324-002v5.txt'}: duplicate-file-name: "
+            in result.stderr)
