@@ -76,9 +76,10 @@ test: $(STAMP) ## run the test suite
 	$(PY) -m pytest
 
 # BASE=dir compares with that folder; without it, with the curated/ committed at git HEAD.
+# Differences are reported, not a failure: FAIL_ON_CHANGE=1 makes them exit 1 (for CI).
 diff: $(CURATED)/.built ## build, then compare curated/ with BASE (default: curated/ at git HEAD)
-	$(PY) -m $(PKG) diff --curated $(CURATED) $(if $(BASE),--base $(BASE)) \
-		--report $(INTERIM)/diff-report.md
+	$(Q)$(PY) -m $(PKG) diff --curated '$(CURATED)' $(if $(BASE),--base '$(BASE)') \
+		$(if $(FAIL_ON_CHANGE),--fail-on-change) --report '$(INTERIM)/diff-report.md'
 
 roundtrip: $(STAMP) ## render every real-content standard as a PDF and compare all fields with its truth
 	$(PY) -m tests.render.roundtrip

@@ -1,7 +1,8 @@
 """Command line: one subcommand per stage, each reading and writing files in interim/.
 
 The Makefile calls these per document, so make's file targets decide what is rebuilt. Exit
-codes: 0 success; 1 the run finished but a document was rejected; 2 bad usage or unreadable input.
+codes: 0 success; 1 the run finished but a document was rejected (diff: the tables differ and
+--fail-on-change was given); 2 bad usage or unreadable input.
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ def _diff(args: argparse.Namespace) -> int:
 
     base = Path(args.base) if args.base else None
     report = Path(args.report) if args.report else None
-    return run_diff(Path(args.curated), base, args.revision, report)
+    return run_diff(Path(args.curated), base, args.revision, report, args.fail_on_change)
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -168,8 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
         description="iCAP competency standards → curated tables, one stage at a time. "
-        "Exit status: 0 success; 1 the run finished but a document was rejected (or, for diff, "
-        "the tables differ); 2 bad usage or an unreadable baseline.",
+        "Exit status: 0 success; 1 the run finished but a document was rejected (or, for "
+        "diff --fail-on-change, the tables differ); 2 bad usage or an unreadable baseline.",
     )
     loudness = parser.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true",
@@ -224,13 +225,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("diff", help="compare curated tables with a baseline, by primary key",
                        description="Compare every curated table with a baseline: schema, row "
-                       "counts, rows added/removed/changed with the changed fields. Exit 0 "
-                       "identical, 1 different, 2 the baseline could not be read.")
+                       "counts, rows added/removed/changed, each changed field with its old "
+                       "and new value (findings and version changes matched by content). Exit "
+                       "0 identical or different (1 when different with --fail-on-change), 2 "
+                       "the baseline could not be read.")
     p.add_argument("--curated", default="curated", help="the freshly built curated/ folder")
     p.add_argument("--base", default=None, help="baseline folder (default: the curated/ "
                    "committed at --revision)")
     p.add_argument("--revision", default="HEAD", help="git revision of the default baseline")
-    p.add_argument("--report", default=None, help="write a Markdown report here")
+    p.add_argument("--report", default=None, help="write a Markdown report here, and the "
+                   "same report as a web page beside it (.html)")
+    p.add_argument("--fail-on-change", action="store_true",
+                   help="exit 1 when the tables differ (for CI)")
     p.set_defaults(func=_diff)
 
     from pipeline.provenance import SHOW_DESCRIPTION, add_show_arguments

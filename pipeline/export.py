@@ -41,7 +41,7 @@ from pipeline.records import Row, TableSet
 from pipeline.spec import TABLES, Column, Table, require_spec_tables
 from pipeline.summary import SUMMARY_FILE, built_summary, file_signature, summarize
 from pipeline.values import Columns, table_columns
-from pipeline.versions import render_report
+from pipeline.version_report import render_html, render_markdown
 from pipeline.workbook import write_workbook_chunks
 
 # Rows converted at a time for every writer (per-call costs dominate when a document's few
@@ -179,7 +179,8 @@ def write_catalogue(folder: Path, chunks: Callable[[], Iterator[DocumentTables]]
         for change in changes:
             by_pair.setdefault((change["from_code"], change["to_code"]), []).append(change)
         for (older, newer), rows in sorted(by_pair.items()):
-            _write_text(folder / "reports" / f"{older}__{newer}.md", render_report(rows))
+            _write_text(folder / "reports" / f"{older}__{newer}.md", render_markdown(rows))
+            _write_text(folder / "reports" / f"{older}__{newer}.html", render_html(rows))
         if entries is not None:
             _write_text(folder / "_runs" / "run_report.csv", run_report_csv(entries))
         _write_text(folder / "datapackage.json",

@@ -396,6 +396,11 @@ VERSION_CHANGES = Table(
         Column("key", "string", "The item: its code in the newer version (the older one for "
                "removed items); task/item for links; kind#position for categories and notes.",
                "項目", is_normalized=False),
+        Column("name", "string", "The item's name (an indicator's or a note's text, a version "
+               "line's standard name, the cited K/S item's name for a link) as the newer "
+               "version prints it, the older one's for a removed item, so that a change reads "
+               "without looking its code up; null for the standard's own profile fields.",
+               "項目名稱", nullable=True, is_normalized=False),
         Column("change", "string", "added, removed, changed or renumbered.", "變更",
                is_normalized=False),
         Column("field", "string", "The changed field (code for renumbered items); null for "
