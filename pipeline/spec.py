@@ -143,7 +143,7 @@ VERSIONS = Table(
         _standard_code(),
         Column("position", "int", "Printed order, from 1 (the top line).", "順序"),
         Column("version_label", "string", "版本 as printed, e.g. V3.", "版本"),
-        Column("listed_code", "string", "職能基準代碼 of that version.", "職能基準代碼"),
+        Column("listed_code", "string", "職能基準代碼 of that version.", "所列職能基準代碼"),
         Column("name", "string", "職能基準名稱 of that version.", "職能基準名稱"),
         Column("status", "string", "狀態 as printed, e.g. 最新版本 or 歷史版本.", "狀態"),
         Column("note", "string", "更新說明 as printed (略 is kept as printed).", "更新說明",

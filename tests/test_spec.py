@@ -59,3 +59,11 @@ def test_every_subcommand_has_help(command: str) -> None:
     action = next(a for a in parser._actions if a.dest == "command")
     assert action.choices[command].description  # type: ignore[index]
     assert "usage:" in result.stdout
+
+
+def test_the_chinese_labels_of_a_table_are_distinct() -> None:
+    """They head the workbook's columns (an Excel table, a filter and pandas need distinct
+    headers)."""
+    for table in TABLES:
+        labels = [c.label_zh for c in table.columns]
+        assert len(set(labels)) == len(labels), table.name
