@@ -43,7 +43,8 @@ else ifeq ($(wildcard $(MANIFEST)),)
 $(file >$(MANIFEST),$(STATE))
 endif
 
-.PHONY: all help setup test lint docs clean roundtrip diff lo-fixtures bench layouts layout-fixtures
+.PHONY: all help setup test lint docs clean roundtrip diff serve lo-fixtures bench layouts \
+	layout-fixtures
 .DELETE_ON_ERROR:
 
 all: $(CURATED)/.built ## set up .venv if needed and build curated/ from raw/ (default)
@@ -71,6 +72,10 @@ $(CURATED)/.built: $(RAW) $(SOURCES) $(MANIFEST) $(wildcard $(PKG)/*.py) | $(STA
 		--time-limit $(DOC_TIME_LIMIT)
 	$(Q)$(PIPELINE) export --raw '$(RAW)' --interim '$(INTERIM)' --curated '$(CURATED)'
 	$(Q)touch $@
+
+PORT ?= 8001
+serve: $(CURATED)/.built ## browse curated/icap.sqlite in Datasette on http://127.0.0.1:$(PORT)/
+	$(Q)$(PY) -m $(PKG) serve --curated '$(CURATED)' --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest

@@ -158,6 +158,12 @@ def _show(args: argparse.Namespace) -> int:
     return run_show(args)
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from pipeline.serve import serve
+
+    return serve(Path(args.curated), args.host, args.port)
+
+
 def _docs(args: argparse.Namespace) -> int:
     from pipeline.dictionary import render_data_dictionary
 
@@ -245,6 +251,16 @@ def build_parser() -> argparse.ArgumentParser:
                        description=SHOW_DESCRIPTION)
     add_show_arguments(p)
     p.set_defaults(func=_show)
+
+    p = sub.add_parser("serve", help="browse curated/icap.sqlite in Datasette",
+                       description="Serve curated/icap.sqlite (read-only) in Datasette, with "
+                       "the table spec's 中文 labels and descriptions, facets by standard, duty "
+                       "and level, and the two views; Ctrl-C stops it.")
+    p.add_argument("--curated", default="curated", help="the curated/ folder (default curated)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8001, help="port (default 8001)")
+    p.set_defaults(func=_serve)
 
     p = sub.add_parser("docs", help="write the data dictionary generated from the table spec",
                        description="Write docs/data-dictionary.md from pipeline/spec.py.")
