@@ -3,16 +3,31 @@
 # only when older than its input or its code: a new or edited file in raw/, or an edited stage
 # module, re-runs just the steps that depend on it; nothing changed, nothing runs.
 
+# The variables (make VAR=value): `make help` lists each with HELP_<VAR> and its value.
+HELP_VARIABLES := RAW INTERIM CURATED JOBS QUIET VERBOSE V DOC_TIME_LIMIT BASE FAIL_ON_CHANGE \
+	PORT N SEED BENCH_N VENV PYTHON
 RAW ?= raw
+HELP_RAW := the source documents, subfolders included (never modified)
 INTERIM ?= interim
+HELP_INTERIM := one folder per document holding the output of each step
 CURATED ?= curated
-VENV ?= .venv
-PYTHON ?= python3
+HELP_CURATED := the curated tables, reports and run report
+# Documents processed at once, every core by default (the output is the same whatever the number).
+CORES := $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+JOBS ?= $(CORES)
+HELP_JOBS := documents processed at once (default: every core)
+HELP_QUIET := QUIET=1 prints only errors
+HELP_VERBOSE := VERBOSE=1 prints a line per document and every warning
+HELP_V := V=1 shows the commands make runs
 # Seconds one document may take to extract before it is rejected with time-limit.
 DOC_TIME_LIMIT ?= 300
-
-# Documents processed at once (the output is the same whatever the number).
-JOBS ?= 1
+HELP_DOC_TIME_LIMIT := seconds one document may take before it is rejected (time-limit)
+HELP_BASE := make diff: the folder to compare curated/ with (default: curated/ at git HEAD)
+HELP_FAIL_ON_CHANGE := make diff: FAIL_ON_CHANGE=1 exits 1 when the tables differ (for CI)
+VENV ?= .venv
+HELP_VENV := the virtual environment make creates and uses
+PYTHON ?= python3
+HELP_PYTHON := the Python that creates it (3.11 or later)
 
 PY := $(VENV)/bin/python
 # Commands are not echoed unless V=1; QUIET=1 prints only errors, VERBOSE=1 a line per document.
@@ -49,10 +64,12 @@ endif
 
 all: $(CURATED)/.built ## set up .venv if needed and build curated/ from raw/ (default)
 
-help: ## list the targets
+help: ## list the targets and the variables
+	@echo "Targets (make TARGET):"
 	@grep -E '^[a-zA-Z_./$$()-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | \
 		awk -F'\t' '{printf "  %-14s %s\n", $$1, $$2}'
-	@echo "  Variables: RAW=$(RAW) INTERIM=$(INTERIM) CURATED=$(CURATED)"
+	@echo "Variables (make VAR=value; the value now in brackets):"
+	@$(foreach v,$(HELP_VARIABLES),printf '  %-16s %s [%s]\n' '$(v)' '$(HELP_$(v))' '$($(v))';)
 
 setup: $(STAMP) ## create .venv and install the package with its dependencies
 
@@ -74,7 +91,8 @@ $(CURATED)/.built: $(RAW) $(SOURCES) $(MANIFEST) $(wildcard $(PKG)/*.py) | $(STA
 	$(Q)touch $@
 
 PORT ?= 8001
-serve: $(CURATED)/.built ## browse curated/icap.sqlite in Datasette on http://127.0.0.1:$(PORT)/
+HELP_PORT := make serve: the port on 127.0.0.1
+serve: $(CURATED)/.built ## browse curated/icap.sqlite in Datasette on http://127.0.0.1:8001/ (PORT)
 	$(Q)$(PY) -m $(PKG) serve --curated '$(CURATED)' --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP) ## run the test suite
@@ -92,7 +110,9 @@ roundtrip: $(STAMP) ## render every real-content standard as a PDF and compare a
 # Needs LibreOffice and Chromium (apt-get install libreoffice-writer-nogui chromium and the CJK
 # fonts listed in tests/layouts/forms.py); rendered PDFs are cached in .cache/layouts/.
 N ?= 200
+HELP_N := make layouts: how many documents to render
 SEED ?= 1
+HELP_SEED := make layouts: the seed their layouts are drawn from
 layouts: $(STAMP) ## render N=200 documents in layouts drawn from SEED=1, read them, report (docs/layouts-results.json)
 	$(PY) -m tests.layouts.runner --n $(N) --seed '$(SEED)'
 
@@ -100,6 +120,7 @@ layout-fixtures: $(STAMP) ## re-render the committed layout sample in tests/fixt
 	$(PY) -m tests.layouts.make_sample
 
 BENCH_N ?= 900
+HELP_BENCH_N := make bench: documents in the synthetic catalogue
 bench: $(STAMP) ## time the whole pipeline on BENCH_N rendered documents against pdfplumber alone
 	BENCH_N=$(BENCH_N) $(PY) -m tests.render.bench
 
@@ -112,8 +133,8 @@ lint: $(STAMP) ## ruff and mypy on pipeline/
 	$(PY) -m ruff check $(PKG) tests
 	$(PY) -m mypy $(PKG)
 
-docs: $(STAMP) ## regenerate docs/data-dictionary.md from pipeline/spec.py
-	$(PY) -m $(PKG) docs docs/data-dictionary.md
+docs: $(STAMP) ## regenerate docs/data-dictionary.md (from pipeline/spec.py) and docs/cli.md
+	$(PY) -m $(PKG) docs docs/data-dictionary.md --cli docs/cli.md
 
 clean: ## remove interim/ build products (raw/ and curated/ are kept)
 	rm -rf $(INTERIM)/*/ $(MANIFEST) $(CURATED)/.built

@@ -6,7 +6,7 @@ on — make's rule, applied per document and per stage — so adding a file re-e
 only, editing ``validate.py`` re-runs validation (and export) but extracts nothing, and an
 unchanged catalogue does no work. It runs in-process rather than as a make recipe per stage
 because starting Python and importing pdfplumber for every stage of every document cost more
-than parsing the PDFs themselves (see the README's benchmark).
+than parsing the PDFs themselves (see docs/performance.md).
 """
 
 from __future__ import annotations

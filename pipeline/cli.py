@@ -165,9 +165,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
+    from pipeline.cli_reference import render_cli_reference
     from pipeline.dictionary import render_data_dictionary
 
     Path(args.output).write_text(render_data_dictionary(), encoding="utf-8")
+    if args.cli:
+        Path(args.cli).write_text(render_cli_reference(build_parser()), encoding="utf-8")
     return 0
 
 
@@ -263,8 +266,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_serve)
 
     p = sub.add_parser("docs", help="write the data dictionary generated from the table spec",
-                       description="Write docs/data-dictionary.md from pipeline/spec.py.")
-    p.add_argument("output", help="path of the Markdown file")
+                       description="Write docs/data-dictionary.md from pipeline/spec.py "
+                       "(and, with --cli, docs/cli.md from this command line's parser).")
+    p.add_argument("output", help="path of the data dictionary's Markdown file")
+    p.add_argument("--cli", default=None, metavar="PATH",
+                   help="also write the command line reference here")
     p.set_defaults(func=_docs)
     return parser
 

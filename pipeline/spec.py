@@ -381,7 +381,7 @@ VERSION_CHANGES = Table(
     grain="One row per added, removed, changed or renumbered item (and per changed field) "
     "between consecutive versions of one standard present in the catalogue.",
     description="Row-level changes between versions. Items are matched by code, or by text "
-    "similarity when their code changed (renumbered); see the README for the rule.",
+    "similarity when their code changed (renumbered); see docs/audits.md for the rule.",
     columns=(
         Column("from_code", "string", "The older version's standard_code.", "舊版代碼",
                is_normalized=False),

@@ -4,7 +4,7 @@ Runs on the assembled catalogue (export), never on source documents. Changes are
 ESCO's delta files: each added, removed, changed or renumbered item of consecutive versions present
 in the catalogue.
 
-Matching rule (documented in the README): items are paired by code when their texts are similar;
+Matching rule (documented in docs/audits.md): items are paired by code when their texts are similar;
 an item whose code disappeared is paired with a new code whose text is at least
 ``RENUMBER_SIMILARITY`` similar (difflib ratio, best pairs first) and reported ``renumbered`` —
 not as a removal plus an addition; remaining same-code pairs are ``changed``. Parent codes (a

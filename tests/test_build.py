@@ -194,9 +194,12 @@ def test_a_file_in_a_subfolder_of_raw_is_a_document(built: Path) -> None:
     (built / "raw" / "2026" / "物流").mkdir(parents=True)
     v5 = built / "raw" / "2026" / "物流" / "RTM1324-002v5.txt"
     v5.write_text(sample_v5(), encoding="utf-8")
+    (built / "raw" / "2026" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")  # hidden: not one
+    (built / "raw" / ".git").mkdir()
+    (built / "raw" / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     result = make(built)
     assert result.returncode == 0, result.stderr
-    assert "2 document(s) converted" in result.stdout
+    assert "2 document(s) converted, 0 rejected, 0 skipped" in result.stdout
     assert "RTM1324-002v5," in (built / "curated" / "standards.csv").read_text(encoding="utf-8")
     odd = built / "raw" / "2026" / "v5 copy; #1.txt"
     v5.rename(odd)
