@@ -213,11 +213,12 @@ def test_a_file_in_a_subfolder_of_raw_is_a_document(built: Path) -> None:
     assert "制訂應變與管理策略" in (built / "curated" / "tasks.csv").read_text(encoding="utf-8")
 
 
-def test_two_files_of_one_name_in_two_subfolders_stop_the_run(built: Path) -> None:
+def test_two_files_of_one_name_in_two_subfolders_stop_the_run(tmp_path: Path) -> None:
     for folder in ("a", "b"):
-        (built / "raw" / folder).mkdir()
-        (built / "raw" / folder / "RTM1324-002v5.txt").write_text(sample_v5(), encoding="utf-8")
-    result = make(built)
+        (tmp_path / "raw" / folder).mkdir(parents=True)
+        (tmp_path / "raw" / folder / "RTM1324-002v5.txt").write_text(sample_v5(),
+                                                                      encoding="utf-8")
+    result = make(tmp_path)
     assert result.returncode != 0
-    assert (f"ERROR {built / 'raw' / 'b' / 'RTM1324-002v5.txt'}: duplicate-file-name: "
+    assert (f"ERROR {tmp_path / 'raw' / 'b' / 'RTM1324-002v5.txt'}: duplicate-file-name: "
             in result.stderr)
