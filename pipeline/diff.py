@@ -219,6 +219,9 @@ def _changes(d: TableDiff) -> list[tuple[str, Key, FieldChange | None]]:
 
 
 def _value(value: Any) -> str:
+    """A value as the CSV files show it (true/false, ISO dates, empty for null)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return "" if value is None else str(value)
 
 
