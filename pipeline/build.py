@@ -6,7 +6,7 @@ on — make's rule, applied per document and per stage — so adding a file re-e
 only, editing ``validate.py`` re-runs validation (and export) but extracts nothing, and an
 unchanged catalogue does no work. It runs in-process rather than as a make recipe per stage
 because starting Python and importing pdfplumber for every stage of every document cost more
-than parsing the PDFs themselves (see the README's benchmark).
+than parsing the PDFs themselves (see docs/performance.md).
 """
 
 from __future__ import annotations
@@ -201,9 +201,29 @@ def build(sources: list[Path], interim: Path, jobs: int, time_limit: int,
     return results
 
 
+class DuplicateFileName(ValueError):
+    """Two files of raw/, in different subfolders, have one name. A document is known by its
+    file name (its interim/ folder, the run report, standards.source_file), so one would take
+    the other's place unseen; the run stops and names both instead."""
+
+    def __init__(self, first: Path, second: Path) -> None:
+        super().__init__(f"{first} and {second} have the same file name; a document is known "
+                         "by its file name: rename or remove one")
+        self.path = second
+
+
 def list_sources(raw: Path) -> list[Path]:
-    """The documents of a raw/ folder: every file but hidden ones, in name order."""
-    return sorted(p for p in raw.iterdir() if p.is_file() and not p.name.startswith("."))
+    """The documents of a raw/ folder: every file in it or in its subfolders (analysts sort
+    raw/ by occupation or year), hidden files and folders aside, in name order."""
+    found: dict[str, Path] = {}
+    for path in sorted(raw.rglob("*")):
+        hidden = any(part.startswith(".") for part in path.relative_to(raw).parts)
+        if hidden or not path.is_file():
+            continue
+        if path.name in found:
+            raise DuplicateFileName(found[path.name], path)
+        found[path.name] = path
+    return [found[name] for name in sorted(found)]
 
 
 def print_plan(todo: list[DocumentWork]) -> None:

@@ -25,7 +25,7 @@ from pipeline.records import Finding, GridRow, Piece, TableSet
 from pipeline.sections import parse_notes
 from pipeline.spec import TABLES
 from pipeline.stitch import classify_cell, stitch_rows
-from tests.conftest import REPO, run_stages
+from tests.conftest import REPO, SAMPLE, run_stages
 from tests.render.pdf_fast import render_fast
 from tests.render.sample_layout import as_free_text, nest_table, sample_layout
 
@@ -499,7 +499,7 @@ def test_a_cell_outside_the_columns_below_a_nested_table_is_located_as_stitch_co
     three task-less rows and a column for it) and an eighth cell on T2.2's row below it. The
     error names T2.2's row and the column past the header's last as the text route and stitch
     count them (row 10, column 8) — not pdfplumber's grid before the fold (row 13, column 9)."""
-    text = (REPO / "raw" / "RTM1324-002v4.txt").read_text(encoding="utf-8")
+    text = SAMPLE.read_text(encoding="utf-8")
     end = "並提出建議以改善績效。"
     assert text.count(end) == 1
     text = text.replace(end, end[:-1] + "：" + "".join(f"</p><p>{c}" for r in NESTED for c in r)

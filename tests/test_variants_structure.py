@@ -25,7 +25,7 @@ from pipeline.parse import parse_main_table
 from pipeline.records import Finding, GridRow, LogicalRow, Piece, Source, TableSet
 from pipeline.spec import TABLES_BY_NAME
 from pipeline.stitch import stitch_rows
-from tests.conftest import REPO, run_stages
+from tests.conftest import SAMPLE, run_stages
 from tests.render.pdf_fast import render_fast
 from tests.render.sample_layout import sample_layout
 from tests.variant_goldens import (
@@ -143,7 +143,7 @@ def test_a_task_code_inside_a_task_name_is_an_error_not_a_silent_task_group(tmp_
     printed again under another name is a task-name-mismatch error at T1.3's row, so the
     document is rejected instead of T1.3 losing `T1.2)` from its name and T1.2 citing block 3's
     K and S; the group itself is listed (task-group, info) like every other."""
-    text = (REPO / "raw" / "RTM1324-002v4.txt").read_text(encoding="utf-8")
+    text = SAMPLE.read_text(encoding="utf-8")
     edited = text.replace("T1.3制訂應變管理策略\t", "T1.3制訂應變管理策略 (承 T1.2)\t", 1)
     assert edited != text
     path = tmp_path / "task-reference.txt"
