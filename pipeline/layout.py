@@ -175,7 +175,10 @@ LEVEL_TEXT = regex.compile(r"[1-7]")
 # Everything a 職能級別 cell has been seen to hold (compared with white space removed): one level,
 # a level with a grade in brackets (`3（初）`), two levels run together (`34`), an open range
 # (`4級以上`), a level with a stray letter (`4K`), or the header word itself (`級別`).
-LEVEL_CELL = regex.compile(r"[1-7]|[1-7][（(][^）)]{1,4}[）)]|[1-7]{2}|[1-7]級以上|[1-7][A-Z]|級別")
+LEVEL_CELL = regex.compile(r"[1-7]|[1-7][（(][^）)]{1,4}[）)]|[1-7]{2}|[1-7]級(?:以上?)?|[1-7][A-Z]"
+                           r"|級別")
+# The rest of an open range a page break cut (`4級` | `以上`): it joins the level above.
+LEVEL_REST = regex.compile(r"級?以上|上")
 # The cases where the printed text names exactly one level: that digit.
 LEVEL_UNAMBIGUOUS = regex.compile(r"(?P<level>[1-7])(?:[（(][^）)]{1,4}[）)])?")
 

@@ -242,7 +242,13 @@ def _continue_row(
 ) -> None:
     """The first row of a page with no task code: the rest of the row-group cut by the break."""
     open_roles = [r for r in layout.ROLE_ORDER if r in builder.cells and r != layout.LEVEL]
-    cells = _place_fragments(_non_empty_cells(row), open_roles, len(row.cells), columns)
+    # The rest of an open range (`4級` | `以上`) in the 職能級別 column continues the level.
+    found = [_Cell(c.column, c.text, layout.LEVEL, True)
+             if (c.role is None and c.column < len(columns) and columns[c.column] == layout.LEVEL
+                 and layout.LEVEL in builder.cells
+                 and layout.LEVEL_REST.fullmatch(layout.squash(_bare(c.text)))) else c
+             for c in _non_empty_cells(row)]
+    cells = _place_fragments(found, open_roles, len(row.cells), columns)
     task = builder.task_code()
     for cell in cells:
         where = f"row {row_no} column {cell.column + 1}"
@@ -252,6 +258,13 @@ def _continue_row(
                 f"continuation text matches no cell of {task}: {_bare(cell.text)[:40]!r}"))
             continue
         previous = tuple(builder.cells.get(cell.role, ()))
+        if cell.role == layout.LEVEL and previous and cell.leads_with_fragment:
+            findings.append(finding(
+                "split-cell-joined", previous[-1].page, f"{task}:{cell.role}",
+                f"{_shown(previous[-1].text)!r} (p.{previous[-1].page}) + "
+                f"{_shown(cell.text)!r} (p.{row.page})"))
+            builder.add(cell.role, cell.text, row.page)
+            continue
         if cell.role == layout.LEVEL and previous:
             if _bare(previous[-1].text) != _bare(cell.text):
                 findings.append(finding(
