@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline import census, layout, sections
+from pipeline.attitudes import parse_attitudes
 from pipeline.codes import (
     CodeSequence,
     Prefixes,
@@ -306,7 +307,7 @@ def parse_document(doc: StitchedDocument) -> TableSet:
     findings += main_findings
     knowledge = _first_printings(main.printings, layout.KNOWLEDGE, "knowledge_code")
     skills = _first_printings(main.printings, layout.SKILL, "skill_code")
-    attitudes, attitude_findings = sections.parse_attitudes(doc.attitudes, code)
+    attitudes, attitude_findings = parse_attitudes(doc.attitudes, code)
     findings += attitude_findings
     notes, note_findings = sections.parse_notes(doc.notes, code, knowledge, skills)
     findings += note_findings

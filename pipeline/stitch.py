@@ -16,12 +16,12 @@ its own level and is a whole level block of the task above starts that block ins
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import regex
 
 from pipeline import layout
+from pipeline.cell_repairs import CellRepairs
 from pipeline.normalize import clean_text
 from pipeline.records import (
     ExtractedDocument,
@@ -106,54 +106,6 @@ def _last_code(pieces: tuple[Piece, ...], role: str) -> str:
         for match in pattern.finditer(_bare(piece.text)):
             found = match.group(0)
     return found or "?"
-
-
-class _Repairs:
-    """What stitch mends in a main-table cell before any code is read, counted and reported
-    once each: marks printed in front of item codes (`\uf0b7P1.1.1…`, `• K01…`:
-    ``mark-before-code``), and codes broken by a line wrap (``code-wrap-joined``). The code
-    behind a mark is the item's, the mark itself means nothing; a code's numbers never wrap in
-    the template, only a narrow cell breaks them."""
-
-    def __init__(self) -> None:
-        self.marks: Counter[str] = Counter()
-        self.marks_page: int | None = None
-        self.joined: list[str] = []
-        self.joined_page: int | None = None
-
-    def mend(self, cell: str, page: int) -> str:
-        cell = self._set_aside_marks(cell, page)
-        while (broken := next((m for m in layout.BROKEN_CODE.finditer(cell)
-                               if layout.is_broken_code(m["head"], m["tail"])), None)) is not None:
-            joined = broken.group("head") + broken.group("tail")
-            if not joined.endswith((".", "．")):  # not a step of a code broken twice
-                self.joined.append(joined)
-            self.joined_page = page if self.joined_page is None else self.joined_page
-            cell = cell[:broken.start("head")] + joined + cell[broken.end("tail"):]
-        # A mark before a code that only the join made whole (`• O` | `1.1.1`).
-        return self._set_aside_marks(cell, page)
-
-    def _set_aside_marks(self, cell: str, page: int) -> str:
-        if layout.MARK_BEFORE_CODE.search(cell):
-            for match in layout.MARK_BEFORE_CODE.finditer(cell):
-                self.marks.update(c for c in match.group(0) if not c.isspace())
-            self.marks_page = page if self.marks_page is None else self.marks_page
-            cell = layout.MARK_BEFORE_CODE.sub("", cell)
-        return cell
-
-    def findings(self) -> list[Finding]:
-        out = []
-        if self.marks:
-            listed = ", ".join(f"U+{ord(c):04X} ×{n}" for c, n in sorted(self.marks.items()))
-            out.append(finding("mark-before-code", self.marks_page, "main table",
-                               f"{sum(self.marks.values())} mark(s) printed before item codes "
-                               f"set aside: {listed}"))
-        if self.joined:
-            shown = ", ".join(self.joined[:5]) + (", …" if len(self.joined) > 5 else "")
-            out.append(finding("code-wrap-joined", self.joined_page, "main table",
-                               f"{len(self.joined)} code(s) broken by a line wrap in a narrow "
-                               f"cell read whole: {shown}"))
-        return out
 
 
 class _RowBuilder:
@@ -388,7 +340,7 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
     rows: list[LogicalRow] = []
     current: _RowBuilder | None = None
     row_no = 0
-    repairs = _Repairs()
+    repairs = CellRepairs()
     for (_page, grid_rows), page_columns in zip(pages, columns, strict=True):
         # A cell past the header's last column (a text export's row is kept as read) has no
         # role: extract reported it, cell-outside-columns, its one report.

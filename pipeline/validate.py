@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import regex
 
-from pipeline import layout
+from pipeline import headers, layout
 from pipeline.order import sort_rows
 from pipeline.records import Finding, Row, TableSet
 from pipeline.severity import finding
@@ -276,7 +276,7 @@ def check_layout_residue(tables: Tables) -> list[Finding]:
                 value = row.get(col)
                 if not isinstance(value, str):
                     continue
-                if layout.leaked_layout(value):
+                if headers.leaked_layout(value):
                     findings.append(finding("layout-residue", row.get("page_start"),
                                             f"{_label(table, row)}:{col}",
                                             f"page furniture or header text in {value[:40]!r}"))

@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline import pdf_text
+from pipeline.attitudes import parse_attitudes
 from pipeline.extract import extract_file
 from pipeline.records import GridRow, TableSet
-from pipeline.sections import parse_attitudes, parse_notes
+from pipeline.sections import parse_notes
 from tests.conftest import SAMPLE, run_stages
 from tests.render.pdf_fast import render_fast
 from tests.render.sample_layout import as_free_text, sample_layout

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import regex
 
-from pipeline import layout
+from pipeline import headers, layout
 from pipeline.codes import split_items, split_unpadded
 from pipeline.export import csv_text
 from pipeline.extract import extract_file, extract_text_export
@@ -262,7 +262,7 @@ TEXT_HEADER = ("主要職責\t工作任務\t工作產出\t行為指標\t職能�
 ])
 def test_one_header_rule_for_both_routes(first: list[str | None], second: list[str | None] | None,
                                          kind: str, rows: int, roles: tuple[str, ...]) -> None:
-    header = layout.classify_header(first, second)
+    header = headers.classify_header(first, second)
     assert header is not None
     assert (header.kind, header.rows) == (kind, rows)
     assert tuple(r for r in header.columns if r is not None) == roles
@@ -278,7 +278,7 @@ def test_one_header_rule_for_both_routes(first: list[str | None], second: list[s
     (TEXT_HEADER.split("\t")[:-1], None),
 ])
 def test_anything_else_is_no_header(first: list[str], second: list[str] | None) -> None:
-    assert layout.classify_header(first, second) is None
+    assert headers.classify_header(first, second) is None
 
 
 def test_text_route_keeps_the_two_header_lines_and_their_columns() -> None:
