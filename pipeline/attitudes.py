@@ -97,7 +97,8 @@ def _split_attitudes(text: str) -> list[str]:
         if int(match.group(2)) == number + 1:
             parts.append(text[start:match.start()])
             start, number = match.end(), number + 1
-    return [*parts, text[start:]]
+    # A list that wraps after a separator leaves it at the line's end (`A08壓力容忍、`).
+    return [part.rstrip("、，,;； \t") for part in (*parts, text[start:])]
 
 
 def _name_list(text: str) -> list[str] | None:

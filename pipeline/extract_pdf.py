@@ -133,6 +133,10 @@ def _read_back_rows(table: Any, first: int, rows: list[tuple[str, ...]], number:
     title switches the section."""
     for i, row in enumerate(rows):
         cells = row[skip_columns:]
+        beside = [c for c in row[:skip_columns] if c.strip()]
+        if beside and (left := layout.section_of_title(beside[0])) is not None:
+            # The next section's title in the title column of the same table.
+            state.current, state.left_title = left, beside[0]
         filled = [j for j, c in enumerate(cells) if c.strip()]
         section = _section_title(cells)
         if section is not None and "\n" not in cells[filled[0]].strip():
@@ -181,6 +185,22 @@ def _continued_columns(table: Any, state: Sections, at_top: bool
     return tuple(roles)
 
 
+def _without_footer_rows(rows: list[tuple[str, ...]], number: int, state: Sections
+                         ) -> list[tuple[str, ...]]:
+    """A table's rows without the page footer that the table's rules took in (a table reaching
+    the page's foot gives the footer a cell of its own): furniture, checked like any footer."""
+    kept = []
+    for row in rows:
+        text = " ".join(c for c in row if c.strip())
+        page = footer_number(text) if text else None
+        if page is None:
+            kept.append(row)
+        elif page and int(page) != number:
+            state.findings.append(finding("footer-page-mismatch", number, "footer",
+                                          f"footer {text!r} on page {number}"))
+    return kept
+
+
 def _take_header_rest(body: list[tuple[str, ...]], header: headers.Header, number: int,
                       state: Sections) -> list[tuple[str, ...]]:
     """The first body row without the rest of a header word printed cut short above it: the
@@ -205,6 +225,7 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) 
                   if box is not None and text else text
                   for box, text in zip(grid.cells, _cells(row), strict=True))
             for grid, row in zip(table.rows, table.extract(), strict=True)]
+    rows = _without_footer_rows(rows, number, state)
     if not rows:
         return
     header = headers.classify_header(*rows[:4])

@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import regex
-
 from pipeline.layout import (
     ATTITUDE_TITLE,
     DUTY,
@@ -138,12 +136,24 @@ def _role_words(role: str) -> set[str]:
 _CUT_CHARACTERS = 2
 
 
-# The words of a K or S column header, in any order once folded (`知識 (K=knowledge)`,
-# `(K=knowledge) 知識`, `知識`): at least the Chinese or the English word.
-_CONTENT_WORDS = {
-    KNOWLEDGE: regex.compile(r"(?=.*(?:知識|knowledge))(?:k|knowledge|知識)+"),
-    SKILL: regex.compile(r"(?=.*(?:技能|skill))(?:s|skills?|技能)+"),
+# The words of a K or S column header, each once, in any order once folded (`知識 (K=knowledge)`,
+# `(K=knowledge) 知識`, `知識`): at least the Chinese or the English word, and nothing else.
+_CONTENT_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # role: (words that name it, one of which must be there; the letter, optional)
+    KNOWLEDGE: (("knowledge", "知識"), ("k",)),
+    SKILL: (("skills", "skill", "技能"), ("s",)),
 }
+
+
+def _names_content(bare: str, role: str) -> bool:
+    """Whether a K/S header (spanning word removed) is made of its words, each at most once."""
+    naming, letters = _CONTENT_WORDS[role]
+    rest, named = bare, False
+    for word in (*naming, *letters):
+        if word in rest:
+            rest = rest.replace(word, "", 1)
+            named = named or word in naming
+    return named and rest == ""
 
 
 def _names_role(key: str, role: str) -> str | None:
@@ -155,7 +165,7 @@ def _names_role(key: str, role: str) -> str | None:
         return "whole"
     if role in _CONTENT_WORDS:
         bare = next((key[len(w):] for w in _FOLDED_SPANNING if key.startswith(w)), key)
-        if _CONTENT_WORDS[role].fullmatch(bare):
+        if _names_content(bare, role):
             return "whole"
     if len(key) >= 3 and key not in _FOLDED_SPANNING and any(
             w.startswith(key) and len(w) - len(key) <= _CUT_CHARACTERS for w in words):
@@ -217,18 +227,25 @@ def main_columns(rows: Sequence[Sequence[str | None]]) -> tuple[str | None, ...]
     return None if matched is None else matched[0]
 
 
-def _is_header_spill(row: Sequence[str | None], columns: tuple[str | None, ...]) -> bool:
-    """A row holding only the ends of header words (`級別` under `職能級別`): part of the header
-    that the layout pushed below it, never a body row (no digit, no code)."""
+def _header_spill(row: Sequence[str | None], columns: tuple[str | None, ...],
+                  cut: tuple[tuple[int, str], ...]) -> tuple[tuple[int, str], ...] | None:
+    """A row holding only the ends of header words pushed below the header: part of it, never
+    a body row (no digit, no code). Each of its cells ends a word the header printed cut short
+    (`職能` | `級別`), or lies under 職能級別, whose body cells hold levels, never words (a
+    fragment under K or S could be the rest of an item's name). The header words still cut
+    once it is read are returned; None when the row is no such spill."""
     filled = [(j, fold(c or "")) for j, c in enumerate(row) if not _blank(c)]
     if not filled:
-        return False
+        return None
+    cut_at = dict(cut)
     for j, key in filled:
         role = columns[j] if j < len(columns) else None
         words = _role_words(role) if role is not None else set()
         if not key or any(c.isdigit() for c in key) or not any(key in w for w in words):
-            return False
-    return True
+            return None
+        if not (role == LEVEL or cut_at.get(j, "\0") + key in words):
+            return None
+    return tuple((j, key) for j, key in cut if j not in dict(filled))
 
 
 def _is_version_header(row: Sequence[str | None]) -> bool:
@@ -250,12 +267,18 @@ def classify_header(first: Sequence[str | None], second: Sequence[str | None] | 
     if not filled:
         return None
     rows = [r for r in (first, second, third, fourth) if r is not None]
-    for count in range(1, min(MAX_HEADER_ROWS, len(rows)) + 1):
-        matched = _match_main(rows[:count])
-        if matched is not None:
-            columns, cut = matched
-            spill = count < len(rows) and _is_header_spill(rows[count], columns)
-            return Header("main", count + spill, columns, cut)
+    # The most rows that name every column whole (a body row adds no header word: its cells
+    # hold codes and text); else the fewest that name them at all, some word cut short (a
+    # narrow repeated header row clips it), and a spill row after them.
+    matches = [(count, matched) for count in range(1, min(MAX_HEADER_ROWS, len(rows)) + 1)
+               if (matched := _match_main(rows[:count])) is not None]
+    whole = [(count, matched) for count, matched in matches if not matched[1]]
+    if whole or matches:
+        count, (columns, cut) = whole[-1] if whole else matches[0]
+        still_cut = _header_spill(rows[count], columns, cut) if count < len(rows) else None
+        if still_cut is not None:
+            return Header("main", count + 1, columns, still_cut)
+        return Header("main", count, columns, cut)
     if _is_version_header(first):
         return Header("versions", 1)
     if folded_in(filled[0] or "", (PROFILE_CODE,)):

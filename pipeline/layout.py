@@ -30,7 +30,7 @@ _SECTION_TITLES: tuple[tuple[str, regex.Pattern[str]], ...] = (
     # A spanning word (or none) and the attitude key words: 職業內涵 is a misprint seen in print.
     # (A title cut short in a narrow cell still names the section by its English key word.)
     ("attitudes", regex.compile(r"(?:職[能業]內涵)?a?attitude(?:態度?)?|職[能業]內涵a?態度a?")),
-    ("notes", regex.compile(r"說明[與及]補充(?:事項)?")),
+    ("notes", regex.compile(r"說明[與及]補充(?:事項?)?")),
 )
 TITLE_SUFFIX = "職能基準"
 HISTORICAL_MARK = "《歷史資料》"

@@ -152,7 +152,7 @@ def category_pairs(name: str, code: str, page: int, label: str
     names: list[str] = []
     if separator is not None:
         kinds = "／/" if separator.group(1) in "／/" else separator.group(1)
-        names = [n.strip() for n in regex.split(f"[{regex.escape(kinds)}]", name)]
+        names = [n.strip() for n in _split_outside_brackets(name, kinds)]
         parts = [c.strip() for c in regex.split(f"[{regex.escape(kinds)}]", code)]
         if len(parts) == len(names) and all(names) and all(parts):
             return list(zip(names, parts, strict=True)), finding(
@@ -162,6 +162,21 @@ def category_pairs(name: str, code: str, page: int, label: str
         "category-not-split", page, label,
         f"{len(codes)} codes in one {label} row ({code!r}) but the name does not split into as "
         f"many on the same separator: kept as one category")
+
+
+_OPENING, _CLOSING = "「『（(《〈【[", "」』）)》〉】]"
+
+
+def _split_outside_brackets(text: str, separators: str) -> list[str]:
+    """A name split on its separators, except inside brackets: `「天然資源、食品與農業」植物研究`
+    is one name, its 、 part of a bracketed phrase."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += (char in _OPENING) - (char in _CLOSING)
+        if char in separators and depth <= 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return [*parts, text[start:]]
 
 
 def parse_versions(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], list[Finding]]:

@@ -401,7 +401,8 @@ def _renumber_items(
     (K011 read as K01 + `1消費者行為`): it is dropped, not kept as part of the name.
     """
     out: dict[str, Coded] = {}
-    names = [clean(item.get("name")) for item in listed]
+    # `.觀光遊憩資源概念`: the period after a code (K04.觀光…) separated it from the name.
+    names = [_strip_code_separator(clean(item.get("name")), repairs) for item in listed]
     code_tails = bool(names) and all(n[:1].isdigit() and not n[1:2].isdigit() for n in names)
     if code_tails:
         repairs.append(Repair("code-tail-in-names", f"{letter}: leading digit dropped"))
