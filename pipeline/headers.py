@@ -158,8 +158,8 @@ def _names_content(bare: str, role: str) -> bool:
 
 def _names_role(key: str, role: str) -> str | None:
     """"whole" when a column's folded header text names the role, "cut" when it is such a word
-    cut short at its end (at least three characters left, and not the spanning word alone),
-    else None."""
+    cut short at its end (at least three characters left, and not the spanning word alone; any
+    start of 職能級別 for the level column), else None."""
     words = _role_words(role)
     if key in words:
         return "whole"
@@ -169,6 +169,10 @@ def _names_role(key: str, role: str) -> str | None:
             return "whole"
     if len(key) >= 3 and key not in _FOLDED_SPANNING and any(
             w.startswith(key) and len(w) - len(key) <= _CUT_CHARACTERS for w in words):
+        return "cut"
+    # The 職能級別 column is the narrowest: its repeated header may keep a character or two
+    # (`職`), and the columns around it name it by their order.
+    if role == LEVEL and key and any(w.startswith(key) for w in words):
         return "cut"
     return None
 
