@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import regex
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
@@ -187,18 +188,43 @@ def _continued_columns(table: Any, state: Sections, at_top: bool
 
 def _without_footer_rows(rows: list[tuple[str, ...]], number: int, state: Sections
                          ) -> list[tuple[str, ...]]:
-    """A table's rows without the page footer that the table's rules took in (a table reaching
-    the page's foot gives the footer a cell of its own): furniture, checked like any footer."""
+    """A table's rows without the page footer that the table's rules took in — a row of its own,
+    or the last line of a cell reaching the page's foot: furniture, checked like any footer."""
     kept = []
     for row in rows:
         text = " ".join(c for c in row if c.strip())
         page = footer_number(text) if text else None
-        if page is None:
-            kept.append(row)
-        elif page and int(page) != number:
-            state.findings.append(finding("footer-page-mismatch", number, "footer",
-                                          f"footer {text!r} on page {number}"))
+        if page is not None:
+            _check_footer(text, page, number, state)
+            continue
+        kept.append(tuple(_without_footer_lines(cell, number, state) for cell in row))
     return kept
+
+
+# A footer at the end of a cell's text: the table's last row reached the page's foot, and the
+# footer's glyphs fell in its cell, on a line of their own or beside its last line. (⾴ is the
+# radical a font may print for 頁.)
+_FOOTER_AT_END = regex.compile(
+    r"\s*第\s*([0-9]+)\s*[頁⾴]\s*[，,、/／]?\s*(?:總\s*)?共\s*[0-9]+\s*[頁⾴]\s*$")
+
+
+def _without_footer_lines(cell: str, number: int, state: Sections) -> str:
+    footer = _FOOTER_AT_END.search(cell) if ("頁" in cell or "⾴" in cell) else None
+    if footer is None:
+        return cell
+    _check_footer(footer.group(0).strip(), footer.group(1), number, state)
+    return cell[:footer.start()]
+
+
+def _check_footer(text: str, page: str, number: int, state: Sections) -> None:
+    if page and int(page) != number:
+        state.findings.append(finding("footer-page-mismatch", number, "footer",
+                                      f"footer {text!r} on page {number}"))
+
+
+def _is_main_header(row: tuple[str, ...]) -> bool:
+    header = headers.classify_header(row)
+    return header is not None and header.kind == "main"
 
 
 def _take_header_rest(body: list[tuple[str, ...]], header: headers.Header, number: int,
@@ -245,8 +271,8 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) 
                 "header-not-repeated", number, "main table",
                 "a main-table part printed without its header: its columns read under the "
                 "last header's"))
-            state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in rows), (),
-                                       continued))
+            state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in rows
+                                                     if not _is_main_header(r)), (), continued))
         else:
             first = " | ".join(c for c in rows[0] if c)[:40]
             state.findings.append(finding(
@@ -283,6 +309,9 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) 
             printed = [tuple(r[j] for j in keep) for r in printed]
             columns = tuple(columns[j] for j in keep)
             body = folded if folded is not None else [tuple(r[j] for j in keep) for r in body]
+        # The header printed again inside the table's body (a page's repeated header that the
+        # table's rules took in below the rest of a row) is no row of the table.
+        body = [r for r in body if not _is_main_header(r)]
         # The attitude (or notes) section may share the ruled table with the last task: from its
         # title row on, the rows belong to that section.
         titles = [i for i, r in enumerate(body) if _section_title(r) is not None]

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import regex
+
 from pipeline.layout import (
     ATTITUDE_TITLE,
     DUTY,
@@ -76,12 +78,18 @@ _FULL_HEADERS = (
 )
 
 
+# A footer with its numbers, however spaced or punctuated, once folded.
+_FOOTER_IN_TEXT = regex.compile(r"第[0-9]+頁總?共[0-9]+頁")
+
+
 def leaked_layout(value: str) -> bool:
     """Whether a text field holds page furniture (a footer, `<p>` residue, an unmapped glyph) or
     header text: two header words, a header word alone, or a whole column header or title."""
     if any(p.search(value) for p in FURNITURE):
         return True
     key = fold(value)
+    if _FOOTER_IN_TEXT.search(key):
+        return True
     return (sum(1 for w in _FOLDED_HEADER_WORDS if w in key) >= 2
             or key in _FOLDED_HEADER_WORDS or any(h in key for h in _FULL_HEADERS))
 
