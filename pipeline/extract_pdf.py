@@ -76,7 +76,32 @@ def _footer_digits(lines: list[dict[str, Any]]) -> set[int]:
     return near
 
 
+# The foot of a page, as a share of its height, where a footer is looked for before anything
+# else is read.
+_FOOT = 0.88
+
+
+def _without_footer(page: Any, number: int, state: Sections) -> Any:
+    """The page without its footer's glyphs: a line at the page's foot that reads as a footer
+    (its page numbers on it or on a line of digits beside it), wherever its glyphs fell — even
+    inside the cells of a table whose rules reach the foot, spread over several of them."""
+    top = page.bbox[1] + _FOOT * (page.bbox[3] - page.bbox[1])
+    foot = [c for c in page.chars if c["top"] >= top]
+    if not foot:
+        return page
+    lines = chars_to_textmap(foot).extract_text_lines(return_chars=True)
+    footers = [line for line in lines if footer_number(line["text"]) is not None]
+    if not footers:
+        return page
+    furniture = [*footers, *(lines[i] for i in _footer_digits(lines))]
+    for line in footers:
+        _check_footer(line["text"], footer_number(line["text"]) or "", number, state)
+    gone = {id(c) for line in furniture for c in line["chars"]}
+    return page.filter(lambda obj: id(obj) not in gone)
+
+
 def _read_page(page: Any, number: int, state: Sections) -> None:
+    page = _without_footer(page, number, state)
     tables = find_tables(page, number, state.findings)
     lines = text_lines_outside(page, tables)
     missed = uncovered_chars(page, tables)

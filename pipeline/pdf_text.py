@@ -84,6 +84,12 @@ def is_wrap(room: float | None, chars: list[dict[str, Any]]) -> bool:
             end += 1
     while end + 1 < len(chars) and chars[end + 1]["text"] in _CLOSING:
         end += 1
+    # A Latin run glued to that punctuation goes with it too (`越、A07`: LibreOffice keeps a
+    # CJK comma and the code after it on one line).
+    if end > 0 and chars[end]["text"] in _CLOSING:
+        while (end + 1 < len(chars) and not chars[end + 1]["text"].isspace()
+               and not _wide(chars[end + 1]["text"])):
+            end += 1
     em = max(c["x1"] - c["x0"] for c in chars)
     return room < chars[end]["x1"] - chars[0]["x0"] + 0.5 * em
 

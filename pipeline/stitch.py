@@ -190,9 +190,12 @@ def _place_fragments(cells: list[_Cell], open_roles: list[str], row_width: int,
 
 def _continue_row(
     builder: _RowBuilder, row: GridRow, findings: list[Finding], row_no: int,
-    columns: tuple[str | None, ...],
+    columns: tuple[str | None, ...], columns_placed: bool = False,
 ) -> None:
-    """The first row of a page with no task code: the rest of the row-group cut by the break."""
+    """The first row of a page with no task code: the rest of the row-group cut by the break.
+    ``columns_placed``: the page's cells lie under their header columns (a PDF's geometry; a
+    text export shifts a row whose duty cell is empty), so a fragment read by a code inside it
+    must lie under that code's column — else the two readings disagree, and it is not placed."""
     open_roles = [r for r in layout.ROLE_ORDER if r in builder.cells and r != layout.LEVEL]
     # The rest of an open range (`4級` | `以上`) in the 職能級別 column continues the level.
     found = [_Cell(c.column, c.text, layout.LEVEL, True)
@@ -201,6 +204,11 @@ def _continue_row(
                  and layout.LEVEL_REST.fullmatch(layout.squash(_bare(c.text)))) else c
              for c in _non_empty_cells(row)]
     cells = _place_fragments(found, open_roles, len(row.cells), columns)
+    if columns_placed:
+        cells = [_Cell(c.column, c.text, None, True)
+                 if (c.leads_with_fragment and c.role in layout.LIST_ROLES
+                     and c.column < len(columns) and columns[c.column] not in (None, c.role))
+                 else c for c in cells]
     task = builder.task_code()
     for cell in cells:
         where = f"row {row_no} column {cell.column + 1}"
@@ -326,9 +334,8 @@ def _carry_duty_name(row: GridRow, cells: list[_Cell], columns: tuple[str | None
 
 
 def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
-                columns: tuple[tuple[str | None, ...], ...] = ()) -> tuple[
-    list[LogicalRow], list[Finding]
-]:
+                columns: tuple[tuple[str | None, ...], ...] = (),
+                columns_placed: bool = False) -> tuple[list[LogicalRow], list[Finding]]:
     """Per-page main-table rows → logical rows. Pure; the core of this stage. ``columns``: per
     page, the role its own header names for each grid column (pdfplumber's grid can differ from
     page to page); none given, every page has the template's seven."""
@@ -363,7 +370,7 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
                 rows.append(current.build())
                 current = _start_merged_block(current, row, findings, row_no, index == 0)
             elif index == 0 and current is not None:
-                _continue_row(current, row, findings, row_no, page_columns)
+                _continue_row(current, row, findings, row_no, page_columns, columns_placed)
             else:
                 findings.append(finding(
                     "orphan-row", row.page,
@@ -400,7 +407,8 @@ def _roles(columns: tuple[str | None, ...]) -> tuple[str, ...]:
 def stitch_document(doc: ExtractedDocument) -> StitchedDocument:
     columns, findings = _main_columns(doc)
     rows, row_findings = stitch_rows(tuple((g.page, g.rows) for g in doc.main),
-                                     tuple(g.columns for g in doc.main))
+                                     tuple(g.columns for g in doc.main),
+                                     columns_placed=doc.source.format == "pdf")
     return StitchedDocument(
         source=doc.source,
         title=doc.title,
