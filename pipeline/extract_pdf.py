@@ -291,6 +291,10 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) 
             _read_back_rows(table, 0, rows, number, state, skip_columns=title_column + 1)
         elif state.current in ("attitudes", "notes"):
             _read_back_rows(table, 0, rows, number, state)
+        elif state.current == "profile" and layout.is_profile_label(
+                next((c for c in rows[0] if c.strip()), "")):
+            # The profile's last rows carried on to the next page (`基準級別 | 4`).
+            state.profile.extend(GridRow(number, r) for r in rows)
         elif continued is not None:
             state.findings.append(finding(
                 "header-not-repeated", number, "main table",

@@ -82,16 +82,22 @@ _FULL_HEADERS = (
 _FOOTER_IN_TEXT = regex.compile(r"第[0-9]+頁總?共[0-9]+頁")
 
 
+# Two header words printed one after the other, as a header row leaked into a field reads
+# (`主要職責工作任務`); a task named `分析工作任務及職能內涵` names two of them in a sentence.
+_HEADER_RUN = regex.compile("(?:" + "|".join(_FOLDED_HEADER_WORDS) + "){2}")
+
+
 def leaked_layout(value: str) -> bool:
     """Whether a text field holds page furniture (a footer, `<p>` residue, an unmapped glyph) or
-    header text: two header words, a header word alone, or a whole column header or title."""
+    header text: two header words in a row, a header word alone, or a whole column header or
+    title."""
     if any(p.search(value) for p in FURNITURE):
         return True
     key = fold(value)
     if _FOOTER_IN_TEXT.search(key):
         return True
-    return (sum(1 for w in _FOLDED_HEADER_WORDS if w in key) >= 2
-            or key in _FOLDED_HEADER_WORDS or any(h in key for h in _FULL_HEADERS))
+    return (bool(_HEADER_RUN.search(key)) or key in _FOLDED_HEADER_WORDS
+            or any(h in key for h in _FULL_HEADERS))
 
 
 
