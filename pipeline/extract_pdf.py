@@ -25,7 +25,7 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psparser import PSException
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from pipeline import layout
 from pipeline.extract import outside_columns, section_findings
@@ -94,10 +94,25 @@ def _find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
     return list(page.find_tables(table_settings={"explicit_horizontal_lines": bottoms}))
 
 
+def on_page(bbox: tuple[float, float, float, float], page_bbox: tuple[float, float, float, float]
+            ) -> tuple[float, float, float, float] | None:
+    """A table's bbox clipped to the page, None when none of it is on the page.
+
+    A PDF printed by wkhtmltopdf draws a tall table's border as one rectangle running off the
+    page (the page clips it), so pdfplumber finds a table reaching below the page; pdfplumber's
+    ``outside_bbox`` and ``crop`` refuse a box that is not within the page. Nothing beyond the
+    page is printed, so the part of the table there holds nothing to read."""
+    x0, top = max(bbox[0], page_bbox[0]), max(bbox[1], page_bbox[1])
+    x1, bottom = min(bbox[2], page_bbox[2]), min(bbox[3], page_bbox[3])
+    return (x0, top, x1, bottom) if x1 > x0 and bottom > top else None
+
+
 def _text_lines_outside(page: Any, tables: list[Any]) -> list[dict[str, Any]]:
     outside = page
     for table in tables:
-        outside = outside.outside_bbox(table.bbox)
+        clipped = on_page(table.bbox, page.bbox)
+        if clipped is not None:
+            outside = outside.outside_bbox(clipped)
     lines: list[dict[str, Any]] = outside.extract_text_lines()
     return lines
 
@@ -313,7 +328,20 @@ class UnreadablePdf(Exception):
 
 
 # What pdfminer raises for a file it cannot read, as opposed to a bug in this code.
-_PDF_READ_ERRORS = (PdfminerException, PSException, PDFEncryptionError, PDFPasswordIncorrect)
+_PDF_READ_ERRORS = (PdfminerException, PSException, PDFEncryptionError, PDFPasswordIncorrect,
+                    MalformedPDFException)
+
+
+def _pages(pdf: Any) -> list[Any]:
+    """The PDF's pages. pdfplumber reads each page's MediaBox, CropBox and rotation as it lists
+    them, and a box from the wild that is no box (too few numbers, names instead of numbers)
+    raises there: the document is unreadable, for that reason."""
+    try:
+        return list(pdf.pages)
+    except (IndexError, TypeError, ValueError) as exc:
+        pdf.pages_to_parse = ()  # closing the PDF lists its pages again: let it build none
+        raise UnreadablePdf("unreadable-source", "a page's MediaBox or CropBox is not a box "
+                            f"({type(exc).__name__}: {exc})") from exc
 
 
 def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
@@ -326,8 +354,9 @@ def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
                 state.findings.append(finding(
                     "encrypted-pdf", None, "document",
                     "encrypted with an empty user password; read without one", as_warning=True))
-            page_count = len(pdf.pages)
-            for number, page in enumerate(pdf.pages, start=1):
+            pages = _pages(pdf)
+            page_count = len(pages)
+            for number, page in enumerate(pages, start=1):
                 read_objects(page)
                 chars += len(page.chars)
                 unmapped = sum(1 for c in page.chars if c["text"].startswith("(cid:"))
