@@ -109,4 +109,5 @@ docs: $(STAMP) ## regenerate docs/data-dictionary.md from pipeline/spec.py
 	$(PY) -m $(PKG) docs docs/data-dictionary.md
 
 clean: ## remove interim/ build products (raw/ and curated/ are kept)
-	rm -rf $(INTERIM)/*/ $(MANIFEST) $(CURATED)/.built
+	rm -rf $(INTERIM)/*/ $(MANIFEST) $(INTERIM)/.snapshot.json $(INTERIM)/run-error.log \
+		$(CURATED)/.built

@@ -7,6 +7,7 @@ of more than a few documents; ``--verbose`` prints one plain line per document i
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -58,3 +59,20 @@ def finding_line(level: str, file: str, finding: Finding) -> str:
     page = f" p.{finding.page}" if finding.page is not None else ""
     where = f"{finding.where}: " if finding.where and finding.where != file else ""
     return f"{level} {file}{page}: {finding.code}: {where}{finding.message}"
+
+
+# Errors that judge the whole document: the other errors it got only follow from them.
+DOCUMENT_VERDICTS = frozenset({"not-a-standard"})
+
+
+def errors_to_print(findings: tuple[Finding, ...], details: Path) -> list[Finding]:
+    """A rejected document's errors as a run prints them: one line per problem, except that a
+    document judged as a whole (not a competency standard) is one line, which says how many
+    other errors ``details`` (its validate.json) holds — a rotated or foreign PDF otherwise
+    printed a line for every table and line it could not place."""
+    verdicts = [f for f in findings if f.code in DOCUMENT_VERDICTS]
+    others = len(findings) - len(verdicts)
+    if not verdicts or not others:
+        return list(findings)
+    return [dataclasses.replace(v, message=f"{v.message}; {others} other error(s) in {details}")
+            for v in verdicts]

@@ -91,7 +91,7 @@ def test_an_export_stopped_by_a_changing_file_prints_one_error_line(
 
     changing = tmp_path / "interim" / "a.txt" / "validate.json"
 
-    def stopped(_curated: Path, _validated: list[Path]) -> object:
+    def stopped(*_args: object) -> object:
         raise export.ChangedDuringExport(changing, "rewritten while the catalogue was exported")
 
     monkeypatch.setattr(export, "export_catalogue", stopped)
