@@ -203,7 +203,7 @@ def item_names(main: list[PageGrid]) -> set[str]:
             for row in grid.rows:
                 cell = row.cells[j] if j < len(row.cells) else ""
                 starts = list(layout.ITEM_START[role].finditer(cell))
-                ends = [m.start() for m in starts[1:]] + [len(cell)]
+                ends = [m.start() for m in starts[1:]] + [len(cell)] if starts else []
                 names |= {layout.squash(cell[m.end():end]) for m, end in zip(starts, ends,
                                                                                strict=True)}
     return names

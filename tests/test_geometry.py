@@ -100,3 +100,15 @@ def test_a_pdf_of_more_than_200_pages_is_read(tmp_path: Path) -> None:
     path = tmp_path / "long.pdf"
     path.write_bytes(buffer.getvalue())
     assert _read(path).startswith("rejected: ")  # no competency standard, said so
+
+
+def test_a_page_moved_to_negative_coordinates_with_an_empty_knowledge_cell_is_read(
+        tmp_path: Path) -> None:
+    """Found by the fuzzing campaign: on a page whose MediaBox starts at (-300, -400) the notes'
+    lines read as wrapped, and reading a wrap looked up every K/S item name — in a row whose
+    knowledge cell was empty, which raised ValueError (zip of no item starts with one end)."""
+    pdf = parse((REPO / "tests" / "fixtures" / "lo" / "corpus-19.pdf").read_bytes())
+    CASES["negative coordinates"](pdf)
+    path = tmp_path / "moved.pdf"
+    path.write_bytes(pdf.to_bytes())
+    assert _read(path).startswith(("accepted", "rejected: "))
