@@ -42,7 +42,8 @@ $(file >$(MANIFEST),$(STATE))
 endif
 
 
-.PHONY: all help setup test lint docs clean roundtrip diff lo-fixtures bench layouts layout-fixtures
+.PHONY: all help setup test lint docs clean roundtrip diff lo-fixtures bench layouts layout-fixtures \
+	fuzz
 .DELETE_ON_ERROR:
 
 all: $(CURATED)/.built ## set up .venv if needed and build curated/ from raw/ (default)
@@ -95,6 +96,19 @@ layout-fixtures: $(STAMP) ## re-render the committed layout sample in tests/fixt
 BENCH_N ?= 900
 bench: $(STAMP) ## time the whole pipeline on BENCH_N rendered documents against pdfplumber alone
 	BENCH_N=$(BENCH_N) $(PY) -m tests.render.bench
+
+# The fuzzing campaign (tests/fuzz/): N mutants of the committed PDFs and text exports beside
+# the sample, through the command line a batch at a time, FUZZ_JOBS build workers, each document
+# stopped after FUZZ_TIME_LIMIT seconds; writes docs/fuzz-results.md and .json, exits 1 on any
+# crash or hang. `make test` runs a seeded sample of it.
+# (N is shared with `make layouts`, whose default is 200: the campaign's own is 5,000.)
+FUZZ_N = $(if $(filter command line environment,$(origin N)),$(N),5000)
+FUZZ_SEED ?= icap-15
+FUZZ_JOBS ?= 2
+FUZZ_TIME_LIMIT ?= 60
+fuzz: $(STAMP) ## fuzz N mutated PDFs and text exports beside the sample (docs/fuzz-results.md)
+	$(PY) -m tests.fuzz.campaign --inputs $(FUZZ_N) --seed $(FUZZ_SEED) --jobs $(FUZZ_JOBS) \
+		--time-limit $(FUZZ_TIME_LIMIT)
 
 # Needs LibreOffice (apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-uming);
 # CI only reads the committed PDFs.
