@@ -34,6 +34,7 @@ from pipeline.failures import (
     unknown_source,
 )
 from pipeline.records import Finding
+from pipeline.severity import finding
 from pipeline.snapshot import Snapshot, source_signature
 from pipeline.summary import SUMMARY_FILE, built_summary, summary_record
 
@@ -228,7 +229,7 @@ def _failure(work: DocumentWork, exc: BaseException, time_limit_s: int) -> Findi
     likelier cause of anything raised then), or an internal error."""
     name = work.source.name
     if isinstance(exc, TimeLimit):
-        return Finding("time-limit", "error", None, name,
+        return finding("time-limit", None, name,
                        f"processing took longer than the {time_limit_s} s limit per document "
                        "(raise it with DOC_TIME_LIMIT=seconds)")
     try:

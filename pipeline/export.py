@@ -51,7 +51,8 @@ from pipeline.failures import (
 )
 from pipeline.forked import Forked
 from pipeline.publish import publish_folder
-from pipeline.records import Finding, Row, TableSet
+from pipeline.records import Row, TableSet
+from pipeline.severity import finding
 from pipeline.spec import TABLES, Column, Table, require_spec_tables
 from pipeline.summary import SUMMARY_FILE, built_summary, file_signature, summarize
 from pipeline.values import Columns, table_columns
@@ -382,10 +383,10 @@ def _export(curated: Path, validated: list[Path], trust_summary_files: bool,
             raise
         except Exception as exc:
             source = summaries[source_file].source
-            finding = (Finding("changed-during-export", "error", None, source_file, exc.reason)
-                       if isinstance(exc, ChangedDuringExport)
-                       else internal_error(source_file, exc))
-            raise DocumentFailed(listed_as[source_file], failed_document(source, finding),
+            error = (finding("changed-during-export", None, source_file, exc.reason)
+                     if isinstance(exc, ChangedDuringExport)
+                     else internal_error(source_file, exc))
+            raise DocumentFailed(listed_as[source_file], failed_document(source, error),
                                  failure_log(source_file, "the export (reading its rows)", exc)
                                  ) from exc
 

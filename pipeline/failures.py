@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pipeline.forked import ChildFailed
 from pipeline.records import Finding, Source, TableSet
+from pipeline.severity import finding
 
 FAILED_FILE = "failed.json"
 ERROR_LOG = "error.log"
@@ -38,7 +39,7 @@ def internal_error(file: str, exc: BaseException) -> Finding:
     """The error a document gets for an exception nobody anticipated: its type and message.
     Printed ``ERROR <file>: internal-error: <type>: <message>``."""
     message = one_line(str(exc))
-    return Finding("internal-error", "error", None, file,
+    return finding("internal-error", None, file,
                    f"{type(exc).__name__}: {message}" if message else type(exc).__name__)
 
 
@@ -46,7 +47,7 @@ def changed_during_run(file: str, exc: BaseException | None = None) -> Finding:
     """The error of a document whose raw/ file changed or disappeared after the run's snapshot:
     what was read of it belongs to no single version of the file."""
     cause = f" ({type(exc).__name__}: {one_line(str(exc))})" if exc is not None else ""
-    return Finding("changed-during-run", "error", None, file,
+    return finding("changed-during-run", None, file,
                    "the file changed or disappeared in raw/ while the run read it" + cause
                    + "; run make again")
 
