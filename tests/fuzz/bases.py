@@ -1,5 +1,5 @@
-"""The inputs the fuzzing campaign mutates: the committed PDFs and text exports, and look-alike
-PDFs rendered from them.
+"""The inputs the fuzzing campaign mutates: the committed PDFs (the LibreOffice fixtures and the
+layout generator's sample) and text exports, and look-alike PDFs rendered from them.
 
 Every base claims a standard code of its own (the sample and its variants are re-coded
 ``FZZnnnn-001vN``), so that a mutant which still reads as a valid standard never claims the
@@ -30,6 +30,13 @@ class Base:
     name: str  # short, safe for a file name
     kind: str  # pdf | text
     data: bytes  # the file (a text export: UTF-8)
+    # The standard it prints (its corpus file, where it has one): two bases of one standard
+    # claim one code, so their mutants never share a batch.
+    standard: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.standard or self.name
 
 
 def recoded(text: str, number: int) -> str:
@@ -47,8 +54,18 @@ def _text_bases() -> list[Base]:
 
 def _lo_bases() -> list[Base]:
     manifest = json.loads((FIXTURES / "lo" / "manifest.json").read_text(encoding="utf-8"))
-    return [Base(f"lo-{Path(e['pdf']).stem}", "pdf", (FIXTURES / "lo" / e["pdf"]).read_bytes())
-            for e in manifest if e["source"] != "sample"]
+    return [Base(f"lo-{Path(e['pdf']).stem}", "pdf", (FIXTURES / "lo" / e["pdf"]).read_bytes(),
+                 e["source"]) for e in manifest if e["source"] != "sample"]
+
+
+def _layout_sample_bases() -> list[Base]:
+    """The committed sample of the layout generator (tests/layouts/): 30 real-content
+    standards printed by LibreOffice and Chromium in drawn layouts."""
+    out = []
+    for meta in sorted((FIXTURES / "layouts").glob("layout-*.json")):
+        source = json.loads(meta.read_text(encoding="utf-8"))["source"]
+        out.append(Base(meta.stem, "pdf", meta.with_suffix(".pdf").read_bytes(), source))
+    return out
 
 
 def _fast_route_bases() -> list[Base]:
@@ -74,14 +91,14 @@ def _fast_route_bases() -> list[Base]:
         if path.stem in printed or not is_renderable(std):
             continue
         paged, _placement = paginate(std)
-        out.append(Base(f"fast-corpus-{len(out)}", "pdf", render_fast(paged)))
+        out.append(Base(f"fast-corpus-{len(out)}", "pdf", render_fast(paged), path.stem))
     return out
 
 
 @cache
 def all_bases() -> tuple[Base, ...]:
     """Every base, in a fixed order (the campaign's seed picks among them by index)."""
-    return (*_text_bases(), *_lo_bases(), *_fast_route_bases())
+    return (*_text_bases(), *_lo_bases(), *_fast_route_bases(), *_layout_sample_bases())
 
 
 @cache

@@ -553,6 +553,7 @@ class Mutant:
     mutator: str
     what: str
     data: bytes
+    standard: str  # the standard its base prints (see Base.key)
 
 
 def mutate(rng: random.Random, base: Base, mutator: str, name: str) -> Mutant:
@@ -565,4 +566,4 @@ def mutate(rng: random.Random, base: Base, mutator: str, name: str) -> Mutant:
         except NotClassicPdf as exc:
             raise AssertionError(f"base {base.name} is not a classic PDF: {exc}") from exc
         data, what = PDF_MUTATORS[mutator](rng, base.data, pdf)
-    return Mutant(name, base.name, mutator, what, data)
+    return Mutant(name, base.name, mutator, what, data, base.key)
