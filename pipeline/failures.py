@@ -1,11 +1,11 @@
 """What a run keeps of a document it could not process: one error, one record, one log.
 
 A run must never fall over because of one document. Whatever a document raises in a stage of the
-build or when the export reads it becomes a rejected document of its own — no tables, one error
-finding (``internal-error``, or ``time-limit`` / ``changed-during-run`` when that is what
-happened) — printed as the usual one line ``ERROR <file>: <code>: <reason>``, with the full
-traceback in ``interim/<file>/error.log`` for whoever fixes the bug. The export then treats it
-like any rejected document: curated/ keeps its previous rows.
+build, or when the export reads or writes it, becomes a rejected document of its own — no
+tables, one error finding (``internal-error``, or ``time-limit`` / ``changed-during-run`` when
+that is what happened) — printed as the usual one line ``ERROR <file>: <code>: <reason>``, with
+the full traceback in ``interim/<file>/error.log`` for whoever fixes the bug. The export then
+treats it like any rejected document: curated/ keeps its previous rows.
 
 The record is ``interim/<file>/failed.json``, not ``validate.json``: the outputs of the stage
 that failed and of every later stage are removed, so the next run tries that stage again (make's
@@ -52,9 +52,9 @@ def changed_during_run(file: str, exc: BaseException | None = None) -> Finding:
                    + "; run make again")
 
 
-def failed_document(source: Source, finding: Finding) -> TableSet:
+def failed_document(source: Source, error: Finding) -> TableSet:
     """A document that failed: rejected, no tables, its one error."""
-    return TableSet(source, {}, (finding,), True)
+    return TableSet(source, {}, (error,), True)
 
 
 def unknown_source(file: str) -> Source:
