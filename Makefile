@@ -3,16 +3,31 @@
 # only when older than its input or its code: a new or edited file in raw/, or an edited stage
 # module, re-runs just the steps that depend on it; nothing changed, nothing runs.
 
+# The variables (make VAR=value): `make help` lists each with HELP_<VAR> and its value.
+HELP_VARIABLES := RAW INTERIM CURATED JOBS QUIET VERBOSE V DOC_TIME_LIMIT BASE FAIL_ON_CHANGE \
+	PORT N SEED BENCH_N FUZZ_SEED FUZZ_JOBS FUZZ_TIME_LIMIT VENV PYTHON
 RAW ?= raw
+HELP_RAW := the source documents, subfolders included (never modified)
 INTERIM ?= interim
+HELP_INTERIM := one folder per document holding the output of each step
 CURATED ?= curated
-VENV ?= .venv
-PYTHON ?= python3
+HELP_CURATED := the curated tables, reports and run report
+# Documents processed at once, every core by default (the output is the same whatever the number).
+CORES := $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+JOBS ?= $(CORES)
+HELP_JOBS := documents processed at once (default: every core)
+HELP_QUIET := QUIET=1 prints only errors
+HELP_VERBOSE := VERBOSE=1 prints a line per document and every warning
+HELP_V := V=1 shows the commands make runs
 # Seconds one document may take to extract before it is rejected with time-limit.
 DOC_TIME_LIMIT ?= 300
-
-# Documents processed at once (the output is the same whatever the number).
-JOBS ?= 1
+HELP_DOC_TIME_LIMIT := seconds one document may take before it is rejected (time-limit)
+HELP_BASE := make diff: the folder to compare curated/ with (default: curated/ at git HEAD)
+HELP_FAIL_ON_CHANGE := make diff: FAIL_ON_CHANGE=1 exits 1 when the tables differ (for CI)
+VENV ?= .venv
+HELP_VENV := the virtual environment make creates and uses
+PYTHON ?= python3
+HELP_PYTHON := the Python that creates it (3.11 or later)
 
 PY := $(VENV)/bin/python
 # Commands are not echoed unless V=1; QUIET=1 prints only errors, VERBOSE=1 a line per document.
@@ -21,37 +36,40 @@ PIPELINE = $(strip $(PY) -m $(PKG) $(if $(QUIET),--quiet) $(if $(VERBOSE),--verb
 STAMP := $(VENV)/.installed
 PKG := pipeline
 
-# Every file of raw/ is a document: its content, not its name, says what it is. File names never
-# reach a shell: the steps below list raw/ themselves. Names make cannot hold in a prerequisite
-# list (spaces, ; : # = | $$ % and quotes) are left out of it — raw/ itself is a prerequisite, so
-# adding or removing such a file still triggers a build; only an edit in place goes unseen.
-SOURCES := $(sort $(shell find '$(RAW)' -maxdepth 1 -type f ! -name '.*' \
-	! -name '*[][ ;:\#=|$$%*?]*' ! -name "*'*" ! -name '*"*' ! -name '*\\*' 2>/dev/null))
-DOCS := $(notdir $(SOURCES))
+# Every file of raw/ and of its subfolders is a document (hidden files and folders aside): its
+# content, not its name, says what it is. File names never reach a shell: the steps below list
+# raw/ themselves. Names make cannot hold in a prerequisite list (spaces, ; : # = | $$ % and
+# quotes) are left out of it; the document list below still holds them, so adding, removing or
+# editing such a file in place triggers a build like any other.
+LIST_RAW = find '$(RAW)' -mindepth 1 -name '.*' -prune -o -type f
+SOURCES := $(sort $(shell $(LIST_RAW) ! -name '*[][ ;:\#=|$$%*?]*' ! -name "*'*" ! -name '*"*' \
+	! -name '*\\*' -print 2>/dev/null))
 
 # The document list is a file whose content (not its date) changes when raw/ gains or loses a
 # file, so curated/ is re-assembled then and only then.
-# Holds each file's name, size and modification time, so that a file replaced by one with an older
-# timestamp (cp -p, wget) still changes it.
+# Holds each file's path under raw/, size and modification time, so that a file replaced by one
+# with an older timestamp (cp -p, wget) or edited in place still changes it.
 MANIFEST := $(INTERIM)/.documents
-STATE := $(shell find '$(RAW)' -maxdepth 1 -type f ! -name '.*' -printf '%f %s %T@\n' 2>/dev/null \
-	| sort)
+STATE := $(shell $(LIST_RAW) -printf '%P %s %T@\n' 2>/dev/null | sort)
 $(shell mkdir -p '$(INTERIM)')
 ifneq ($(strip $(file <$(MANIFEST))),$(strip $(STATE)))
 $(file >$(MANIFEST),$(STATE))
+else ifeq ($(wildcard $(MANIFEST)),)
+$(file >$(MANIFEST),$(STATE))
 endif
 
-
-.PHONY: all help setup test lint docs clean roundtrip diff lo-fixtures bench layouts layout-fixtures \
-	fuzz
+.PHONY: all help setup test lint docs clean roundtrip diff serve lo-fixtures bench layouts \
+	layout-fixtures fuzz
 .DELETE_ON_ERROR:
 
 all: $(CURATED)/.built ## set up .venv if needed and build curated/ from raw/ (default)
 
-help: ## list the targets
+help: ## list the targets and the variables
+	@echo "Targets (make TARGET):"
 	@grep -E '^[a-zA-Z_./$$()-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | \
 		awk -F'\t' '{printf "  %-14s %s\n", $$1, $$2}'
-	@echo "  Variables: RAW=$(RAW) INTERIM=$(INTERIM) CURATED=$(CURATED)"
+	@echo "Variables (make VAR=value; the value now in brackets):"
+	@$(foreach v,$(HELP_VARIABLES),printf '  %-16s %s [%s]\n' '$(v)' '$(HELP_$(v))' '$($(v))';)
 
 setup: $(STAMP) ## create .venv and install the package with its dependencies
 
@@ -72,13 +90,19 @@ $(CURATED)/.built: $(RAW) $(SOURCES) $(MANIFEST) $(wildcard $(PKG)/*.py) | $(STA
 	$(Q)$(PIPELINE) export --raw '$(RAW)' --interim '$(INTERIM)' --curated '$(CURATED)'
 	$(Q)touch $@
 
+PORT ?= 8001
+HELP_PORT := make serve: the port on 127.0.0.1
+serve: $(CURATED)/.built ## browse curated/icap.sqlite in Datasette on http://127.0.0.1:8001/ (PORT)
+	$(Q)$(PY) -m $(PKG) serve --curated '$(CURATED)' --host 127.0.0.1 --port $(PORT)
+
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest
 
 # BASE=dir compares with that folder; without it, with the curated/ committed at git HEAD.
+# Differences are reported, not a failure: FAIL_ON_CHANGE=1 makes them exit 1 (for CI).
 diff: $(CURATED)/.built ## build, then compare curated/ with BASE (default: curated/ at git HEAD)
-	$(PY) -m $(PKG) diff --curated $(CURATED) $(if $(BASE),--base $(BASE)) \
-		--report $(INTERIM)/diff-report.md
+	$(Q)$(PY) -m $(PKG) diff --curated '$(CURATED)' $(if $(BASE),--base '$(BASE)') \
+		$(if $(FAIL_ON_CHANGE),--fail-on-change) --report '$(INTERIM)/diff-report.md'
 
 roundtrip: $(STAMP) ## render every real-content standard as a PDF and compare all fields with its truth
 	$(PY) -m tests.render.roundtrip
@@ -86,7 +110,9 @@ roundtrip: $(STAMP) ## render every real-content standard as a PDF and compare a
 # Needs LibreOffice and Chromium (apt-get install libreoffice-writer-nogui chromium and the CJK
 # fonts listed in tests/layouts/forms.py); rendered PDFs are cached in .cache/layouts/.
 N ?= 200
+HELP_N := make layouts: how many documents to render; make fuzz: inputs to try (default 5000)
 SEED ?= 1
+HELP_SEED := make layouts: the seed their layouts are drawn from
 layouts: $(STAMP) ## render N=200 documents in layouts drawn from SEED=1, read them, report (docs/layouts-results.json)
 	$(PY) -m tests.layouts.runner --n $(N) --seed '$(SEED)'
 
@@ -94,6 +120,7 @@ layout-fixtures: $(STAMP) ## re-render the committed layout sample in tests/fixt
 	$(PY) -m tests.layouts.make_sample
 
 BENCH_N ?= 900
+HELP_BENCH_N := make bench: documents in the synthetic catalogue
 bench: $(STAMP) ## time the whole pipeline on BENCH_N rendered documents against pdfplumber alone
 	BENCH_N=$(BENCH_N) $(PY) -m tests.render.bench
 
@@ -104,8 +131,11 @@ bench: $(STAMP) ## time the whole pipeline on BENCH_N rendered documents against
 # (N is shared with `make layouts`, whose default is 200: the campaign's own is 5,000.)
 FUZZ_N = $(if $(filter command line environment,$(origin N)),$(N),5000)
 FUZZ_SEED ?= icap-15
+HELP_FUZZ_SEED := make fuzz: the seed every input is drawn from
 FUZZ_JOBS ?= 2
+HELP_FUZZ_JOBS := make fuzz: build workers per batch
 FUZZ_TIME_LIMIT ?= 60
+HELP_FUZZ_TIME_LIMIT := make fuzz: seconds one document may take (a batch past them all: a hang)
 fuzz: $(STAMP) ## fuzz N mutated PDFs and text exports beside the sample (docs/fuzz-results.md)
 	$(PY) -m tests.fuzz.campaign --inputs $(FUZZ_N) --seed $(FUZZ_SEED) --jobs $(FUZZ_JOBS) \
 		--time-limit $(FUZZ_TIME_LIMIT)
@@ -119,8 +149,8 @@ lint: $(STAMP) ## ruff and mypy on pipeline/
 	$(PY) -m ruff check $(PKG) tests
 	$(PY) -m mypy $(PKG)
 
-docs: $(STAMP) ## regenerate docs/data-dictionary.md from pipeline/spec.py
-	$(PY) -m $(PKG) docs docs/data-dictionary.md
+docs: $(STAMP) ## regenerate docs/data-dictionary.md (pipeline/spec.py), docs/findings.md (pipeline/severity.py) and docs/cli.md
+	$(PY) -m $(PKG) docs docs/data-dictionary.md --cli docs/cli.md
 
 clean: ## remove interim/ build products (raw/ and curated/ are kept)
 	rm -rf $(INTERIM)/*/ $(MANIFEST) $(INTERIM)/.snapshot.json $(INTERIM)/run-error.log \

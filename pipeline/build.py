@@ -6,7 +6,7 @@ on — make's rule, applied per document and per stage — so adding a file re-e
 only, editing ``validate.py`` re-runs validation (and export) but extracts nothing, and an
 unchanged catalogue does no work. It runs in-process rather than as a make recipe per stage
 because starting Python and importing pdfplumber for every stage of every document cost more
-than parsing the PDFs themselves (see the README's benchmark).
+than parsing the PDFs themselves (see docs/performance.md).
 """
 
 from __future__ import annotations
@@ -40,13 +40,16 @@ from pipeline.summary import SUMMARY_FILE, built_summary, summary_record
 
 STAGES = ("extract", "stitch", "parse", "normalize", "validate")
 _PACKAGE = Path(__file__).resolve().parent
-_COMMON = ("__init__.py", "records.py", "layout.py", "severity.py", "build.py")
+_COMMON = ("__init__.py", "records.py", "layout.py", "headers.py", "radicals.py", "severity.py",
+           "build.py")
 # The modules each stage's output depends on (its own code and what it imports; a test checks
 # the list against the imports).
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
-    "extract": ("extract.py", "extract_pdf.py", "pdf_columns.py", "pdf_objects.py"),
-    "stitch": ("stitch.py", "normalize.py", "spec.py"),
-    "parse": ("parse.py", "codes.py", "census.py", "sections.py", "normalize.py", "spec.py"),
+    "extract": ("extract.py", "extract_pdf.py", "pdf_tables.py", "pdf_text.py", "pdf_columns.py",
+                "pdf_objects.py"),
+    "stitch": ("stitch.py", "cell_repairs.py", "normalize.py", "spec.py"),
+    "parse": ("parse.py", "codes.py", "census.py", "sections.py", "attitudes.py", "normalize.py",
+              "spec.py"),
     "normalize": ("normalize.py", "spec.py"),
     "validate": ("validate.py", "spec.py", "order.py", "summary.py"),
 }

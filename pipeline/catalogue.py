@@ -58,11 +58,14 @@ class RunEntry:
     sha256: str
     status: str  # converted | rejected | skipped
     standard_code: str | None
-    findings: tuple[Finding, ...]  # errors when rejected; input warnings otherwise
+    findings: tuple[Finding, ...]  # what a run prints: errors when rejected, else input warnings
+    # The codes of every error and warning the document got (its infos are in curated/findings
+    # or, when rejected, in its validate.json).
+    document_codes: tuple[str, ...] = ()
 
     @property
     def finding_codes(self) -> str:
-        return " ".join(sorted({f.code for f in self.findings}))
+        return " ".join(sorted({f.code for f in self.findings} | set(self.document_codes)))
 
 
 class PreviousCatalogue(Protocol):
@@ -80,11 +83,32 @@ def _code_of(doc: TableSet) -> str | None:
     return None if doc.is_rejected else code
 
 
-def resolve_claims(docs: list[TableSet]) -> dict[str, tuple[str, Finding]]:
+# Columns that say where a document's rows were read from, not what they hold.
+_SOURCE_COLUMNS = ("source_file", "source_sha256", "source_format")
+
+
+def same_tables(docs: list[TableSet]) -> bool:
+    """Whether documents give the same curated rows, wherever they were read from: a Big5 copy
+    beside the UTF-8 file, or a PDF beside its text export. The source columns and the findings
+    (a converted encoding is one) are not compared."""
+    def content(doc: TableSet) -> dict[str, list[Row]]:
+        rows = {name: rows for name, rows in doc.tables.items() if name != "findings"}
+        rows["standards"] = [{k: v for k, v in r.items() if k not in _SOURCE_COLUMNS}
+                             for r in rows.get("standards", [])]
+        return rows
+
+    first = content(docs[0])
+    return all(content(doc) == first for doc in docs[1:])
+
+
+def resolve_claims(docs: list[TableSet], load: Callable[[str], TableSet] | None = None
+                   ) -> dict[str, tuple[str, Finding]]:
     """Files that may not export although valid, by file: (status, the finding that says why).
 
-    The same bytes under two names: the first name (in sort order) is converted, the others are
-    skipped. Different documents claiming one standard_code: none of them is trusted.
+    The same document under two names — the same bytes, or (read through ``load``) the same
+    tables from other bytes: the first name (in sort order) is converted, the others are
+    skipped. Different documents claiming one standard_code: none of them is trusted. Only the
+    files of a code claimed twice with different bytes are read.
     """
     by_code: dict[str, list[TableSet]] = {}
     for doc in docs:
@@ -96,11 +120,14 @@ def resolve_claims(docs: list[TableSet]) -> dict[str, tuple[str, Finding]]:
         group = sorted(group, key=lambda d: d.source.file)
         if len(group) < 2:
             continue
-        if len({d.source.sha256 for d in group}) == 1:
+        same_bytes = len({d.source.sha256 for d in group}) == 1
+        if same_bytes or (load is not None
+                          and same_tables([load(d.source.file) for d in group])):
+            what = "bytes" if same_bytes else "tables (other bytes)"
             for doc in group[1:]:
                 out[doc.source.file] = ("skipped", Finding(
                     "duplicate-document", "warning", None, code,
-                    f"the same bytes as {group[0].source.file}; skipped"))
+                    f"the same {what} as {group[0].source.file}; skipped"))
             continue
         for doc in group:
             others = ", ".join(d.source.file for d in group if d is not doc)
@@ -129,15 +156,17 @@ class CataloguePlan:
     entries: tuple[RunEntry, ...]
 
 
-def plan_catalogue(summaries: list[TableSet], previous: PreviousCatalogue) -> CataloguePlan:
+def plan_catalogue(summaries: list[TableSet], previous: PreviousCatalogue,
+                   load: Callable[[str], TableSet] | None = None) -> CataloguePlan:
     """Decide each file's fate and the values that depend on the whole catalogue.
 
     Accepted documents contribute their new rows; a rejected document keeps the rows it had in
     ``previous`` unless an accepted document now provides its code. Documents whose source file
-    is no longer in raw/ drop out.
+    is no longer in raw/ drop out. ``load`` reads a whole document, for the files that claim one
+    code with different bytes (see resolve_claims).
     """
     previous_code_of = {r["source_file"]: r["standard_code"] for r in previous.standards}
-    decisions = resolve_claims(summaries)
+    decisions = resolve_claims(summaries, load)
     sources: dict[str, str] = {}
     summary_of: dict[str, TableSet] = {}
     entries: list[RunEntry] = []
@@ -147,9 +176,10 @@ def plan_catalogue(summaries: list[TableSet], previous: PreviousCatalogue) -> Ca
         if finding is not None:
             doc = doc.with_findings([finding])
         code = _code_of(doc)
+        codes = tuple(f.code for f in doc.findings if f.severity != "info")
         if status == "skipped":
             entries.append(RunEntry(doc.source.file, doc.source.sha256, "skipped", code,
-                                    (finding,) if finding else ()))
+                                    (finding,) if finding else (), codes))
         elif doc.is_rejected or status == "rejected":
             rejected.append(doc)
         else:
@@ -158,14 +188,16 @@ def plan_catalogue(summaries: list[TableSet], previous: PreviousCatalogue) -> Ca
             summary_of[code] = doc
             warnings = tuple(f for f in doc.findings if f.code in INPUT_WARNINGS)
             entries.append(RunEntry(doc.source.file, doc.source.sha256, "converted", code,
-                                    warnings))
+                                    warnings, codes))
     keep: set[str] = set()
     for doc in rejected:
         old_code = previous_code_of.get(doc.source.file)
         if old_code is not None and old_code not in sources:
             keep.add(old_code)
         errors = tuple(f for f in doc.findings if f.severity == "error")
-        entries.append(RunEntry(doc.source.file, doc.source.sha256, "rejected", old_code, errors))
+        codes = tuple(f.code for f in doc.findings if f.severity != "info")
+        entries.append(RunEntry(doc.source.file, doc.source.sha256, "rejected", old_code, errors,
+                                codes))
     kept = previous.rows_of(keep) if keep else {}
     summarized = {code: doc.tables for code, doc in summary_of.items()}
     summarized.update({code: summary_tables(rows) for code, rows in kept.items()})

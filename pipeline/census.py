@@ -29,6 +29,7 @@ def codes_at_item_starts(text: str, attitudes: bool = False) -> list[str]:
     """The codes printed where an item would start inside a text (an item's own code is cut off
     before its text, so a code with nothing before it is not counted)."""
     pattern = _ATTITUDE_CODE_AT_START if attitudes else _MAIN_CODE_AT_START
+    text = text.replace(layout.WORD_BREAK, "\n")  # a line break all the same
     return [m.group("code") for m in pattern.finditer(text)
             if text[:m.start("code")].strip()]
 

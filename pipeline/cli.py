@@ -1,8 +1,9 @@
 """Command line: one subcommand per stage, each reading and writing files in interim/.
 
 The Makefile runs ``build`` then ``export`` over raw/. Exit codes: 0 success; 1 the run finished
-but a document was rejected (or could not be processed); 2 bad usage or unreadable input; 3 the
-run itself failed (a full disk, curated/ unwritable: one ERROR line, the traceback in
+but a document was rejected or could not be processed (diff: the tables differ and
+--fail-on-change was given); 2 bad usage or unreadable input (two files of one name in raw/);
+3 the run itself failed (a full disk, curated/ unwritable: one ERROR line, the traceback in
 interim/run-error.log); 130 and 143 interrupted by Ctrl-C or SIGTERM (one line).
 
 A build or an export never falls over because of one document: whatever a document raises is
@@ -139,7 +140,7 @@ def _export(args: argparse.Namespace) -> int:
         for name in changed:
             set_aside[stage_file(interim, Path(name), "validate")] = failed_document(
                 unknown_source(name), changed_during_run(name))
-        if added:
+        if added and not args.quiet:
             names = ", ".join(added[:LATE_NAMES_SHOWN])
             more = f" and {len(added) - LATE_NAMES_SHOWN} more" if len(added) > \
                 LATE_NAMES_SHOWN else ""
@@ -157,6 +158,8 @@ def _export(args: argparse.Namespace) -> int:
         return EXIT_RUN_FAILED
     for entry in result.entries:
         level = "ERROR" if entry.status == "rejected" else "WARNING"
+        if args.quiet and level == "WARNING":
+            continue  # --quiet prints errors only
         shown = (errors_to_print(entry.findings, stage_file(interim, Path(entry.source_file),
                                                             "validate"))
                  if entry.status == "rejected" else list(entry.findings))
@@ -170,9 +173,19 @@ def _export(args: argparse.Namespace) -> int:
                         and result.previous_sha256.get(e.source_file) == e.sha256)
         for line in closing_summary([e.status for e in result.entries], unchanged,
                                     result.written.severities, curated,
-                                    result.written.version_reports):
+                                    result.written.version_reports,
+                                    *_rejections(result.entries)):
             print(line)
     return EXIT_REJECTED if any(e.status == "rejected" for e in result.entries) else 0
+
+
+def _rejections(entries: Any) -> tuple[int, int]:
+    """The rejected documents' errors, and how many of them kept their previous rows: those
+    with a code in curated/ before that no converted document provides now."""
+    converted = {e.standard_code for e in entries if e.status == "converted"}
+    rejected = [e for e in entries if e.status == "rejected"]
+    kept = sum(1 for e in rejected if e.standard_code and e.standard_code not in converted)
+    return sum(len(e.findings) for e in rejected), kept
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -180,7 +193,7 @@ def _diff(args: argparse.Namespace) -> int:
 
     base = Path(args.base) if args.base else None
     report = Path(args.report) if args.report else None
-    return run_diff(Path(args.curated), base, args.revision, report)
+    return run_diff(Path(args.curated), base, args.revision, report, args.fail_on_change)
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -189,10 +202,20 @@ def _show(args: argparse.Namespace) -> int:
     return run_show(args)
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from pipeline.serve import serve
+
+    return serve(Path(args.curated), args.host, args.port)
+
+
 def _docs(args: argparse.Namespace) -> int:
-    from pipeline.dictionary import render_data_dictionary
+    from pipeline.cli_reference import render_cli_reference
+    from pipeline.dictionary import render_data_dictionary, render_findings
 
     Path(args.output).write_text(render_data_dictionary(), encoding="utf-8")
+    Path(args.output).with_name("findings.md").write_text(render_findings(), encoding="utf-8")
+    if args.cli:
+        Path(args.cli).write_text(render_cli_reference(build_parser()), encoding="utf-8")
     return 0
 
 
@@ -201,9 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m pipeline",
         description="iCAP competency standards → curated tables, one stage at a time. "
         "Exit status: 0 success; 1 the run finished but a document was rejected or could not "
-        "be processed (or, for diff, the tables differ); 2 bad usage or an unreadable baseline; "
-        "3 the run itself failed (a full disk, curated/ unwritable); 130 and 143 stopped by "
-        "Ctrl-C or SIGTERM.",
+        "be processed (or, for diff --fail-on-change, the tables differ); 2 bad usage or an "
+        "unreadable baseline; 3 the run itself failed (a full disk, curated/ unwritable); 130 "
+        "and 143 stopped by Ctrl-C or SIGTERM.",
     )
     loudness = parser.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true",
@@ -258,13 +281,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("diff", help="compare curated tables with a baseline, by primary key",
                        description="Compare every curated table with a baseline: schema, row "
-                       "counts, rows added/removed/changed with the changed fields. Exit 0 "
-                       "identical, 1 different, 2 the baseline could not be read.")
+                       "counts, rows added/removed/changed, each changed field with its old "
+                       "and new value (findings and version changes matched by content). Exit "
+                       "0 identical or different (1 when different with --fail-on-change), 2 "
+                       "the baseline could not be read.")
     p.add_argument("--curated", default="curated", help="the freshly built curated/ folder")
     p.add_argument("--base", default=None, help="baseline folder (default: the curated/ "
                    "committed at --revision)")
     p.add_argument("--revision", default="HEAD", help="git revision of the default baseline")
-    p.add_argument("--report", default=None, help="write a Markdown report here")
+    p.add_argument("--report", default=None, help="write a Markdown report here, and the "
+                   "same report as a web page beside it (.html)")
+    p.add_argument("--fail-on-change", action="store_true",
+                   help="exit 1 when the tables differ (for CI)")
     p.set_defaults(func=_diff)
 
     from pipeline.provenance import SHOW_DESCRIPTION, add_show_arguments
@@ -274,9 +302,23 @@ def build_parser() -> argparse.ArgumentParser:
     add_show_arguments(p)
     p.set_defaults(func=_show)
 
+    p = sub.add_parser("serve", help="browse curated/icap.sqlite in Datasette",
+                       description="Serve curated/icap.sqlite (read-only) in Datasette, with "
+                       "the table spec's 中文 labels and descriptions, facets by standard, duty "
+                       "and level, and the two views; Ctrl-C stops it.")
+    p.add_argument("--curated", default="curated", help="the curated/ folder (default curated)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8001, help="port (default 8001)")
+    p.set_defaults(func=_serve)
+
     p = sub.add_parser("docs", help="write the data dictionary generated from the table spec",
-                       description="Write docs/data-dictionary.md from pipeline/spec.py.")
-    p.add_argument("output", help="path of the Markdown file")
+                       description="Write docs/data-dictionary.md from pipeline/spec.py, "
+                       "findings.md beside it from the severity policy (pipeline/severity.py) "
+                       "and, with --cli, docs/cli.md from this command line's parser.")
+    p.add_argument("output", help="path of the data dictionary's Markdown file")
+    p.add_argument("--cli", default=None, metavar="PATH",
+                   help="also write the command line reference here")
     p.set_defaults(func=_docs)
     return parser
 
@@ -326,6 +368,7 @@ def main(argv: list[str] | None = None, contain_failures: bool = True) -> int:
     (that document's ERROR line) or the run's (one ERROR line, exit 3) — is reported rather than
     raised; off, every exception propagates. Ctrl-C and SIGTERM always stop with one line."""
     from pipeline.failures import failure_log, one_line
+    from pipeline.snapshot import DuplicateFileName
 
     args = build_parser().parse_args(argv)
     args.contain_failures = contain_failures
@@ -340,6 +383,9 @@ def main(argv: list[str] | None = None, contain_failures: bool = True) -> int:
     except Terminated:
         _stopped(sys.stderr, "terminated (SIGTERM)")
         return EXIT_TERMINATED
+    except DuplicateFileName as clash:
+        print(f"ERROR {clash.path}: duplicate-file-name: {clash}", file=sys.stderr)
+        return 2
     except Exception as exc:
         if not (contain_failures and args.command in ("build", "export")):
             raise

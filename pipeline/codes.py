@@ -20,6 +20,9 @@ from pipeline.severity import finding
 
 # A code printed with a trailing period (`P2.2.2.以正確…`): the period separates, it is not text.
 _CODE_SEPARATOR = regex.compile(r"^[.．]")
+# A code cut at the end of a cell's part on one page, and its rest at the start of the next.
+_CODE_AT_END = regex.compile(r"(?:^|\n)[ \t]*(?P<head>[TOPKS](?:[.． ]?[0-9]+(?:\.[0-9]*)*)?)$")
+_CODE_TAIL = regex.compile(r"[.0-9][0-9.]*")
 # The code prefix(es) the owning task(s) expect (`O1.4.`); several in a task group.
 Prefixes = str | tuple[str, ...]
 
@@ -51,12 +54,20 @@ def split_items(pieces: tuple[Piece, ...], role: str,
     """
     text = ""
     spans: list[tuple[int, int, int]] = []
+    cut = False
     for piece in pieces:
-        if text:
+        head = _CODE_AT_END.search(text)
+        tail = _CODE_TAIL.match(piece.text)
+        if head and tail and layout.is_broken_code(head.group("head"), tail.group()):
+            cut = True  # a code a page break cut (`K0` | `7玩家…`): its two parts are one code
+        elif text:
             text += "\n"
         start = len(text)
         text += tags_to_breaks(piece.text)
         spans.append((start, len(text), piece.page))
+    if cut:
+        # The part on the next page may itself go on over a wrap (`O` | `3.1.` `\n` `1`).
+        text, spans = _join_broken_codes(text, spans)
     matches = [m for m in layout.ITEM_START[role].finditer(text)
                if _is_item_code(m, role, prefix)]
     leading = text[: matches[0].start()] if matches else text
@@ -77,6 +88,19 @@ def split_items(pieces: tuple[Piece, ...], role: str,
             code_as_printed=None if match.group(0) == code else match.group(0),
         ))
     return items, leading.strip()
+
+
+def _join_broken_codes(text: str, spans: list[tuple[int, int, int]]
+                       ) -> tuple[str, list[tuple[int, int, int]]]:
+    """The text with every code a wrap broke read whole, the pieces' spans moved with it."""
+    while (broken := next((m for m in layout.BROKEN_CODE.finditer(text)
+                           if layout.is_broken_code(m["head"], m["tail"])), None)) is not None:
+        cut_from, cut_to = broken.end("head"), broken.start("tail")
+        n = cut_to - cut_from
+        text = text[:cut_from] + text[cut_to:]
+        spans = [(s - n if s >= cut_to else min(s, cut_from),
+                  e - n if e >= cut_to else min(e, cut_from), page) for s, e, page in spans]
+    return text, spans
 
 
 def unglue(item: Item, expected: str) -> Item | None:
@@ -106,15 +130,41 @@ def repair_glued(item: Item, expected: str, role: str, findings: list[Finding]) 
     return repaired
 
 
+def rejoin_short(item: Item, width: int, role: str, findings: list[Finding]) -> Item:
+    """A K/S code shorter than the document's usual width whose text starts, on its next line,
+    with the digits it lacks (`K1` | `0風險管理` in a narrow cell, K01…K09 around it): one code
+    the wrap cut, read whole (``code-wrap-joined``). Without such digits it stays as printed."""
+    missing = width - (len(item.code) - 1)
+    match = regex.match(rf"\s*[\n\u200b]\s*([0-9]{{{missing}}})(?![0-9])", item.text)
+    if match is None:
+        return item
+    code = item.code + match.group(1)
+    findings.append(finding("code-wrap-joined", item.page_start, f"{role}:{code}",
+                            f"{item.code} and {match.group(1)!r} on the next line read as one "
+                            f"code, {code} (the document's codes have {width} digits)"))
+    return dataclasses.replace(item, code=code, text=item.text[match.end():],
+                               code_as_printed=None)
+
+
 def code_width(cells: list[list[Item]]) -> int | None:
     """The usual number of digits of a K or S code in this document (K01 → 2), when its codes
     are zero-padded. Codes printed without padding (the older template's K1 … K12) have no
-    fixed width — None: where such a code ends is read from its list (``split_unpadded``)."""
+    fixed width — None: where such a code ends is read from its list (``split_unpadded``).
+
+    Among the widths printed, the one whose reading numbers the items 1…n with the fewest gaps
+    wins (a tie goes to the most printed): when most items' names start with a digit glued to
+    the code (`S021產業…`, `S100…` beside S01, S03), the numbering shows the width is two."""
     codes = [i.code for items in cells for i in items]
     if not any(code[1:].startswith("0") for code in codes):
         return None
     widths: Counter[int] = Counter(len(code) - 1 for code in codes)
-    return widths.most_common(1)[0][0]
+
+    def gaps(width: int) -> int:
+        numbers = {int(code[1:1 + width]) for code in codes}
+        # No item is numbered 0: a width that reads K0 is no width of this document.
+        return max(numbers) - len(numbers) + (len(codes) if 0 in numbers else 0)
+
+    return min(widths, key=lambda width: (gaps(width), -widths[width], width))
 
 
 def split_unpadded(cells: list[list[Item]], role: str, findings: list[Finding]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.severity import POLICY, Rule
 from pipeline.spec import TABLES, Table
 
 FRICTIONLESS_TYPES = {"string": "string", "int": "integer", "bool": "boolean", "date": "date"}
@@ -102,3 +103,36 @@ def build_datapackage(tables: tuple[Table, ...] = TABLES) -> dict[str, Any]:
         "standards. See docs/data-dictionary.md.",
         "resources": resources,
     }
+
+
+def render_findings(policy: dict[str, Rule] = POLICY) -> str:
+    """docs/findings.md: every finding code with its severity, what it means and what to do,
+    from the one severity policy (``pipeline.severity``)."""
+    lines = [
+        "# Findings",
+        "",
+        "<!-- Generated from pipeline/severity.py by `make docs`; do not edit by hand. -->",
+        "",
+        "Every finding is a row of `curated/findings` (and, for a rejected document, of",
+        "`interim/<file>/validate.json`). The severity policy, held in one place",
+        "(`pipeline/severity.py`):",
+        "",
+        "- **error** only where the exported tables could be wrong: a cell that cannot be placed,",
+        "  text left uncovered, a code that reads two ways, tables that contradict themselves. One",
+        "  error rejects the document; curated/ keeps its previous rows.",
+        "- **warning** where the source is unusual but the reading is certain, or the likely",
+        "  reading is taken and the other one named. A warning never rejects a document.",
+        "- **info** for a repair whose result is certain, listed so that every repair can be",
+        "  audited.",
+        "",
+    ]
+    for severity in ("error", "warning", "info"):
+        lines += [f"## {severity.capitalize()}s", "", "| code | what it means | what to do |",
+                  "| --- | --- | --- |"]
+        for code, rule in sorted(policy.items()):
+            if rule.severity == severity:
+                lines.append(f"| `{code}` | {rule.meaning} | {rule.action} |")
+            elif rule.as_warning and severity == "warning":
+                lines.append(f"| `{code}` | {rule.as_warning} | |")
+        lines.append("")
+    return "\n".join(lines)

@@ -56,7 +56,7 @@ from pipeline.severity import finding
 from pipeline.spec import TABLES, Column, Table, require_spec_tables
 from pipeline.summary import SUMMARY_FILE, built_summary, file_signature, summarize
 from pipeline.values import Columns, table_columns
-from pipeline.versions import render_report
+from pipeline.version_report import render_html, render_markdown
 from pipeline.workbook import write_workbook_chunks
 from pipeline.writable import unwritable_documents
 
@@ -209,7 +209,8 @@ def write_catalogue(folder: Path, chunks: Callable[[], Iterator[DocumentTables]]
         for change in changes:
             by_pair.setdefault((change["from_code"], change["to_code"]), []).append(change)
         for (older, newer), rows in sorted(by_pair.items()):
-            _write_text(folder / "reports" / f"{older}__{newer}.md", render_report(rows))
+            _write_text(folder / "reports" / f"{older}__{newer}.md", render_markdown(rows))
+            _write_text(folder / "reports" / f"{older}__{newer}.html", render_html(rows))
         if entries is not None:
             _write_text(folder / "_runs" / "run_report.csv", run_report_csv(entries))
         _write_text(folder / "datapackage.json",
@@ -242,7 +243,8 @@ def assemble(docs: list[TableSet], previous: Mapping[str, list[Row]]
     """The whole catalogue's rows in memory, and what happened to each file: the same plan and
     stream the export writes, collected (for tests and small callers)."""
     by_file = {d.source.file: d for d in docs}
-    plan = plan_catalogue([summarize(d) for d in docs], TablesInMemory(previous))
+    plan = plan_catalogue([summarize(d) for d in docs], TablesInMemory(previous),
+                          by_file.__getitem__)
     changes = version_changes(plan, by_file.__getitem__)
     tables: dict[str, list[Row]] = {t.name: [] for t in TABLES}
     for chunk in catalogue_chunks(plan, by_file.__getitem__, changes):
@@ -393,7 +395,7 @@ def _export(curated: Path, validated: list[Path], trust_summary_files: bool,
     previous = read_curated(curated)
     # Read before the new files replace them: the "unchanged" count compares with these.
     previous_sha256 = {r["source_file"]: r["source_sha256"] for r in previous.standards}
-    plan = plan_catalogue(list(summaries.values()), previous)
+    plan = plan_catalogue(list(summaries.values()), previous, load)
     for entry in plan.entries:
         # Documents whose rows are not read: their summary alone decided their fate.
         if entry.status != "converted" and entry.source_file in from_summary_file:

@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 from pathlib import Path
 
-from pipeline import layout
+from pipeline import headers
 from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
 from pipeline.severity import finding
 
@@ -36,7 +36,7 @@ def extract_text_export(text: str, source: Source) -> ExtractedDocument:
     attitudes: list[GridRow] = []
     notes: list[GridRow] = []
     findings: list[Finding] = []
-    headers: list[tuple[tuple[str, ...], ...]] = []
+    header_rows: list[tuple[tuple[str, ...], ...]] = []
     columns: list[tuple[str | None, ...]] = []
 
     page = 1
@@ -51,14 +51,14 @@ def extract_text_export(text: str, source: Source) -> ExtractedDocument:
             continue
         cells = line.split("\t")
         following = [next_line.split("\t") for _n, next_line in lines[index + 1:index + 4]]
-        header = layout.classify_header(cells, *following)
+        header = headers.classify_header(cells, *following)
         kind = header.kind if header else None
         if header is not None and kind == "main":
             if pages:
                 page += 1
             pages.append((page, []))
             printed = [cells, *following][:header.rows]
-            headers.append(tuple(tuple(row) for row in printed))
+            header_rows.append(tuple(tuple(row) for row in printed))
             columns.append(header.columns)
             skip = header.rows - 1  # a header's lower lines are not table rows
             section = "main"
@@ -107,7 +107,7 @@ def extract_text_export(text: str, source: Source) -> ExtractedDocument:
         versions=tuple(versions),
         profile=tuple(profile),
         main=tuple(PageGrid(p, tuple(rows), header, roles)
-                   for (p, rows), header, roles in zip(pages, headers, columns, strict=True)),
+                   for (p, rows), header, roles in zip(pages, header_rows, columns, strict=True)),
         attitudes=tuple(attitudes),
         notes=tuple(notes),
         findings=tuple(findings),

@@ -2,23 +2,24 @@
 
 Part of the extract stage (``pipeline.extract`` dispatches here). The PDF is opened once, in a
 ``with`` block, and each page is closed after use (peak memory stays flat on long documents).
-Tables are found with pdfplumber's default ``lines`` strategy and recognised by their header row's
-content (never by index); text outside tables is the title, the page footer 第 N 頁，總共 M 頁, a
-section title, or a line of the attitude/notes sections.
+Each page's tables are found with pdfplumber's default ``lines`` strategy, their open rules
+closed (``pipeline.pdf_tables``), and recognised by their header rows' content, never by index
+(``pipeline.headers``): a main-table part, the version table, the profile, or a table of the
+attitude or notes section — with its title in a row, in a left cell beside its text, or in a
+paragraph above it; a main-table part printed without its header continues under the last
+header's columns. Text outside tables, and a back-matter cell of several lines, is read line by
+line (``pipeline.pdf_text``): page furniture, the title, a section title, or attitude and notes
+text.
 
-Two checks stop pdfplumber from losing text silently:
-- when the page-N part of a split row has no closing rule, pdfplumber drops that row; the rule is
-  restored from the bottom of the table's vertical rules and the recovery reported
-  (``split-row-recovered``);
-- every character printed on the page must land in a table cell or a known text line; anything
-  else is an ``uncovered-text`` error naming the page and the text.
-In the main table, a cell under no header column is a ``cell-outside-columns`` error (left out of
+Nothing is dropped unread: every character touching a table must lie in one of its cells
+(``uncovered-text``), a cell under no header column is ``cell-outside-columns`` (left out of
 the page's rows), and a table nested in a cell is folded back into that cell (``fold_nested``).
+A line break the layout forced inside a Latin word is marked for normalise
+(``mark_word_breaks``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,10 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+from pdfplumber.utils.text import chars_to_textmap
 
-from pipeline import layout
+from pipeline import headers, layout
 from pipeline.extract import outside_columns, section_findings
-from pipeline.layout import is_wide
 from pipeline.pdf_columns import (
     columns_outside_header,
     fold_nested,
@@ -38,231 +39,77 @@ from pipeline.pdf_columns import (
     outside_column_numbers,
 )
 from pipeline.pdf_objects import read_objects
-from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
+from pipeline.pdf_tables import (
+    find_tables,
+    holds,
+    text_lines_outside,
+    uncovered_chars,
+)
+from pipeline.pdf_text import (
+    Sections,
+    digits_only,
+    end_running_headers,
+    footer_number,
+    is_wrap,
+    mark_word_breaks,
+    read_cell_lines,
+    read_line,
+)
+from pipeline.records import ExtractedDocument, GridRow, PageGrid, Source
 from pipeline.severity import finding
-
-# A rule this far below a table's last detected rule means a row part with no closing rule.
-_OPEN_ROW_GAP = 2.0
 
 
 def _cells(row: list[str | None]) -> tuple[str, ...]:
     return tuple("" if c is None else c for c in row)
 
 
-@dataclass
-class _Sections:
-    title: list[str] = field(default_factory=list)
-    versions: list[GridRow] = field(default_factory=list)
-    profile: list[GridRow] = field(default_factory=list)
-    main: list[PageGrid] = field(default_factory=list)
-    attitudes: list[GridRow] = field(default_factory=list)
-    notes: list[GridRow] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    current: str = "start"
-    # Room left between the last free-text line of the attitude/notes section and the text's
-    # right edge (None after a table): when the next line's first word would not have fitted
-    # there, the line was wrapped and the next one may continue its paragraph.
-    room: float | None = None
+def _footer_digits(lines: list[dict[str, Any]]) -> set[int]:
+    """Lines holding only digits printed beside a footer line (within two line heights): the
+    footer's page numbers drawn as a field apart from its words."""
+    footers = [line for line in lines if footer_number(line["text"]) is not None]
+    near = set()
+    for i, line in enumerate(lines):
+        if digits_only(line["text"]) and any(
+                abs(line["top"] - f["top"]) < 2 * (f["bottom"] - f["top"]) for f in footers):
+            near.add(i)
+    return near
 
 
-def _find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
-    """Tables on the page, a row part without its closing rule restored."""
-    tables = page.find_tables()
-    bottoms = []
-    verticals = [e for e in page.edges if e["orientation"] == "v"]
-    for table in tables:
-        x0, _top, x1, bottom = table.bbox
-        # Follow the table's vertical rules down past its last horizontal rule.
-        reach = bottom
-        while True:
-            further = [
-                e["bottom"] for e in verticals
-                if x0 - 1 <= e["x0"] <= x1 + 1 and e["top"] <= reach + 1 and e["bottom"] > reach
-            ]
-            if not further:
-                break
-            reach = max(further)
-        if reach > bottom + _OPEN_ROW_GAP:
-            bottoms.append(reach)
-    if not bottoms:
-        return list(tables)
-    for y in bottoms:
-        findings.append(finding(
-            "split-row-recovered", number, f"y={y:.0f}",
-            "a table row part had no closing rule (pdfplumber drops such a row); "
-            "recovered with a rule at the bottom of its vertical rules"))
-    return list(page.find_tables(table_settings={"explicit_horizontal_lines": bottoms}))
-
-
-def on_page(bbox: tuple[float, float, float, float], page_bbox: tuple[float, float, float, float]
-            ) -> tuple[float, float, float, float] | None:
-    """A table's bbox clipped to the page, None when none of it is on the page.
-
-    A PDF printed by wkhtmltopdf draws a tall table's border as one rectangle running off the
-    page (the page clips it), so pdfplumber finds a table reaching below the page; pdfplumber's
-    ``outside_bbox`` and ``crop`` refuse a box that is not within the page. Nothing beyond the
-    page is printed, so the part of the table there holds nothing to read."""
-    x0, top = max(bbox[0], page_bbox[0]), max(bbox[1], page_bbox[1])
-    x1, bottom = min(bbox[2], page_bbox[2]), min(bbox[3], page_bbox[3])
-    return (x0, top, x1, bottom) if x1 > x0 and bottom > top else None
-
-
-def _text_lines_outside(page: Any, tables: list[Any]) -> list[dict[str, Any]]:
-    outside = page
-    for table in tables:
-        clipped = on_page(table.bbox, page.bbox)
-        if clipped is not None:
-            outside = outside.outside_bbox(clipped)
-    lines: list[dict[str, Any]] = outside.extract_text_lines()
-    return lines
-
-
-def _uncovered_in_tables(page: Any, tables: list[Any]) -> str:
-    """Characters touching a table's outline but in none of its cells, in reading order.
-
-    The text outside tables is read with pdfplumber's ``outside_bbox``, which leaves out every
-    character that merely overlaps a table: such a character must then be in a cell, or it is
-    reported here — a glyph straddling a table's edge is never silently dropped."""
-    missed = []
-    for table in tables:
-        x0, top, x1, bottom = table.bbox
-        cells = table.cells
-        # The cells' spans across each printed line's middle, found once per line (a line's
-        # characters share it) rather than testing every cell for every character.
-        spans_at: dict[float, list[tuple[float, float]]] = {}
-        for char in page.chars:
-            if char["text"].isspace():
-                continue
-            if char["x1"] < x0 or char["x0"] > x1 or char["bottom"] < top or char["top"] > bottom:
-                continue
-            cx = (char["x0"] + char["x1"]) / 2
-            cy = (char["top"] + char["bottom"]) / 2
-            spans = spans_at.get(cy)
-            if spans is None:
-                spans = spans_at[cy] = [(c[0], c[2]) for c in cells if c[1] <= cy <= c[3]]
-            if not any(left <= cx <= right for left, right in spans):
-                missed.append(char["text"])
-    return "".join(missed)
-
-
-def _read_page(page: Any, number: int, state: _Sections) -> None:
-    tables = _find_tables(page, number, state.findings)
-    missed = _uncovered_in_tables(page, tables)
+def _read_page(page: Any, number: int, state: Sections) -> None:
+    tables = find_tables(page, number, state.findings)
+    lines = text_lines_outside(page, tables)
+    missed = uncovered_chars(page, tables)
     if missed:
-        state.findings.append(finding("uncovered-text", number, "inside a table",
-                                      f"text in a table but in no cell: {missed[:60]!r}"))
+        # Text touching a table but in no cell. A line printed tight against a table (its
+        # glyphs' middle outside every table) is a line like any other, and a footer or its
+        # digits where a table's rules reach is furniture all the same; anything else is lost.
+        missed_lines = chars_to_textmap(missed).extract_text_lines(return_chars=True)
+        beside = [m for m in missed_lines
+                  if not any(holds(t.bbox, c) for t in tables for c in m["chars"])]
+        inside = [m for m in missed_lines if m not in beside]
+        lines += beside + [m for m in inside if footer_number(m["text"]) is not None
+                           or digits_only(m["text"])]
+        lost = [m["text"] for m in inside if footer_number(m["text"]) is None
+                and not digits_only(m["text"])]
+        if lost:
+            state.findings.append(finding("uncovered-text", number, "inside a table",
+                                          f"text in a table but in no cell: "
+                                          f"{' '.join(lost)[:60]!r}"))
+    lines.sort(key=lambda line: line["top"])
+    apart = _footer_digits(lines)
     items: list[tuple[float, str, Any]] = [(t.bbox[1], "table", t) for t in tables]
-    lines = _text_lines_outside(page, tables)
-    items += [(line["top"], "line", line) for line in lines]
+    items += [(line["top"], "line", line) for i, line in enumerate(lines) if i not in apart]
     right = max((line["x1"] for line in lines), default=0.0)
-    for _top, kind, obj in sorted(items, key=lambda item: item[0]):
+    first_top = min((top for top, _kind, _obj in items), default=0.0)
+    first_table = min((t.bbox[1] for t in tables), default=0.0)
+    for top, kind, obj in sorted(items, key=lambda item: item[0]):
         if kind == "line":
-            _read_line(obj["text"], number, state, is_wrap(state.room, obj["chars"]))
+            read_line(obj["text"], number, state, is_wrap(state.room, obj["chars"]),
+                      at_top=top == first_top)
             state.room = right - obj["x1"]
         else:
-            _read_table(obj, number, state)
+            _read_table(obj, number, state, at_top=top == first_table)
             state.room = None
-
-
-def is_wrap(room: float | None, chars: list[dict[str, Any]]) -> bool:
-    """Whether the line before (with ``room`` left to the right edge) broke only because this
-    line's first word did not fit: a CJK character, or a whole Latin word (a line broken before
-    a long Latin word ends short of the edge, and is still wrapped). Half an em of slack."""
-    if room is None or not chars:
-        return False
-    first = [chars[0]]
-    if not is_wide(chars[0]["text"]):
-        for char in chars[1:]:
-            if char["text"].isspace() or is_wide(char["text"]):
-                break
-            first.append(char)
-    em = max(c["x1"] - c["x0"] for c in chars)
-    return room < first[-1]["x1"] - first[0]["x0"] + 0.5 * em
-
-
-def starts_item(text: str) -> bool:
-    """Whether a free-text line begins a new attitude or note rather than continuing one."""
-    bare = text.strip()
-    return bool(
-        layout.ATTITUDE_CODE.match(bare)
-        or layout.BULLET.match(bare)
-        or layout.note_heading(bare) is not None
-        or bare.startswith(layout.ENTRY_MARK)
-    )
-
-
-def item_names(main: list[PageGrid]) -> set[str]:
-    """The K and S item names of the main table (white space removed): a free-text paragraph
-    titled with one (`國際運送承攬業管理程序與規範：…`) explains that item, a paragraph of
-    its own."""
-    names: set[str] = set()
-    for grid in main:
-        for j, role in enumerate(grid.columns):
-            if role not in (layout.KNOWLEDGE, layout.SKILL):
-                continue
-            for row in grid.rows:
-                cell = row.cells[j] if j < len(row.cells) else ""
-                starts = list(layout.ITEM_START[role].finditer(cell))
-                ends = [m.start() for m in starts[1:]] + [len(cell)] if starts else []
-                names |= {layout.squash(cell[m.end():end]) for m, end in zip(starts, ends,
-                                                                               strict=True)}
-    return names
-
-
-def read_wrap(above: str, text: str, names: set[str]) -> tuple[bool, str | None]:
-    """Whether a line printed after a line that filled the width continues its paragraph, and
-    why that reading is not certain (None when it is). A wrap cannot be told from a paragraph
-    whose last line happens to fill the width, so the content decides: a line titled with a K/S
-    item's name starts a paragraph; after a sentence end, a line opening with a title
-    (`名稱：…`) starts one too; any other join after a sentence end, or of a line that opens like
-    a title, is reported."""
-    last = above.rsplit("\n", 1)[-1].rstrip()
-    ends_sentence = bool(last) and last[-1] in layout.SENTENCE_END
-    colon = layout.title_colon(text.strip())
-    if colon is not None and layout.squash(text.strip()[:colon.start()]) in names:
-        return False, None
-    title = layout.ITEM_TITLE.match(text.strip())
-    if title and ends_sentence:
-        return False, ("kept as a new paragraph: the line above ends a sentence and this one "
-                       "opens with a title")
-    if ends_sentence:
-        return True, "joined to the paragraph above, whose line ends a sentence"
-    if title:
-        return True, "joined to the paragraph above (which ends mid-sentence) though it opens " \
-                     "with a title"
-    return True, None
-
-
-def _read_line(text: str, number: int, state: _Sections, wraps: bool = False) -> None:
-    footer = layout.FOOTER_FOLDED.fullmatch(layout.fold(text))
-    if footer:
-        if footer.group(1) and int(footer.group(1)) != number:
-            state.findings.append(finding("footer-page-mismatch", number, "footer",
-                                          f"footer {text!r} on page {number}"))
-        return
-    section = layout.section_of_title(text)
-    if section is not None:
-        state.current = section
-    elif state.current == "start" and number == 1:
-        state.title.append(text.strip())
-    elif state.current in ("attitudes", "notes"):
-        rows = getattr(state, state.current)
-        if wraps and rows and rows[-1].page == number and not starts_item(text):
-            # A paragraph printed as free text, wrapped at the right edge: one item, not two —
-            # unless its content says otherwise.
-            joins, doubt = read_wrap(rows[-1].cells[0], text, item_names(state.main))
-            if doubt is not None:
-                state.findings.append(finding(
-                    "free-text-wrap-joined" if joins else "free-text-wrap-split", number,
-                    state.current,
-                    f"line {text.strip()[:20]!r} after a line that filled the width {doubt}"))
-            if joins:
-                rows[-1] = GridRow(number, (rows[-1].cells[0] + "\n" + text,))
-                return
-        rows.append(GridRow(number, (text,)))
-    else:
-        state.findings.append(finding("uncovered-text", number, "text outside tables",
-                                      f"text in no table cell or known line: {text[:60]!r}"))
 
 
 def _section_title(row: tuple[str, ...]) -> str | None:
@@ -271,18 +118,153 @@ def _section_title(row: tuple[str, ...]) -> str | None:
     return layout.section_of_title(filled[0]) if len(filled) == 1 else None
 
 
-def _read_table(table: Any, number: int, state: _Sections) -> None:
-    rows = [_cells(r) for r in table.extract()]
-    header = layout.classify_header(*rows[:4]) if rows else None
+def _left_title(row: tuple[str, ...]) -> str | None:
+    """The section whose title a row prints in its first cell, beside the section's text (a
+    title in a left cell merged over the rows of its items)."""
+    filled = [c for c in row if c.strip()]
+    return layout.section_of_title(filled[0]) if len(filled) > 1 else None
+
+
+def _read_back_rows(table: Any, first: int, rows: list[tuple[str, ...]], number: int,
+                    state: Sections, skip_columns: int = 0) -> None:
+    """Rows of a table in the attitude or notes section (``first``: the grid row the first of
+    them is). A row of one cell holding several lines is read line by line, like free text;
+    any other row is kept as its cells, which parse reads as one line. A row that is a section
+    title switches the section."""
+    for i, row in enumerate(rows):
+        cells = row[skip_columns:]
+        beside = [c for c in row[:skip_columns] if c.strip()]
+        if beside and (left := layout.section_of_title(beside[0])) is not None:
+            # The next section's title in the title column of the same table.
+            state.current, state.left_title = left, beside[0]
+        filled = [j for j, c in enumerate(cells) if c.strip()]
+        section = _section_title(cells)
+        if section is not None and "\n" not in cells[filled[0]].strip():
+            state.current = section
+            continue
+        if len(filled) == 1 and "\n" in cells[filled[0]].strip():
+            bbox = table.rows[first + i].cells[skip_columns + filled[0]]
+            if bbox is not None:
+                read_cell_lines(table.page, bbox, number, state)
+                continue
+        if filled:
+            getattr(state, state.current).append(GridRow(number, cells))
+
+
+def _title_rest(row: tuple[str, ...], state: Sections) -> str | None:
+    """The rest of a left-cell section title a page break cut (`職能內涵(A=attitude 態` on one
+    page, `度)：` heading the next), when the row's first cell is it."""
+    filled = [c for c in row if c.strip()]
+    if not state.left_title or len(filled) < 2:
+        return None
+    return filled[0] if layout.section_of_title(state.left_title + filled[0]) else None
+
+
+def _continued_columns(table: Any, state: Sections, at_top: bool
+                       ) -> tuple[str | None, ...] | None:
+    """The roles of a table's grid columns when it continues the main table on a page that
+    does not repeat the header: every column with text lies under one of the last header's
+    columns (its middle between their edges), and it holds an item code or heads its page
+    (the rest of a row the page break cut). None otherwise."""
+    if not state.main_boxes:
+        return None
+    roles: list[str | None] = []
+    for j in range(len(table.rows[0].cells)):
+        cell = next((r.cells[j] for r in table.rows if r.cells[j] is not None), None)
+        middle = None if cell is None else (cell[0] + cell[2]) / 2
+        role = next((r for r, left, right in state.main_boxes
+                     if middle is not None and left <= middle <= right), None)
+        roles.append(role)
+    named = [r for r in roles if r is not None]
+    texts = [(j, c) for row in table.extract() for j, c in enumerate(row) if c and c.strip()]
+    if (not named or len(named) != len(set(named)) or any(roles[j] is None for j, _c in texts)
+            or not (at_top or any(layout.role_of_code(layout.BULLET.sub("", c.strip()))
+                                  for _j, c in texts))):
+        # Not the main table's rows (no item code anywhere): another section's table.
+        return None
+    return tuple(roles)
+
+
+def _without_footer_rows(rows: list[tuple[str, ...]], number: int, state: Sections
+                         ) -> list[tuple[str, ...]]:
+    """A table's rows without the page footer that the table's rules took in (a table reaching
+    the page's foot gives the footer a cell of its own): furniture, checked like any footer."""
+    kept = []
+    for row in rows:
+        text = " ".join(c for c in row if c.strip())
+        page = footer_number(text) if text else None
+        if page is None:
+            kept.append(row)
+        elif page and int(page) != number:
+            state.findings.append(finding("footer-page-mismatch", number, "footer",
+                                          f"footer {text!r} on page {number}"))
+    return kept
+
+
+def _take_header_rest(body: list[tuple[str, ...]], header: headers.Header, number: int,
+                      state: Sections) -> list[tuple[str, ...]]:
+    """The first body row without the rest of a header word printed cut short above it: the
+    narrow header cell overflowed, and its last character landed in the row below."""
+    if not body:
+        return body
+    first = list(body[0])
+    for j, cut in header.cut:
+        role = header.columns[j]
+        if role is not None and j < len(first) and headers.header_word_rest(cut, role, first[j]):
+            rest = first[j].strip().split("\n", 1)
+            state.findings.append(finding(
+                "header-word-cut", number, "main table header",
+                f"{rest[0]!r} below the header word {cut!r} read as its rest, not as text of "
+                "the row"))
+            first[j] = rest[1] if len(rest) > 1 else ""
+    return [tuple(first), *body[1:]]
+
+
+def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) -> None:
+    rows = [tuple(mark_word_breaks(table.page, box, text)
+                  if box is not None and text else text
+                  for box, text in zip(grid.cells, _cells(row), strict=True))
+            for grid, row in zip(table.rows, table.extract(), strict=True)]
+    rows = _without_footer_rows(rows, number, state)
+    if not rows:
+        return
+    header = headers.classify_header(*rows[:4])
     if header is None:
-        first = " | ".join(c for c in (rows[0] if rows else ()) if c)[:40]
-        state.findings.append(finding("unknown-table", number, "table",
-                                      f"a table whose first row is not a known header: {first!r}"))
+        left = _left_title(rows[0])
+        continued = (_continued_columns(table, state, at_top) if state.current == "main"
+                     else None)
+        if left is not None or _title_rest(rows[0], state) is not None:
+            state.current = left or state.current
+            title_column = next(j for j, c in enumerate(rows[0]) if c.strip())
+            state.left_title = rows[0][title_column] if left else ""
+            _read_back_rows(table, 0, rows, number, state, skip_columns=title_column + 1)
+        elif state.current in ("attitudes", "notes"):
+            _read_back_rows(table, 0, rows, number, state)
+        elif continued is not None:
+            state.findings.append(finding(
+                "header-not-repeated", number, "main table",
+                "a main-table part printed without its header: its columns read under the "
+                "last header's"))
+            state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in rows), (),
+                                       continued))
+        else:
+            first = " | ".join(c for c in rows[0] if c)[:40]
+            state.findings.append(finding(
+                "unknown-table", number, "table",
+                f"a table whose first row is not a known header: {first!r}"))
         return
     state.current = header.kind
     printed, body, columns = rows[:header.rows], rows[header.rows:], header.columns
     if header.kind == "main":
+        if header.cut:
+            state.findings.append(finding(
+                "header-word-cut", number, "main table header",
+                f"header word(s) {', '.join(key for _j, key in header.cut)} printed cut short, "
+                "read as the column they begin"))
+            body = _take_header_rest(body, header, number, state)
         boxes = header_boxes(table, header)
+        state.main_boxes = [(role, box[0], box[2]) for j, box in boxes
+                            if (role := columns[j]) is not None]
         first_row = sum(len(g.rows) for g in state.main)
         folded = fold_nested(table, boxes, number, first_row, state.findings)
         outside = columns_outside_header(table, boxes)
@@ -309,12 +291,17 @@ def _read_table(table: Any, number: int, state: _Sections) -> None:
         if body or not tail:
             state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in body),
                                        tuple(printed), columns))
-        for row in tail:
-            section = _section_title(row)
-            if section is not None:
-                state.current = section
-            else:
-                getattr(state, state.current).append(GridRow(number, row))
+        if tail and folded is None:
+            _read_back_rows(table, header.rows + titles[0], tail, number, state)
+        else:
+            for row in tail:
+                section = _section_title(row)
+                if section is not None:
+                    state.current = section
+                else:
+                    getattr(state, state.current).append(GridRow(number, row))
+    elif header.kind in ("attitudes", "notes"):
+        _read_back_rows(table, header.rows, body, number, state)
     else:
         getattr(state, header.kind).extend(GridRow(number, r) for r in body)
 
@@ -346,7 +333,7 @@ def _pages(pdf: Any) -> list[Any]:
 
 def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
     """Read every page of one PDF into section grids."""
-    state = _Sections()
+    state = Sections()
     chars = 0
     try:
         with pdfplumber.open(path) as pdf:
@@ -381,6 +368,7 @@ def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
         raise UnreadablePdf("no-text-layer",
                             f"no text layer on any of its {page_count} page(s): a scanned image? "
                             "(OCR it first)")
+    end_running_headers(state)
     findings = list(state.findings)
     findings += section_findings(bool(state.versions), bool(state.profile), bool(state.main),
                                  bool(state.attitudes), bool(state.notes))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import regex
+
+from pipeline.radicals import EQUIVALENT_UNIFIED_IDEOGRAPH
 
 # Roles of the main table's cells, in the column order the template prints them.
 DUTY, TASK, OUTPUT, INDICATOR, LEVEL, KNOWLEDGE, SKILL = (
@@ -21,43 +22,15 @@ ROLE_ORDER: tuple[str, ...] = (DUTY, TASK, OUTPUT, INDICATOR, LEVEL, KNOWLEDGE, 
 # Roles whose cell lists several coded items (a page break may fall between two items).
 LIST_ROLES: frozenset[str] = frozenset({OUTPUT, INDICATOR, KNOWLEDGE, SKILL})
 
-# Header words of each main-table column as the catalogue prints them, compared in their folded
-# form (``fold``: width, spacing, line breaks and punctuation do not matter, so
-# `職能內涵（K=knowledge知識）`, `職能內涵 (K=knowledge 知識)` and `職能內涵\n(K=knowledge\n知識)`
-# are one word). Headers are matched column by column in ROLE_ORDER, so one word may name different
-# roles by position: the older template heads its T1 column 工作任務 and its T1.1 column 工作活動.
-MAIN_HEADER: dict[str, tuple[str, ...]] = {
-    DUTY: ("主要職責", "工作職責", "工作任務"),
-    TASK: ("工作任務", "工作活動"),
-    OUTPUT: ("工作產出",),
-    INDICATOR: ("行為指標",),
-    LEVEL: ("職能級別", "級別"),
-    KNOWLEDGE: ("(K=knowledge 知識)", "(K=knowledge)", "知識", "知識(K)", "(K)知識"),
-    SKILL: ("(S=skills 技能)", "(S=skill 技能)", "(S=skills)", "技能", "技能(S)", "(S)技能"),
-}
-# A word printed over the K and S columns of a two-row header (職能內涵, spanned), or in front of
-# each of them (`職能內涵 (K=knowledge 知識)`); 職業內涵 is a misprint seen in real standards.
-SPANNING_WORDS: tuple[str, ...] = ("職能內涵", "職業內涵")
-# Columns a main-table header may leave out. Without a 主要職責 column a task's duty is the first
-# number of its code (T1.2 → T1) and the duty's name is unknown (null, duty-name-missing).
-OPTIONAL_COLUMNS: tuple[str, ...] = (DUTY,)
-# The most rows a main-table header is printed over (a word wrapped or split across them).
-MAX_HEADER_ROWS = 3
-
-# The version table's header: each column's words as printed (compared folded).
-VERSION_HEADER: tuple[tuple[str, ...], ...] = (
-    ("版本",), ("職能基準代碼", "職能代碼"), ("職能基準名稱", "職能名稱"), ("狀態",),
-    ("更新說明", "修訂內容", "備註"), ("發展更新日期", "更新日期"),
-)
-
 # Section titles, as the template prints them; recognised by ``section_of_title`` in any width,
 # punctuation or spacing (`職能內涵（A=attitude態度）`, `說 明 與 補 充 事 項：`).
 ATTITUDE_TITLE = "職能內涵 (A=attitude 態度)"
 NOTES_TITLE = "說明與補充事項"
 _SECTION_TITLES: tuple[tuple[str, regex.Pattern[str]], ...] = (
     # A spanning word (or none) and the attitude key words: 職業內涵 is a misprint seen in print.
-    ("attitudes", regex.compile(r"(?:職[能業]內涵)?a?attitude態度|職[能業]內涵a?態度a?")),
-    ("notes", regex.compile(r"說明[與及]補充(?:事項)?")),
+    # (A title cut short in a narrow cell still names the section by its English key word.)
+    ("attitudes", regex.compile(r"(?:職[能業]內涵)?a?attitude(?:態度?)?|職[能業]內涵a?態度a?")),
+    ("notes", regex.compile(r"說明[與及]補充(?:事項?)?")),
 )
 TITLE_SUFFIX = "職能基準"
 HISTORICAL_MARK = "《歷史資料》"
@@ -109,6 +82,11 @@ GLOSSARY_ENTRY = regex.compile(
 GLOSSARY_SECTION = "glossary"
 # A line of the attitude or notes section opening with this mark starts a marked entry (`【註1】`).
 ENTRY_MARK = "【"
+# An enumerator opening a list entry of 說明與補充事項 (`一、`, `1.`, `(1)`, `（一）`): a line that
+# opens with one starts a paragraph. A digit followed by more digits or a unit is text (`1.5倍`,
+# `3D列印`, `2年以上`).
+ENUMERATOR = regex.compile(
+    r"(?:[一二三四五六七八九十]{1,3}、|[0-9]{1,2}[.、)）](?![0-9])|[(（](?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})[)）])")
 # A paragraph that opens with a short title and a colon (`規劃與組織能力：包括…`, `主動積極：…`):
 # the way an explanation paragraph, a code-less attitude or a category line starts.
 ITEM_TITLE = regex.compile(r"[^\s。；！？，、：:][^。；！？，、：:]{0,29}[：:]")
@@ -167,7 +145,10 @@ LEVEL_TEXT = regex.compile(r"[1-7]")
 # Everything a 職能級別 cell has been seen to hold (compared with white space removed): one level,
 # a level with a grade in brackets (`3（初）`), two levels run together (`34`), an open range
 # (`4級以上`), a level with a stray letter (`4K`), or the header word itself (`級別`).
-LEVEL_CELL = regex.compile(r"[1-7]|[1-7][（(][^）)]{1,4}[）)]|[1-7]{2}|[1-7]級以上|[1-7][A-Z]|級別")
+LEVEL_CELL = regex.compile(r"[1-7]|[1-7][（(][^）)]{1,4}[）)]|[1-7]{2}|[1-7]級(?:以上?)?|[1-7][A-Z]"
+                           r"|級別")
+# The rest of an open range a page break cut (`4級` | `以上`): it joins the level above.
+LEVEL_REST = regex.compile(r"級?以上|上")
 # The cases where the printed text names exactly one level: that digit.
 LEVEL_UNAMBIGUOUS = regex.compile(r"(?P<level>[1-7])(?:[（(][^）)]{1,4}[）)])?")
 
@@ -195,8 +176,10 @@ FURNITURE = (
     # A glyph the PDF's font maps to no Unicode text, as pdfminer spells it.
     regex.compile(r"\(cid:\d+\)"),
 )
-HEADER_WORDS = ("主要職責", "工作職責", "工作任務", "工作活動", "工作產出", "行為指標", "職能級別",
-                "職能內涵")
+# Where a PDF cell's text had a line break that the layout forced inside a Latin word (the
+# word wider than its cell): extract marks it so, normalise joins it with nothing (ZERO WIDTH
+# SPACE, which no printed text of a standard holds).
+WORD_BREAK = "\u200b"
 
 # Separator between a title and its explanation (paragraphs, attitudes).
 TITLE_COLON = "："
@@ -208,14 +191,18 @@ PRIVATE_USE_BULLETS = "".join(chr(c) for c in range(0xF020, 0xF100))
 PRIVATE_USE_BULLET = regex.compile("[\uf020-\uf0ff]")
 # Marks printed before a list item: bullets, and a hyphen followed by a space (`-20°C` is text).
 # A digit is never a bullet (`3D列印技術` keeps its 3).
-_MARKS = "•・●▪■◆◇○◎⚫➢►▶＊" + PRIVATE_USE_BULLETS
-BULLET = regex.compile(rf"^(?:(?:[{_MARKS}]|-(?=\s))\s*)+")
+_MARKS = "•・·‧●▪■◆◇○◎⚫➢►▶＊" + PRIVATE_USE_BULLETS
+# One mark as a pattern (a hyphen only before white space).
+MARK = rf"(?:[{_MARKS}]|-(?=\s))"
+BULLET = regex.compile(rf"^(?:{MARK}\s*)+")
 # The same marks in front of an item's code where an item starts in a main-table cell (a line,
 # a `<p>` paragraph, or after white space: `\uf0b7P1.1.1…`, `• K01…`): set aside before the code
 # is read (``mark-before-code``).
 MARK_BEFORE_CODE = regex.compile(
-    rf"(?m)(?:(?<=^)|(?<=\s)|(?<=<[pP]\s*>))[ \t]*(?:(?:[{_MARKS}]|-(?=\s))[ \t]*)+"
-    r"(?=[TOPKS][.． ]?[0-9]|0[1-9][0-9]*\.[0-9])")
+    rf"(?m)(?:(?<=^)|(?<=\s)|(?<=<[pP]\s*>))[ \t]*(?:{MARK}\s*)+"
+    r"(?=[TOPKS][.． ]?[0-9]|[OPKS]\s*$|0[1-9][0-9]*\.[0-9])"
+    # and a mark that ends a cell's part on a page: its item is printed on the next page.
+    rf"|(?:^|(?<=\n))[ \t]*(?:{MARK}\s*)+$")
 
 
 def is_wide(char: str) -> bool:
@@ -228,12 +215,19 @@ def is_wide(char: str) -> bool:
 # code points (力 as ⼒ U+2F12, 理 as 理 U+F9E4), headings and labels included; normalise maps
 # them in text fields (rule 5), ``squash`` when comparing titles and header words.
 _MAPPED_RANGES = ((0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
-MAPPABLE = regex.compile("[\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+# A PDF's text layer may also give a CJK Radicals Supplement code point (⻑ for 長: the font
+# draws both with one glyph; ``pipeline.radicals``), or U+2215 DIVISION SLASH for the full-width
+# solidus ／ that a CJK font draws with the same glyph.
+_SHARED_GLYPH = {**EQUIVALENT_UNIFIED_IDEOGRAPH, 0x2215: 0xFF0F}
+MAPPABLE = regex.compile(
+    "[\u2e80-\u2eff\u2215\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 
 def map_ideograph(char: str) -> str:
     """One code point's unified ideograph, or the character unchanged (never NFKC on text)."""
     code = ord(char)
+    if code in _SHARED_GLYPH:
+        return chr(_SHARED_GLYPH[code])
     if any(lo <= code <= hi for lo, hi in _MAPPED_RANGES):
         mapped = unicodedata.normalize("NFKC", char)
         if len(mapped) == 1 and unicodedata.category(mapped) == "Lo":
@@ -241,7 +235,7 @@ def map_ideograph(char: str) -> str:
     return char
 
 
-_WHITE_SPACE = regex.compile(r"\s+")
+_WHITE_SPACE = regex.compile(r"[\s\u200b]+")
 
 
 def squash(text: str) -> str:
@@ -265,29 +259,6 @@ def fold(text: str) -> str:
     """
     folded = unicodedata.normalize("NFKC", text).casefold()
     return "".join(c for c in folded if unicodedata.category(c)[0] in "LN")
-
-
-_FOLDED_HEADER = {role: {fold(a) for a in aliases} for role, aliases in MAIN_HEADER.items()}
-_FOLDED_SPANNING = tuple(fold(w) for w in SPANNING_WORDS)
-
-
-_FOLDED_HEADER_WORDS = tuple(fold(w) for w in HEADER_WORDS)
-# Whole column headers and section titles (folded): one of these inside a field is leaked layout.
-_FULL_HEADERS = (
-    *(w + alias for w in ("", *_FOLDED_SPANNING) for role in (KNOWLEDGE, SKILL)
-      for alias in _FOLDED_HEADER[role] if len(alias) > 4),
-    fold(ATTITUDE_TITLE),
-)
-
-
-def leaked_layout(value: str) -> bool:
-    """Whether a text field holds page furniture (a footer, `<p>` residue, an unmapped glyph) or
-    header text: two header words, a header word alone, or a whole column header or title."""
-    if any(p.search(value) for p in FURNITURE):
-        return True
-    key = fold(value)
-    return (sum(1 for w in _FOLDED_HEADER_WORDS if w in key) >= 2
-            or key in _FOLDED_HEADER_WORDS or any(h in key for h in _FULL_HEADERS))
 
 
 def folded_in(text: str, words: Sequence[str]) -> bool:
@@ -343,141 +314,30 @@ def is_profile_label(text: str) -> bool:
     return profile_block(text) is not None or fold(text) in _PROFILE_LABELS
 
 
+# A code broken by a line wrap in a narrow cell (`O1\n.1.1`, `O2.\n1.1`, `O\n1.2.\n1`): at an
+# item's start, a letter (and numbers) followed on the next line by the rest of its numbers;
+# ``is_broken_code`` says whether the code cannot have ended at the break.
+BROKEN_CODE = regex.compile(
+    rf"(?m)(?:(?<=^)|(?<=<[pP]\s*>))[ \t]*(?:{MARK}[ \t]*)*"
+    r"(?P<head>[TOPKS](?:[.． ]?[0-9]+(?:\.[0-9]*)*)?)[ \t]*[\n\u200b][ \t]*"
+    r"(?P<tail>[.0-9][0-9.]*)")
+
+
+def is_broken_code(head: str, tail: str) -> bool:
+    """Whether a code printed as ``head`` before a line (or page) break and ``tail`` after it is
+    one code the break cut: the code cannot have ended there — after its bare letter or a dot,
+    before a dot, numbered 0 (`K0` | `7…`: no item is), or an output or indicator code with fewer
+    than three numbers (`O2.1` | `0.1…`)."""
+    numbers = regex.findall(r"[0-9]+", head)
+    return (len(head) == 1 or head.endswith((".", "．")) or tail.startswith(".")
+            or numbers[-1:] == ["0"] or (head[0] in "OP" and len(numbers) < 3))
+
+
 def role_of_code(text: str) -> str | None:
     """The role whose code (in any printed form) the text starts with, if any."""
     for role, pattern in PRINTED_CODE_PATTERNS.items():
         if pattern.match(text):
             return role
-    return None
-
-
-@dataclass(frozen=True)
-class Header:
-    """A table recognised by its first rows: which section, how many printed rows the header
-    takes (0 for the profile, whose first row is already data; a main-table header may take up
-    to ``MAX_HEADER_ROWS``), and for the main table the role of each grid column (None where no
-    column's header starts)."""
-
-    kind: str  # main | versions | profile | attitudes | notes
-    rows: int
-    columns: tuple[str | None, ...] = ()
-
-
-def _blank(cell: str | None) -> bool:
-    return cell is None or not cell.strip()
-
-
-def _main_orders() -> list[tuple[str, ...]]:
-    """Every column sequence a main-table header may show: all roles, or some optional left out."""
-    orders = [ROLE_ORDER]
-    for optional in OPTIONAL_COLUMNS:
-        orders += [tuple(r for r in order if r != optional) for order in orders]
-    return orders
-
-
-
-
-def _names_role(key: str, role: str) -> bool:
-    """Whether a column's folded header text names the role; K and S may carry the spanning
-    word in front (`職能內涵(K=knowledge知識)`)."""
-    if key in _FOLDED_HEADER[role]:
-        return True
-    if role in (KNOWLEDGE, SKILL):
-        return any(key.startswith(w) and key[len(w):] in _FOLDED_HEADER[role]
-                   for w in _FOLDED_SPANNING)
-    return False
-
-
-def _column_texts(rows: Sequence[Sequence[str | None]]) -> list[str]:
-    """Each grid column's header text over the rows, folded: what its cells print top to bottom.
-    An empty cell above a column that has header text further down lies under a cell spanning
-    from the left — when that cell is a spanning word (職能內涵 over K and S), the column reads
-    it too; any other empty cell is a merge from above or a blank, and reads nothing."""
-    width = max(len(r) for r in rows)
-    texts = []
-    for j in range(width):
-        parts = []
-        for r, row in enumerate(rows):
-            cell = row[j] if j < len(row) else None
-            if not _blank(cell):
-                parts.append(fold(cell or ""))
-                continue
-            below = any(j < len(lower) and not _blank(lower[j]) for lower in rows[r + 1:])
-            left = next((fold(c or "") for c in reversed(row[:min(j, len(row))])
-                         if not _blank(c)), "")
-            if below and left in _FOLDED_SPANNING:
-                parts.append(left)
-        texts.append("".join(parts))
-    return texts
-
-
-def main_columns(rows: Sequence[Sequence[str | None]]) -> tuple[str | None, ...] | None:
-    """The role of each grid column when these rows are a main-table header, else None.
-
-    One rule for both routes and any number of header rows: each column's words are read top to
-    bottom (``_column_texts``), so a word wrapped inside its cell (`職\n能\n級`), split across
-    rows (`職能級` + `別`) or printed under a spanned cell (職能內涵 over (K=…) and (S=…)) reads
-    as one; the columns with text must then name the roles in the template's order."""
-    texts = _column_texts(rows)
-    named = [(j, key) for j, key in enumerate(texts) if key]
-    for order in _main_orders():
-        if len(order) == len(named) and all(
-                _names_role(key, role) for (_j, key), role in zip(named, order, strict=True)):
-            columns: list[str | None] = [None] * len(texts)
-            for (j, _key), role in zip(named, order, strict=True):
-                columns[j] = role
-            return tuple(columns)
-    return None
-
-
-def _is_header_spill(row: Sequence[str | None], columns: tuple[str | None, ...]) -> bool:
-    """A row holding only the ends of header words (`級別` under `職能級別`): part of the header
-    that the layout pushed below it, never a body row (no digit, no code)."""
-    filled = [(j, fold(c or "")) for j, c in enumerate(row) if not _blank(c)]
-    if not filled:
-        return False
-    for j, key in filled:
-        role = columns[j] if j < len(columns) else None
-        words = _FOLDED_HEADER.get(role or "", set()) | (
-            {w + a for w in _FOLDED_SPANNING for a in _FOLDED_HEADER[role]}
-            if role in (KNOWLEDGE, SKILL) else set())
-        if not key or any(c.isdigit() for c in key) or not any(key in w for w in words):
-            return False
-    return True
-
-
-def _is_version_header(row: Sequence[str | None]) -> bool:
-    cells = [c for c in row if not _blank(c)]
-    return len(cells) == len(VERSION_HEADER) and all(
-        folded_in(c or "", words) for c, words in zip(cells, VERSION_HEADER, strict=True))
-
-
-def classify_header(first: Sequence[str | None], second: Sequence[str | None] | None = None,
-                    third: Sequence[str | None] | None = None,
-                    fourth: Sequence[str | None] | None = None) -> Header | None:
-    """Which section a table (or a text-export line) starts, from its first rows; None when it
-    starts none. The one header rule of both extract routes: cells are compared folded
-    (``fold``), empty cells (and pdfplumber's None under a spanned or merged cell) are ignored,
-    so a row shifted or padded differently still matches. A main-table header takes the fewest
-    rows that name every column (up to three), and a row after it that holds only the ends of
-    its words (``_is_header_spill``) too."""
-    filled = [c for c in first if not _blank(c)]
-    if not filled:
-        return None
-    rows = [r for r in (first, second, third, fourth) if r is not None]
-    for count in range(1, min(MAX_HEADER_ROWS, len(rows)) + 1):
-        columns = main_columns(rows[:count])
-        if columns is not None:
-            spill = count < len(rows) and _is_header_spill(rows[count], columns)
-            return Header("main", count + spill, columns)
-    if _is_version_header(first):
-        return Header("versions", 1)
-    if folded_in(filled[0] or "", (PROFILE_CODE,)):
-        return Header("profile", 0)
-    if len(filled) == 1:
-        section = section_of_title(filled[0] or "")
-        if section is not None:
-            return Header(section, 1)
     return None
 
 

@@ -24,6 +24,7 @@ Everything else — full-width punctuation, Latin spacing, digits — is kept ex
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -49,21 +50,106 @@ def tags_to_breaks(text: str) -> str:
 
 
 _TIGHT_LINE_ENDS = "-/"
+# A Latin word as the evidence for rule 3 counts it: letters and digits, with inner joiners.
+_LATIN_WORD = regex.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'&+._-]*[A-Za-z0-9])?")
+_LAST_WORD = regex.compile(_LATIN_WORD.pattern + r"$")
 
 
-def join_with_report(text: str) -> tuple[str, list[tuple[str, str]]]:
-    """Rule 3, and the (left, right) sides of each join that inserted a space."""
+@dataclass(frozen=True)
+class Evidence:
+    """How the document spells its Latin words on one line: each word, and each pair of words
+    printed one space apart. A line break between two Latin fragments is read as the document
+    prints them elsewhere, unbroken (`HAC` + `CP` → `HACCP`) or as two words."""
+
+    words: frozenset[str] = frozenset()
+    pairs: frozenset[tuple[str, str]] = frozenset()
+
+
+def latin_evidence(texts: list[str]) -> Evidence:
+    words: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for text in texts:
+        # A word the layout broke (``layout.WORD_BREAK``) is one word on the page.
+        for line in tags_to_breaks(text).replace(layout.WORD_BREAK, "").split("\n"):
+            found = list(_LATIN_WORD.finditer(line))
+            words.update(m.group() for m in found)
+            pairs.update((a.group(), b.group()) for a, b in itertools.pairwise(found)
+                         if line[a.end():b.start()] == " ")
+    return Evidence(frozenset(words), frozenset(pairs))
+
+
+@dataclass(frozen=True)
+class LatinJoin:
+    """One line break between two Latin fragments: their ends, and how it was read — "space"
+    (nothing in the document decides), "unbroken" / "words" as the document prints them, or
+    "layout" (a break the PDF's layout forced inside a word)."""
+
+    left: str
+    right: str
+    reading: str
+
+
+def _read_latin_break(left: str, right: str, evidence: Evidence) -> str:
+    unbroken = left + right in evidence.words
+    words = (left, right) in evidence.pairs
+    if unbroken != words:
+        return "unbroken" if unbroken else "words"
+    return "space"
+
+
+def _is_latin_break(left: str, right: str) -> bool:
+    return not (is_wide(left[-1]) or is_wide(right[0]) or left[-1] in _TIGHT_LINE_ENDS)
+
+
+def _chain_words(lines: list[str], evidence: Evidence) -> dict[int, str]:
+    """Breaks inside one Latin word broken over several lines (`Soli` | `dW` | `ork` | `s`),
+    each read "unbroken" when the document prints the whole word elsewhere on one line. Keyed
+    by the index of the line before the break."""
+    decided: dict[int, str] = {}
+    i = 0
+    while i + 1 < len(lines):
+        j = i
+        while (j + 1 < len(lines) and _is_latin_break(lines[j], lines[j + 1])
+               and (j == i or _LATIN_WORD.fullmatch(lines[j]))):
+            j += 1
+        if j - i >= 2:  # two breaks or more: a word over three lines or more
+            first, last = _LAST_WORD.search(lines[i]), _LATIN_WORD.match(lines[j])
+            word = (first.group() if first else "") + "".join(lines[i + 1:j]) + (
+                last.group() if last else "")
+            if first and last and word in evidence.words:
+                decided.update({k: "unbroken" for k in range(i, j)})
+        i = max(j, i + 1)
+    return decided
+
+
+def join_with_report(text: str, evidence: Evidence | None = None
+                     ) -> tuple[str, list[LatinJoin]]:
+    """Rule 3, and each line break it read between two Latin fragments. A break the PDF's
+    layout forced inside a word (``layout.WORD_BREAK``, marked by extract) joins with nothing,
+    unless the document prints the two fragments as two words elsewhere."""
+    parts = regex.split(f"(\n|{layout.WORD_BREAK})", text)
+    pieces = [(parts[i].strip(), parts[i - 1] if i else "\n") for i in range(0, len(parts), 2)]
+    pieces = [(line, sep) for line, sep in pieces if line]
+    lines = [line for line, _sep in pieces]
+    chains = _chain_words(lines, evidence) if evidence is not None else {}
     out = ""
-    spaced: list[tuple[str, str]] = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        if out and not (is_wide(out[-1]) or is_wide(line[0]) or out[-1] in _TIGHT_LINE_ENDS):
-            spaced.append((out.rsplit(" ", 1)[-1][-12:], line.split(" ", 1)[0][:12]))
-            out += " "
+    joins: list[LatinJoin] = []
+    for k, (line, sep) in enumerate(pieces):
+        if out and _is_latin_break(out, line):
+            left_word = _LAST_WORD.search(out)
+            right_word = _LATIN_WORD.match(line)
+            left = left_word.group() if left_word else out.rsplit(" ", 1)[-1]
+            right = right_word.group() if right_word else line.split(" ", 1)[0]
+            reading = chains.get(k - 1) or (
+                _read_latin_break(left, right, evidence)
+                if evidence is not None and left_word and right_word else "space")
+            if sep == layout.WORD_BREAK and reading == "space":
+                reading = "layout"
+            joins.append(LatinJoin(left[-12:], right[:12], reading))
+            if reading not in ("unbroken", "layout"):
+                out += " "
         out += line
-    return out, spaced
+    return out, joins
 
 
 def join_wrapped_lines(text: str) -> str:
@@ -71,15 +157,15 @@ def join_wrapped_lines(text: str) -> str:
     return join_with_report(text)[0]
 
 
-def _clean(text: str) -> tuple[str, list[tuple[str, str]]]:
-    """The whole policy on one field, and the Latin fragments rule 3 joined with a space."""
+def _clean(text: str, evidence: Evidence | None = None) -> tuple[str, list[LatinJoin]]:
+    """The whole policy on one field, and the line breaks rule 3 read between Latin fragments."""
     text = _CONTROLS.sub("", tags_to_breaks(text))
     text = layout.PRIVATE_USE_BULLET.sub("", text)
-    text, spaced = join_with_report(text)
+    text, joins = join_with_report(text, evidence)
     text = _SPACE_RUN.sub(" ", text).strip()
     if _MAPPABLE.search(text):
         text = "".join(map_ideograph(c) for c in text)
-    return text, spaced
+    return text, joins
 
 
 def clean_text(text: str) -> str:
@@ -120,8 +206,8 @@ class _Tally:
             for c, n in sorted(self.chars.items()))
 
 
-def normalize_rows(table: str, rows: list[Row], markers: list[Row] | None = None
-                   ) -> tuple[list[Row], list[Finding]]:
+def normalize_rows(table: str, rows: list[Row], markers: list[Row] | None = None,
+                   evidence: Evidence | None = None) -> tuple[list[Row], list[Finding]]:
     """Clean every free-text column of one table, in one pass per field. For a curated table,
     report each Latin–Latin join of a field, and — once per table, with counts per code point
     and the first page — the private-use characters removed (rule 2; ``markers``: the ones
@@ -155,15 +241,10 @@ def normalize_rows(table: str, rows: list[Row], markers: list[Row] | None = None
             if layout.PRIVATE_USE_BULLET.search(value):
                 removed.add(layout.PRIVATE_USE_BULLET.findall(value),
                             row.get("page_start"))
-            cleaned, spaced = _clean(value)
+            cleaned, joins = _clean(value, evidence)
             new[col] = None if nullable and not cleaned else cleaned
-            findings += [
-                finding("latin-wrap-joined", row.get("page_start"),
-                        f"{table}:{key}:{col}",
-                        f"line break between {left!r} and {right!r} read as a space between "
-                        "words")
-                for left, right in (spaced if spec else [])
-            ]
+            findings += [_latin_finding(join, row.get("page_start"), f"{table}:{key}:{col}")
+                         for join in (joins if spec else [])]
         out.append(new)
     if spec is not None and removed.chars:
         findings.append(finding(
@@ -178,14 +259,34 @@ def normalize_rows(table: str, rows: list[Row], markers: list[Row] | None = None
     return out, findings
 
 
+def _latin_finding(join: LatinJoin, page: int | None, where: str) -> Finding:
+    """Every line break between Latin fragments is a warning, however it was read: the document
+    may spell a word both ways, and only a reader of the page can tell (never below warning)."""
+    unbroken, words = join.left + join.right, f"{join.left} {join.right}"
+    if join.reading == "layout":
+        how = (f"read as {unbroken!r}: the line before it is full to its cell's edge and the word "
+               f"is wider than the cell, so the layout broke it; or {words!r}")
+    elif join.reading == "space":
+        how = (f"read as {words!r}: the document prints neither {unbroken!r} nor the two words "
+               f"elsewhere on one line (or both); or {unbroken!r}")
+    else:
+        read, other = (unbroken, words) if join.reading == "unbroken" else (words, unbroken)
+        how = f"read as {read!r}, as the document prints it elsewhere on one line; or {other!r}"
+    return finding("latin-wrap-joined", page, where,
+                   f"line break between {join.left!r} and {join.right!r} {how}")
+
+
 def normalize_tables(doc: TableSet) -> TableSet:
     """Apply the policy to every table; removed and mapped characters are reported, not
-    hidden."""
+    hidden. Latin words broken by a line wrap are read as the document spells them elsewhere
+    (``latin_evidence`` over every text field of the document)."""
     tables: dict[str, list[Row]] = {}
     findings: list[Finding] = []
     markers = doc.tables.get("_removed_bullets", [])
+    evidence = latin_evidence([value for rows in doc.tables.values() for row in rows
+                               for value in row.values() if isinstance(value, str)])
     for name, rows in doc.tables.items():
         tables[name], table_findings = normalize_rows(
-            name, rows, [m for m in markers if m["table"] == name])
+            name, rows, [m for m in markers if m["table"] == name], evidence)
         findings += table_findings
     return TableSet(doc.source, tables, (*doc.findings, *findings), doc.is_rejected)

@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline import census, layout, sections
+from pipeline.attitudes import parse_attitudes
 from pipeline.codes import (
     CodeSequence,
     Prefixes,
     code_width,
     is_lettered,
+    rejoin_short,
     repair_glued,
     same_name,
     split_items,
@@ -105,7 +107,9 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         width = widths[role]
         return [
             repair_glued(item, item.code[: 1 + width], role, findings)
-            if width is not None and len(item.code) - 1 > width else item
+            if width is not None and len(item.code) - 1 > width
+            else rejoin_short(item, width, role, findings)
+            if width is not None and len(item.code) - 1 < width else item
             for item in listed[role][block_no - 1]
         ]
 
@@ -173,8 +177,14 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         elif level is None:
             findings.append(finding("ambiguous-level", row.page_start, where,
                                     f"職能級別 printed as {level_text!r}; level left null"))
+        # A block spans the pages of its own cells: a merged 主要職責 cell carried on to the
+        # next page belongs to the duty, not to the duty's last task.
+        own = [p.page for role, pieces in row.cells.items() if role != layout.DUTY
+               for p in pieces]
+        block_start = row.page_start
+        block_end = max(block_start, max(own, default=row.page_end))
         out.blocks.append(base(block_no=block_no, level=level, level_text=level_text,
-                               page_start=row.page_start, page_end=row.page_end))
+                               page_start=block_start, page_end=block_end))
 
         tasks = coded(row, layout.TASK, block_no, f"{current_duty}.")
         if len(tasks) > 1:
@@ -195,13 +205,13 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
                         f"{where}:{layout.TASK}:{item.code}",
                         f"{item.code} printed again as {item.text[:40]!r}, first as "
                         f"{task['name'][:40]!r} (p.{task['page_start']})"))
-                task["page_end"] = max(task["page_end"], row.page_end)
+                task["page_end"] = max(task["page_end"], block_end)
                 task["_levels"].append(level)
                 continue
             new_task = base(task_code=item.code, duty_code=current_duty,
                         position=sum(1 for t in out.tasks if t["duty_code"] == current_duty) + 1,
-                        name=item.text, level=level, page_start=row.page_start,
-                        page_end=row.page_end, _levels=[level])
+                        name=item.text, level=level, page_start=block_start,
+                        page_end=block_end, _levels=[level])
             task_rows[item.code] = new_task
             out.tasks.append(new_task)
         if not tasks:
@@ -297,7 +307,7 @@ def parse_document(doc: StitchedDocument) -> TableSet:
     findings += main_findings
     knowledge = _first_printings(main.printings, layout.KNOWLEDGE, "knowledge_code")
     skills = _first_printings(main.printings, layout.SKILL, "skill_code")
-    attitudes, attitude_findings = sections.parse_attitudes(doc.attitudes, code)
+    attitudes, attitude_findings = parse_attitudes(doc.attitudes, code)
     findings += attitude_findings
     notes, note_findings = sections.parse_notes(doc.notes, code, knowledge, skills)
     findings += note_findings

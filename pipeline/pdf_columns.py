@@ -15,14 +15,14 @@ from typing import Any
 
 import pdfplumber
 
-from pipeline import layout
+from pipeline import headers
 from pipeline.records import Finding
 from pipeline.severity import finding
 
 Box = tuple[float, float, float, float]
 
 
-def header_boxes(table: Any, header: layout.Header) -> list[tuple[int, Box]]:
+def header_boxes(table: Any, header: headers.Header) -> list[tuple[int, Box]]:
     """Each header column's grid index and box: the narrowest header cell at that grid column,
     so a two-row header's spanned upper cell (職能內涵) gives way to the cells naming its
     columns below it. Grid columns under no column header (a nested table's, a cell past the

@@ -37,22 +37,40 @@ def show_progress(stream: TextIO, index: int, total: int, file_name: str, status
 
 
 def severity_counts(counts: Mapping[str, int]) -> str:
-    return ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))
+    """``1 warning, 11 info``: errors only when there are some (curated/ holds none: an error
+    rejects its document)."""
+    shown = ("error", "warning", "info") if counts.get("error") else ("warning", "info")
+    return ", ".join(f"{counts.get(s, 0)} {s}" for s in shown)
 
 
 def closing_summary(statuses: list[str], unchanged: int, severities: Mapping[str, int],
-                    curated: Path, version_reports: int) -> list[str]:
-    """The lines printed after a run: documents, findings by severity, where the reports are."""
+                    curated: Path, version_reports: int, rejected_errors: int = 0,
+                    kept: int = 0) -> list[str]:
+    """The lines printed after a run: documents, findings by severity, where the reports are.
+
+    ``severities`` counts the findings written to curated/ (the accepted documents'); a
+    rejected document's ``rejected_errors`` are the ERROR lines above, never in curated/, so
+    they get a line of their own, which says for how many of the rejected documents the
+    previous rows were ``kept`` — a document new in this run had none.
+    """
     counts = Counter(statuses)
-    return [
-        f"curated: {counts['converted']} document(s) converted, {counts['rejected']} rejected "
-        f"(their previous rows kept), {counts['skipped']} skipped; {unchanged} of the converted "
-        f"unchanged since the last run → {curated}",
-        f"findings: {severity_counts(severities)} (in {curated / 'findings.csv'})",
+    lines = [
+        f"curated: {counts['converted']} document(s) converted, {counts['rejected']} rejected, "
+        f"{counts['skipped']} skipped; {unchanged} of the converted unchanged since the last "
+        f"run → {curated}",
+    ]
+    if counts["rejected"]:
+        previous = (f"the previous rows of {kept} of them kept in curated/" if kept else
+                    "none had previous rows in curated/")
+        lines.append(f"rejected: {counts['rejected']} document(s), {rejected_errors} error(s) "
+                     f"(the ERROR lines above); {previous}")
+    lines += [
+        f"findings in {curated / 'findings.csv'}: {severity_counts(severities)}",
         f"reports: {curated / '_runs' / 'run_report.csv'}"
         + (f"; {version_reports} version report(s) in {curated / 'reports'}"
            if version_reports else ""),
     ]
+    return lines
 
 
 # Whatever breaks a line in a terminal (str.splitlines' separators).

@@ -34,6 +34,8 @@ VALUE_COLUMNS = ("text", "name")
 _ITEM_START = re.compile(r"[A-Z]\d")
 # Outline this far above an item's first line, so its ascenders are inside.
 _PAD = 1.0
+# Points of the page shown above and below an outlined region.
+CONTEXT = 36.0
 
 
 class NotFound(LookupError):
@@ -106,6 +108,36 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+_TYPED_CODE = re.compile(r"([A-Za-z]+)\s*\.?\s*(\d+(?:\s*\.\s*\d+)*)")
+
+
+def _code_parts(code: str) -> tuple[str, tuple[int, ...]] | None:
+    """A code as its letter and numbers: ``k4``, ``K4`` and ``K04`` are ("K", (4,))."""
+    match = _TYPED_CODE.fullmatch(code.strip())
+    if match is None:
+        return None
+    numbers = tuple(int(n) for n in re.split(r"\s*\.\s*", match.group(2)))
+    return match.group(1).upper(), numbers
+
+
+def canonical_code(typed: str, codes: set[str]) -> str:
+    """The code among ``codes`` that ``typed`` names, as people type codes (``k4``, ``K4`` for
+    K04; ``t1.1`` for T1.1); ``typed`` itself when it is one of them or names none or several."""
+    if typed in codes:
+        return typed
+    wanted = _code_parts(typed)
+    matches = [c for c in codes if wanted is not None and _code_parts(c) == wanted]
+    return matches[0] if len(matches) == 1 else typed
+
+
+def _source_in(raw: Path, file_name: str) -> Path:
+    """Where ``file_name`` is in raw/: at its top, or in one of its subfolders."""
+    top = raw / file_name
+    if top.is_file() or not raw.is_dir():
+        return top
+    return next((p for p in sorted(raw.rglob(file_name)) if p.is_file()), top)
+
+
 def locate(tables: Mapping[str, list[dict[str, Any]]], raw: Path, standard_code: str, code: str
            ) -> Provenance:
     """The pure core of :func:`describe`: the same answer from rows already in memory (only the
@@ -115,6 +147,10 @@ def locate(tables: Mapping[str, list[dict[str, Any]]], raw: Path, standard_code:
                      if r["standard_code"] == standard_code), None)
     if standard is None:
         raise NotFound(f"no standard {standard_code} in curated/")
+    code = canonical_code(code, {
+        row[column] for name, column in defining_tables().items()
+        for row in tables.get(name, [])
+        if row.get("standard_code") == standard_code and row.get(column) is not None})
     located = tuple(
         Located(name, row)
         for name, column in defining_tables().items()
@@ -131,7 +167,7 @@ def locate(tables: Mapping[str, list[dict[str, Any]]], raw: Path, standard_code:
         for f in tables.get("findings", [])
         if f["standard_code"] == standard_code and mentions(f["where"], code)
     )
-    source = raw / standard["source_file"]
+    source = _source_in(raw, standard["source_file"])
     exists = source.is_file()
     return Provenance(
         standard_code=standard_code,
@@ -240,21 +276,87 @@ def find_region(page: Any, needle: str) -> Bbox:
     return (m["x0"], m["top"], m["x1"], m["bottom"])
 
 
-def render_region(pdf_path: Path, page: int, needle: str, out_png: Path) -> Bbox:
-    """Outline where ``needle`` is printed on ``page`` (1-based) of the PDF and save a PNG of the
-    page at 100 dpi; return the outlined box (x0, top, x1, bottom) in PDF points."""
+def continuation_region(page: Any, first: Bbox) -> Bbox:
+    """Where an item cut by a page break goes on, on a later page: the top of the cell under
+    the same column as its first part (``first``), below the repeated header, down to the next
+    line that starts a coded item. The page's tables' top when no cell lies under it."""
+    x0, _top, x1, _bottom = first
+    column = []
+    for table in page.find_tables():
+        for row, texts in zip(table.rows, table.extract(), strict=True):
+            column += [(bbox, text or "") for bbox, text in zip(row.cells, texts, strict=True)
+                       if bbox is not None and min(bbox[2], x1) - max(bbox[0], x0)
+                       > (bbox[2] - bbox[0]) / 2]
+    column.sort(key=lambda c: c[0][1])
+    # The repeated header is the column's first cell when the page starts with the table's
+    # header row; the continuation is the first cell below it that holds text.
+    headed = [c for c in column if c[1].strip()]
+    if len(headed) > 1 and not _ITEM_START.match(headed[1][1]) and not _ITEM_START.match(
+            headed[0][1]):
+        headed = headed[1:]
+    if not headed:
+        return (x0, 0.0, x1, min(float(page.height), 72.0))
+    cell, _text = headed[0]
+    lines = page.crop(cell).extract_text_lines()
+    later = [line for line in lines[1:] if _ITEM_START.match(line["text"])]
+    bottom = later[0]["top"] - _PAD if later else cell[3]
+    return (cell[0], cell[1], cell[2], bottom)
+
+
+def _view(page: Any, region: Bbox) -> Bbox:
+    """What is shown of a page around a region: the page's width (the row's other cells are
+    the context of a cell), and ``CONTEXT`` points above and below it."""
+    return (0.0, max(0.0, region[1] - CONTEXT), float(page.width),
+            min(float(page.height), region[3] + CONTEXT))
+
+
+def stack_images(parts: list[tuple[int, Any]]) -> Any:
+    """One image: each page's part under a strip naming its page, in page order."""
+    from PIL import Image, ImageDraw
+
+    strip = 22
+    width = max(image.width for _page, image in parts)
+    height = sum(image.height + strip for _page, image in parts)
+    sheet = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(sheet)
+    y = 0
+    for page, image in parts:
+        draw.rectangle((0, y, width, y + strip - 1), fill=(235, 235, 235))
+        draw.text((6, y + 5), f"page {page}", fill=(0, 0, 0))
+        sheet.paste(image.convert("RGB"), (0, y + strip))
+        y += strip + image.height
+    return sheet
+
+
+def render_region(pdf_path: Path, pages: tuple[int, int], needle: str, out_png: Path
+                  ) -> list[tuple[int, Bbox]]:
+    """Outline the item coded ``needle`` on every page it spans (``pages``: first and last,
+    1-based) and save one PNG: each page's region with some context, at 100 dpi, stacked in
+    page order under its page number. The item is found by its code on the first page and
+    followed under the same column on the next ones (a value split by a page break is the one
+    most worth checking). Returns each page's outlined box (x0, top, x1, bottom) in PDF
+    points."""
     import pdfplumber
 
+    first, last = pages
     with pdfplumber.open(pdf_path) as pdf:
-        if not 1 <= page <= len(pdf.pages):
-            raise RegionNotFound(f"{pdf_path.name} has {len(pdf.pages)} pages, not page {page}")
-        printed = pdf.pages[page - 1]
-        bbox = find_region(printed, needle)
-        image = printed.to_image(resolution=100, antialias=True)  # legible CJK at 100 dpi
-        image.draw_rect(bbox, fill=(255, 230, 0, 40), stroke=(220, 0, 0, 255), stroke_width=3)
+        if not 1 <= first <= last <= len(pdf.pages):
+            raise RegionNotFound(f"{pdf_path.name} has {len(pdf.pages)} pages, not pages "
+                                 f"{first}–{last}")
+        regions = [(first, find_region(pdf.pages[first - 1], needle))]
+        regions += [(n, continuation_region(pdf.pages[n - 1], regions[0][1]))
+                    for n in range(first + 1, last + 1)]
+        parts = []
+        for number, region in regions:
+            page = pdf.pages[number - 1]
+            image = page.crop(_view(page, region)).to_image(resolution=100, antialias=True)
+            x0, top, x1, bottom = region  # the outline just outside the text it frames
+            image.draw_rect((x0 - 2, top - 2, x1 + 2, bottom + 2), fill=(255, 230, 0, 40),
+                            stroke=(220, 0, 0, 255), stroke_width=3)
+            parts.append((number, image.annotated))
         out_png.parent.mkdir(parents=True, exist_ok=True)
-        image.save(out_png, format="PNG")
-    return (float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3]))
+        stack_images(parts).save(out_png, format="PNG")
+    return [(n, (float(b[0]), float(b[1]), float(b[2]), float(b[3]))) for n, b in regions]
 
 
 # ---------------------------------------------------------------- command line
@@ -262,7 +364,8 @@ def render_region(pdf_path: Path, page: int, needle: str, out_png: Path) -> Bbox
 SHOW_DESCRIPTION = (
     "Show where a curated value came from: the curated row holding the item, its pages in the "
     "original document, the source file, and every finding about it (e.g. a cell joined across "
-    "a page break). With --png and a PDF source, also outline the printed item on its first page."
+    "a page break). With --png and a PDF source, also draw the printed item, outlined, on every "
+    "page it spans: one image, each page's region with some context under its page number."
 )
 
 
@@ -270,13 +373,14 @@ def add_show_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``show`` arguments, shared by :func:`main_show` and the ``python -m pipeline`` CLI."""
     parser.add_argument("standard_code", help="the standard version, e.g. RTM1324-002v4")
     parser.add_argument("code", help="the item's code: duty (T1), task (T1.1), output (O1.4.1), "
-                        "indicator (P1.1.1), knowledge (K01), skill (S01) or attitude (A01)")
+                        "indicator (P1.1.1), knowledge (K01), skill (S01) or attitude (A01); "
+                        "typed as people type it too (k1, K1)")
     parser.add_argument("--curated", default="curated", metavar="DIR",
                         help="the curated/ folder to read (default: %(default)s)")
     parser.add_argument("--raw", default="raw", metavar="DIR",
                         help="the raw/ folder holding the source documents (default: %(default)s)")
     parser.add_argument("--png", metavar="PATH",
-                        help="write the item's first page with the printed item outlined to this "
+                        help="write the printed item, outlined on every page it spans, to this "
                         "PNG (PDF sources only)")
 
 
@@ -295,13 +399,17 @@ def run_show(args: argparse.Namespace) -> int:
               f"{'missing' if found.source_path is None else found.source_format}",
               file=sys.stderr)
         return 2
+    last = found.page_end if found.page_end is not None else found.page_start
     try:
-        bbox = render_region(found.source_path, found.page_start, found.code, Path(args.png))
+        regions = render_region(found.source_path, (found.page_start, last), found.code,
+                                Path(args.png))
     except RegionNotFound as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    box = ", ".join(f"{v:.1f}" for v in bbox)
-    print(f"  outlined on page {found.page_start} at ({box}) → {args.png}")
+    for page, bbox in regions:
+        box = ", ".join(f"{v:.1f}" for v in bbox)
+        print(f"  outlined on page {page} at ({box})")
+    print(f"  → {args.png}")
     return 0
 
 

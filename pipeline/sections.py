@@ -1,4 +1,5 @@
-"""Parse the sections around the main table: version table, profile, attitudes, notes.
+"""Parse the sections around the main table: version table, profile, notes (attitudes are
+``pipeline.attitudes``).
 
 Part of the parse stage (see ``pipeline.parse``). Labels are matched by content through
 ``pipeline.layout``; an unknown label is a finding, never skipped silently.
@@ -13,8 +14,8 @@ import re
 
 import regex
 
-from pipeline import layout
-from pipeline.census import codes_at_item_starts
+from pipeline import headers, layout
+from pipeline.attitudes import attitude_lines
 from pipeline.normalize import clean_text
 from pipeline.records import Finding, GridRow, Row, Source
 from pipeline.severity import finding
@@ -151,7 +152,7 @@ def category_pairs(name: str, code: str, page: int, label: str
     names: list[str] = []
     if separator is not None:
         kinds = "／/" if separator.group(1) in "／/" else separator.group(1)
-        names = [n.strip() for n in regex.split(f"[{regex.escape(kinds)}]", name)]
+        names = [n.strip() for n in _split_outside_brackets(name, kinds)]
         parts = [c.strip() for c in regex.split(f"[{regex.escape(kinds)}]", code)]
         if len(parts) == len(names) and all(names) and all(parts):
             return list(zip(names, parts, strict=True)), finding(
@@ -163,16 +164,32 @@ def category_pairs(name: str, code: str, page: int, label: str
         f"many on the same separator: kept as one category")
 
 
+_OPENING, _CLOSING = "「『（(《〈【[", "」』）)》〉】]"
+
+
+def _split_outside_brackets(text: str, separators: str) -> list[str]:
+    """A name split on its separators, except inside brackets: `「天然資源、食品與農業」植物研究`
+    is one name, its 、 part of a bracketed phrase."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += (char in _OPENING) - (char in _CLOSING)
+        if char in separators and depth <= 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return [*parts, text[start:]]
+
+
 def parse_versions(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], list[Finding]]:
     """The version table, one row per printed line."""
     findings: list[Finding] = []
     out = []
     for position, row in enumerate(rows, start=1):
-        if len(row.cells) != len(layout.VERSION_HEADER):
+        if len(row.cells) != len(headers.VERSION_HEADER):
             findings.append(finding("malformed-version-row", row.page, f"line {position}",
                                     f"{len(row.cells)} cells instead of 6"))
             continue
-        date_text = _cell(row, 5)
+        # A date or a code never holds white space: a narrow cell wraps it (`2025/12/1` | `1`).
+        date_text = regex.sub(r"[\s\u200b]+", "", _cell(row, 5))
         date = _DATE.fullmatch(date_text)
         updated_on = None
         if date:
@@ -186,7 +203,8 @@ def parse_versions(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], lis
                                     f"發展更新日期 {date_text!r} is not a date"))
         out.append({
             "standard_code": code, "position": position, "version_label": _cell(row, 0),
-            "listed_code": _cell(row, 1), "name": _cell(row, 2), "status": _cell(row, 3),
+            "listed_code": regex.sub(r"[\s\u200b]+", "", _cell(row, 1)), "name": _cell(row, 2),
+            "status": _cell(row, 3),
             "note": _cell(row, 4) or None, "updated_on": updated_on,
             "page_start": row.page, "page_end": row.page,
         })
@@ -208,123 +226,12 @@ def removed_bullets(rows: tuple[GridRow, ...], table: str) -> list[Row]:
     ``private-use-removed`` finding per table — never a silent removal, never counted twice."""
     out: list[Row] = []
     for row in rows:
-        lines = (_split_attitudes(_attitude_text(row)) if table == "attitudes"
-                 else [_raw_line(row)])
+        lines = (attitude_lines(row) if table == "attitudes" else [_raw_line(row)])
         for line in lines:
             marker = layout.BULLET.match(line.strip())
             chars = "".join(c for c in (marker.group(0) if marker else "")
                             if c in layout.PRIVATE_USE_BULLETS)
             out += [{"table": table, "page": row.page, "chars": chars}] if chars else []
-    return out
-
-
-def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], list[Finding]]:
-    """Attitude lines → A items, each with its printed position, its code null where none is
-    printed. A line with no bullet, no code and no colon is the description of the attitude above
-    when that one has none yet (`A03謹慎細心` | `對於任務…`, ``attitude-line-joined``) — unless it
-    reads as a name of its own (short, no punctuation: `主動積極`), which is a new attitude without
-    a code. Below a description, such a line is a new attitude too; a longer one is joined to the
-    description with a warning (``attitude-description-continued``: a page break inside the
-    attitude, or a paragraph of its own?). A code-less line with a colon (`團隊合作：…`) is always
-    a new attitude, also below an A-coded name printed without colon or description — the warning
-    then says that it might be the rest of that name: which reading is right is not guessed."""
-    findings: list[Finding] = []
-    out: list[Row] = []
-    for row, raw in _attitude_entries(rows, findings):
-        text = layout.BULLET.sub("", raw)
-        match = layout.ATTITUDE_CODE.match(text)
-        body = text[match.end():] if match else text
-        previous = out[-1] if out else {}
-        continues = (not match and not layout.BULLET.match(raw) and bool(out)
-                     and layout.title_colon(body) is None
-                     and not layout.ATTITUDE_NAME.fullmatch(body.strip()))
-        if continues:
-            label = previous["attitude_code"] or previous["name"]
-            if previous["description"] is None:
-                previous["description"] = body
-                findings.append(finding("attitude-line-joined", row.page, label,
-                                        f"line without code read as the description of the "
-                                        f"attitude above: {body[:30]!r}"))
-            else:
-                previous["description"] += "\n" + body
-                findings.append(finding(
-                    "attitude-description-continued", row.page, label,
-                    f"a second line of text below the attitude's description joined to it "
-                    f"(a page break inside the attitude, or a paragraph of its own?): "
-                    f"{body[:30]!r}"))
-            previous["page_end"] = row.page
-            continue
-        name, description = layout.split_title(body)
-        if not match:
-            open_name = (previous.get("attitude_code") and previous["description"] is None
-                         and not layout.BULLET.match(raw))
-            findings.append(finding(
-                "attitude-without-code", row.page, name[:20],
-                f"attitude {len(out) + 1} printed without an A code"
-                + (f" (or the rest of {previous['attitude_code']}'s name "
-                   f"{previous['name']!r}, printed without colon or description)"
-                   if open_name else "")))
-        out.append({
-            "standard_code": code, "position": len(out) + 1,
-            "attitude_code": match.group(0) if match else None,
-            "name": name, "description": description or None,
-            "page_start": row.page, "page_end": row.page,
-        })
-    findings += [
-        finding("code-in-item-text", a["page_start"], a["attitude_code"] or a["name"][:20],
-                f"attitude {a['position']} holds {', '.join(found)} where an attitude starts: "
-                f"two attitudes read as one? {a['name'][:30]!r}")
-        for a in out
-        if (found := codes_at_item_starts(f"{a['name']}\n{a['description'] or ''}",
-                                          attitudes=True))
-    ]
-    return out, findings
-
-
-# Several attitudes printed in one line or cell (`A01外部意識、A02溝通協調能力、A03成果導向`, or
-# one a line): an A-code after a separator or at a line's start, numbered next after the one
-# before it (`A3、A4紙張` in a description is no list), starts the next attitude.
-_NEXT_ATTITUDE = regex.compile(
-    rf"(?:[、，,;；]\s*|\s*\n\s*)(?=(?:{layout.BULLET.pattern[1:]})?"
-    rf"({layout.ATTITUDE_CODE.pattern}))")
-
-
-def _split_attitudes(text: str) -> list[str]:
-    first = layout.ATTITUDE_CODE.match(layout.BULLET.sub("", text))
-    if first is None:
-        return [text]
-    number, parts, start = int(first.group(1)), [], 0
-    for match in _NEXT_ATTITUDE.finditer(text):
-        if int(match.group(2)) == number + 1:
-            parts.append(text[start:match.start()])
-            start, number = match.end(), number + 1
-    return [*parts, text[start:]]
-
-
-def _attitude_text(row: GridRow) -> str:
-    """A printed attitude row as one line: cells of a table printed as code | name | description
-    (or name | description) read as `A01名稱：描述`, the colon the template prints."""
-    cells = [c.strip() for c in row.cells if c.strip()]
-    if len(cells) >= 2 and layout.ATTITUDE_CODE.fullmatch(layout.BULLET.sub("", cells[0])):
-        cells = [cells[0] + cells[1], *cells[2:]]
-    if len(cells) >= 2 and layout.title_colon(cells[0]) is None:
-        return cells[0] + layout.TITLE_COLON + " ".join(cells[1:])
-    return " ".join(cells)
-
-
-def _attitude_entries(rows: tuple[GridRow, ...], findings: list[Finding]
-                      ) -> list[tuple[GridRow, str]]:
-    """Each printed attitude (its row, its text with any bullet): a row holding several
-    (a one-line list, a table cell with one attitude a line) is split before each A-code that
-    starts a line or follows a separator (``attitudes-on-one-line``)."""
-    out = []
-    for row in rows:
-        parts = [p for p in _split_attitudes(_attitude_text(row)) if p.strip()]
-        if len(parts) > 1:
-            findings.append(finding(
-                "attitudes-on-one-line", row.page, parts[0][:10],
-                f"{len(parts)} attitudes printed in one line or cell, one row each"))
-        out += [(row, part.strip()) for part in parts]
     return out
 
 

@@ -82,10 +82,12 @@ POLICY: dict[str, Rule] = {
     "footer-page-mismatch": Rule("warning", "the page footer names another page number"),
     "header-changed": Rule("error", "a page's main-table header names other columns than the "
                            "first page's", "report the layout"),
-    "header-merged": Rule("info", "a main-table header printed over several rows, or with a "
-                          "word wrapped or split across them, read as one header"),
-    "section-title-variant": Rule("info", "a section title or header word printed in another "
-                                  "width, punctuation or spacing than the template's"),
+    "header-word-cut": Rule("info", "a main-table header word printed cut short at its end "
+                            "(a narrow repeated header cell), read as the column it begins"),
+    "header-not-repeated": Rule("info", "a main-table part printed on a later page without "
+                                "its header, read under the last header's columns"),
+    "running-header": Rule("info", "a line repeated at the top of the pages (a running page "
+                           "header), dropped as page furniture"),
     # ---- the main table
     "cell-outside-columns": Rule("error", "a main-table cell under no header column",
                                  "inspect interim/<file>/extract.json at that page and row"),
@@ -104,10 +106,9 @@ POLICY: dict[str, Rule] = {
     "missing-duty": Rule("error", "a task row before any duty", _CHECK),
     "ambiguous-code-digits": Rule("error", "a code glued to a digit-led name that reads two ways",
                                   _CHECK),
-    "code-not-read": Rule("error", "a code printed at the start of an item that became no item "
-                          "(the census of printed codes)", _CHECK),
-    "code-in-item-text": Rule("error", "an item's text holds another item's code at a line start "
-                              "(two items read as one)", _CHECK),
+    "code-in-item-text": Rule("error", "an item's text holds a code printed where an item "
+                              "starts (a line's start, after a sentence end): two items read as "
+                              "one (the census of printed codes)", _CHECK),
     "row-continued": Rule("info", "a row whose item list goes on after a page break"),
     "split-cell-joined": Rule("info", "a cell cut by a page break inside an item, joined"),
     "task-cell-merged": Rule("info", "a further level block of a task whose cell is merged"),
@@ -124,6 +125,8 @@ POLICY: dict[str, Rule] = {
                                     "text"),
     "fourth-code-level": Rule("warning", "an output or indicator code with a fourth number "
                               "(`P1.2.1.1`), kept as printed"),
+    "code-wrap-joined": Rule("info", "an item code broken by a line wrap in a narrow cell "
+                             "(`O1\\n.1.1`), read whole"),
     "mark-before-code": Rule("info", "bullets or other marks printed before item codes, set "
                              "aside"),
     "empty-name": Rule("warning", "an item printed with its code and no name"),
@@ -158,19 +161,23 @@ POLICY: dict[str, Rule] = {
     "attitude-line-joined": Rule("info", "a code-less line read as the description above"),
     "attitude-description-continued": Rule("warning", "a second line joined to an attitude's "
                                            "description"),
+    "attitude-list-split": Rule("warning", "a line of short names without codes read as one "
+                                "attitude each (the other reading named)"),
     "attitudes-on-one-line": Rule("info", "several attitudes printed on one line, one row each"),
     "unplaceable-note": Rule("error", "a 說明與補充事項 paragraph before any known heading",
                              _CHECK),
     "duplicate-description": Rule("warning", "a second paragraph explains a K/S item"),
     "description-fuzzy-match": Rule("warning", "an explanation linked to an item whose name "
                                     "differs slightly"),
-    "free-text-wrap-joined": Rule("info", "a free-text line joined to the paragraph above"),
-    "free-text-wrap-split": Rule("info", "a free-text line kept as a new paragraph"),
+    "free-text-wrap-joined": Rule("warning", "a free-text line after a full line joined to the "
+                                  "paragraph above though its content doubts it (the other "
+                                  "reading named)"),
+    "free-text-wrap-split": Rule("warning", "a free-text line after a full line kept as a new "
+                                 "paragraph though it may continue the one above"),
     # ---- text policy
-    "latin-wrap-joined": Rule("warning", "a line break between two Latin fragments read as a "
-                              "space; nothing in the document decides (both readings named)"),
-    "latin-wrap-by-evidence": Rule("info", "a line break between two Latin fragments read as the "
-                                   "document prints the word elsewhere on one line"),
+    "latin-wrap-joined": Rule("warning", "a line break between two Latin fragments, read as the "
+                              "document spells the word elsewhere on one line (`HAC` + `CP` → "
+                              "`HACCP`), else as a space; both readings named"),
     "private-use-removed": Rule("info", "private-use bullet characters removed"),
     "ideograph-mapped": Rule("info", "Kangxi radicals or compatibility ideographs mapped"),
     # ---- consistency of the tables

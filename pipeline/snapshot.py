@@ -24,9 +24,29 @@ def source_signature(source: Path) -> str:
     return f"{info.st_size} {info.st_mtime_ns}"
 
 
+class DuplicateFileName(ValueError):
+    """Two files of raw/, in different subfolders, have one name. A document is known by its
+    file name (its interim/ folder, the run report, standards.source_file), so one would take
+    the other's place unseen; the run stops and names both instead."""
+
+    def __init__(self, first: Path, second: Path) -> None:
+        super().__init__(f"{first} and {second} have the same file name; a document is known "
+                         "by its file name: rename or remove one")
+        self.path = second
+
+
 def list_sources(raw: Path) -> list[Path]:
-    """The documents of a raw/ folder: every file but hidden ones, in name order."""
-    return sorted(p for p in raw.iterdir() if p.is_file() and not p.name.startswith("."))
+    """The documents of a raw/ folder: every file in it or in its subfolders (analysts sort
+    raw/ by occupation or year), hidden files and folders aside, in name order."""
+    found: dict[str, Path] = {}
+    for path in sorted(raw.rglob("*")):
+        hidden = any(part.startswith(".") for part in path.relative_to(raw).parts)
+        if hidden or not path.is_file():
+            continue
+        if path.name in found:
+            raise DuplicateFileName(found[path.name], path)
+        found[path.name] = path
+    return [found[name] for name in sorted(found)]
 
 
 SNAPSHOT_FILE = ".snapshot.json"
@@ -43,22 +63,24 @@ class Snapshot:
     """
 
     raw: str
-    signatures: dict[str, str]
+    signatures: dict[str, str]  # file name → signature
+    paths: dict[str, str]  # file name → its path under raw/ (raw/ may have subfolders)
 
     @property
     def sources(self) -> list[Path]:
-        return [Path(self.raw) / name for name in sorted(self.signatures)]
+        return [Path(self.raw) / self.paths[name] for name in sorted(self.signatures)]
 
 
 def take_snapshot(raw: Path) -> Snapshot:
     """raw/ now; a file that disappears while it is listed is left out."""
-    signatures = {}
+    signatures, paths = {}, {}
     for source in list_sources(raw):
         try:
             signatures[source.name] = source_signature(source)
         except OSError:
             continue
-    return Snapshot(str(raw.resolve()), signatures)
+        paths[source.name] = source.relative_to(raw).as_posix()
+    return Snapshot(str(raw.resolve()), signatures, paths)
 
 
 def write_snapshot(snapshot: Snapshot, interim: Path) -> None:
@@ -70,10 +92,12 @@ def read_snapshot(interim: Path, raw: Path) -> Snapshot | None:
     (or it is of another folder, or unreadable)."""
     try:
         data = json.loads((interim / SNAPSHOT_FILE).read_text(encoding="utf-8"))
-        snapshot = Snapshot(data["raw"], dict(data["signatures"]))
+        snapshot = Snapshot(data["raw"], dict(data["signatures"]), dict(data["paths"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return snapshot if snapshot.raw == str(raw.resolve()) else None
+    if snapshot.raw != str(raw.resolve()) or set(snapshot.paths) != set(snapshot.signatures):
+        return None
+    return snapshot
 
 
 def changes_since(snapshot: Snapshot) -> tuple[list[str], list[str]]:

@@ -143,7 +143,7 @@ VERSIONS = Table(
         _standard_code(),
         Column("position", "int", "Printed order, from 1 (the top line).", "順序"),
         Column("version_label", "string", "版本 as printed, e.g. V3.", "版本"),
-        Column("listed_code", "string", "職能基準代碼 of that version.", "職能基準代碼"),
+        Column("listed_code", "string", "職能基準代碼 of that version.", "所列職能基準代碼"),
         Column("name", "string", "職能基準名稱 of that version.", "職能基準名稱"),
         Column("status", "string", "狀態 as printed, e.g. 最新版本 or 歷史版本.", "狀態"),
         Column("note", "string", "更新說明 as printed (略 is kept as printed).", "更新說明",
@@ -381,7 +381,7 @@ VERSION_CHANGES = Table(
     grain="One row per added, removed, changed or renumbered item (and per changed field) "
     "between consecutive versions of one standard present in the catalogue.",
     description="Row-level changes between versions. Items are matched by code, or by text "
-    "similarity when their code changed (renumbered); see the README for the rule.",
+    "similarity when their code changed (renumbered); see docs/audits.md for the rule.",
     columns=(
         Column("from_code", "string", "The older version's standard_code.", "舊版代碼",
                is_normalized=False),
@@ -396,6 +396,11 @@ VERSION_CHANGES = Table(
         Column("key", "string", "The item: its code in the newer version (the older one for "
                "removed items); task/item for links; kind#position for categories and notes.",
                "項目", is_normalized=False),
+        Column("name", "string", "The item's name (an indicator's or a note's text, a version "
+               "line's standard name, the cited K/S item's name for a link) as the newer "
+               "version prints it, the older one's for a removed item, so that a change reads "
+               "without looking its code up; null for the standard's own profile fields.",
+               "項目名稱", nullable=True, is_normalized=False),
         Column("change", "string", "added, removed, changed or renumbered.", "變更",
                is_normalized=False),
         Column("field", "string", "The changed field (code for renumbered items); null for "

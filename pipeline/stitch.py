@@ -16,12 +16,12 @@ its own level and is a whole level block of the task above starts that block ins
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import regex
 
 from pipeline import layout
+from pipeline.cell_repairs import CellRepairs
 from pipeline.normalize import clean_text
 from pipeline.records import (
     ExtractedDocument,
@@ -40,8 +40,9 @@ _ANY_CODE = regex.compile("|".join(p.pattern for p in layout.LETTERED_ITEM_START
 
 
 def _bare(text: str) -> str:
-    """Cell text without HTML residue and outer white space, for recognising codes."""
-    return _TAGS.sub(" ", text).strip()
+    """Cell text without HTML residue, outer white space and the marks of words the layout
+    broke (``layout.WORD_BREAK``: `O` | `1.1.1` is one code), for recognising codes."""
+    return _TAGS.sub(" ", text).replace(layout.WORD_BREAK, "").strip()
 
 
 def _shown(text: str, role: str | None = None) -> str:
@@ -64,6 +65,12 @@ class _Cell:
     leads_with_fragment: bool  # text before the first code continues the previous item
 
 
+# The start of an output, indicator, K or S code, all a page's part of a cell holds.
+_CODE_CUT_AT_PAGE_END = regex.compile(r"([OPKS])(?:[.． ]?[0-9]+)*[.．]?")
+_ROLE_OF_LETTER = {"O": layout.OUTPUT, "P": layout.INDICATOR, "K": layout.KNOWLEDGE,
+                   "S": layout.SKILL}
+
+
 def classify_cell(text: str, column: int) -> _Cell:
     """The role a non-empty cell plays, read from its content."""
     bare = _bare(text)
@@ -72,6 +79,11 @@ def classify_cell(text: str, column: int) -> _Cell:
     role = layout.role_of_code(bare)
     if role is not None:
         return _Cell(column, text, role, False)
+    cut = _CODE_CUT_AT_PAGE_END.fullmatch(bare)
+    if cut is not None:
+        # A cell that holds only the start of a code: the page ended inside it (`O1.` | `2.1…`;
+        # parse reads the two parts as one code).
+        return _Cell(column, text, _ROLE_OF_LETTER[cut.group(1)], False)
     inner = _ANY_CODE.search(bare)
     if inner is not None:
         inner_role = layout.role_of_code(inner.group(0))
@@ -94,32 +106,6 @@ def _last_code(pieces: tuple[Piece, ...], role: str) -> str:
         for match in pattern.finditer(_bare(piece.text)):
             found = match.group(0)
     return found or "?"
-
-
-class _Marks:
-    """Bullets and other marks printed in front of item codes (`\uf0b7P1.1.1…`, `• K01…`): set
-    aside before any code is read, counted per code point, reported once (``mark-before-code``)
-    — the code behind a mark is the item's, the mark itself means nothing."""
-
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-        self.first_page: int | None = None
-
-    def set_aside(self, cell: str, page: int) -> str:
-        if not layout.MARK_BEFORE_CODE.search(cell):
-            return cell
-        for match in layout.MARK_BEFORE_CODE.finditer(cell):
-            self.counts.update(c for c in match.group(0) if not c.isspace())
-        self.first_page = page if self.first_page is None else self.first_page
-        return layout.MARK_BEFORE_CODE.sub("", cell)
-
-    def findings(self) -> list[Finding]:
-        if not self.counts:
-            return []
-        listed = ", ".join(f"U+{ord(c):04X} ×{n}" for c, n in sorted(self.counts.items()))
-        return [finding("mark-before-code", self.first_page, "main table",
-                        f"{sum(self.counts.values())} mark(s) printed before item codes set "
-                        f"aside: {listed}")]
 
 
 class _RowBuilder:
@@ -208,7 +194,13 @@ def _continue_row(
 ) -> None:
     """The first row of a page with no task code: the rest of the row-group cut by the break."""
     open_roles = [r for r in layout.ROLE_ORDER if r in builder.cells and r != layout.LEVEL]
-    cells = _place_fragments(_non_empty_cells(row), open_roles, len(row.cells), columns)
+    # The rest of an open range (`4級` | `以上`) in the 職能級別 column continues the level.
+    found = [_Cell(c.column, c.text, layout.LEVEL, True)
+             if (c.role is None and c.column < len(columns) and columns[c.column] == layout.LEVEL
+                 and layout.LEVEL in builder.cells
+                 and layout.LEVEL_REST.fullmatch(layout.squash(_bare(c.text)))) else c
+             for c in _non_empty_cells(row)]
+    cells = _place_fragments(found, open_roles, len(row.cells), columns)
     task = builder.task_code()
     for cell in cells:
         where = f"row {row_no} column {cell.column + 1}"
@@ -218,6 +210,13 @@ def _continue_row(
                 f"continuation text matches no cell of {task}: {_bare(cell.text)[:40]!r}"))
             continue
         previous = tuple(builder.cells.get(cell.role, ()))
+        if cell.role == layout.LEVEL and previous and cell.leads_with_fragment:
+            findings.append(finding(
+                "split-cell-joined", previous[-1].page, f"{task}:{cell.role}",
+                f"{_shown(previous[-1].text)!r} (p.{previous[-1].page}) + "
+                f"{_shown(cell.text)!r} (p.{row.page})"))
+            builder.add(cell.role, cell.text, row.page)
+            continue
         if cell.role == layout.LEVEL and previous:
             if _bare(previous[-1].text) != _bare(cell.text):
                 findings.append(finding(
@@ -301,6 +300,31 @@ def _start_merged_block(current: _RowBuilder, row: GridRow, findings: list[Findi
     return block
 
 
+def _carry_duty_name(row: GridRow, cells: list[_Cell], columns: tuple[str | None, ...],
+                     current: _RowBuilder, rows: list[LogicalRow],
+                     findings: list[Finding]) -> GridRow:
+    """A page's first row that starts a task beside the rest of the duty's name: the merged
+    主要職責 cell carried on from the page before (`T2 天線特性測試` | `驗證`). The fragment joins
+    the duty cell it continues (``split-cell-joined``) and leaves the row."""
+    fragment = next((c for c in cells if c.role is None and c.column < len(columns)
+                     and columns[c.column] == layout.DUTY), None)
+    built = next((r for r in reversed(rows) if layout.DUTY in r.cells), None)
+    previous = tuple(current.cells.get(layout.DUTY, ())) or (
+        built.cells[layout.DUTY] if built is not None else ())
+    if fragment is None or not previous:
+        return row
+    findings.append(finding(
+        "split-cell-joined", previous[-1].page, f"duty:{_last_code(previous, 'duty')}",
+        f"{_shown(previous[-1].text)!r} (p.{previous[-1].page}) + {_shown(fragment.text)!r} "
+        f"(p.{row.page})"))
+    if layout.DUTY in current.cells:
+        current.add(layout.DUTY, fragment.text, row.page)
+    elif built is not None:
+        built.cells[layout.DUTY] = (*previous, Piece(fragment.text, row.page))
+    return GridRow(row.page, tuple("" if j == fragment.column else c
+                                   for j, c in enumerate(row.cells)))
+
+
 def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
                 columns: tuple[tuple[str | None, ...], ...] = ()) -> tuple[
     list[LogicalRow], list[Finding]
@@ -316,19 +340,21 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
     rows: list[LogicalRow] = []
     current: _RowBuilder | None = None
     row_no = 0
-    marks = _Marks()
+    repairs = CellRepairs()
     for (_page, grid_rows), page_columns in zip(pages, columns, strict=True):
         # A cell past the header's last column (a text export's row is kept as read) has no
         # role: extract reported it, cell-outside-columns, its one report.
         width = max((j + 1 for j, role in enumerate(page_columns) if role is not None), default=0)
         for index, printed in enumerate(grid_rows):
             row_no += 1
-            row = GridRow(printed.page, tuple(marks.set_aside(c, printed.page)
+            row = GridRow(printed.page, tuple(repairs.mend(c, printed.page)
                                               for c in printed.cells[:width]))
             cells = _non_empty_cells(row)
             if not cells:
                 continue
             has_task = any(c.role == layout.TASK for c in cells)
+            if has_task and index == 0 and current is not None:
+                row = _carry_duty_name(row, cells, page_columns, current, rows, findings)
             if has_task:
                 if current is not None:
                     rows.append(current.build())
@@ -346,7 +372,7 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
                     f"split by a page break: {' | '.join(_bare(c.text)[:20] for c in cells)!r}"))
     if current is not None:
         rows.append(current.build())
-    return rows, [*findings, *marks.findings()]
+    return rows, [*findings, *repairs.findings()]
 
 
 def _main_columns(doc: ExtractedDocument) -> tuple[tuple[str | None, ...], list[Finding]]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import regex
 
-from pipeline import layout
+from pipeline import headers, layout
 from pipeline.order import sort_rows
 from pipeline.records import Finding, Row, TableSet
 from pipeline.severity import finding
@@ -93,7 +93,10 @@ def check_code_format(tables: Tables) -> list[Finding]:
         for name in names.split():
             for row in tables.get(name, []):
                 value = row.get(col)
-                if isinstance(value, str) and not pattern.fullmatch(value):
+                # No item is numbered 0: a `K0` is a code a wrap or a page break cut.
+                if isinstance(value, str) and (not pattern.fullmatch(value)
+                                               or value.rsplit(".", 1)[-1].lstrip("TOPKS")
+                                               .strip("0") == ""):
                     findings.append(finding("malformed-code", row.get("page_start"),
                                             f"{name}:{value}", f"{col} {value!r} is malformed"))
     for row in tables.get("attitudes", []):
@@ -273,7 +276,7 @@ def check_layout_residue(tables: Tables) -> list[Finding]:
                 value = row.get(col)
                 if not isinstance(value, str):
                     continue
-                if layout.leaked_layout(value):
+                if headers.leaked_layout(value):
                     findings.append(finding("layout-residue", row.get("page_start"),
                                             f"{_label(table, row)}:{col}",
                                             f"page furniture or header text in {value[:40]!r}"))

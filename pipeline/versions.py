@@ -4,7 +4,7 @@ Runs on the assembled catalogue (export), never on source documents. Changes are
 ESCO's delta files: each added, removed, changed or renumbered item of consecutive versions present
 in the catalogue.
 
-Matching rule (documented in the README): items are paired by code when their texts are similar;
+Matching rule (documented in docs/audits.md): items are paired by code when their texts are similar;
 an item whose code disappeared is paired with a new code whose text is at least
 ``RENUMBER_SIMILARITY`` similar (difflib ratio, best pairs first) and reported ``renumbered`` —
 not as a removal plus an addition; remaining same-code pairs are ``changed``. Parent codes (a
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from pipeline.order import natural_key
 from pipeline.records import Row
 
 RENUMBER_SIMILARITY = 0.8
@@ -83,14 +84,14 @@ def pair_items(old: dict[str, Row], new: dict[str, Row], text: str
     """(old key, new key) pairs; None on one side for a removal or an addition."""
     pairs: list[tuple[str | None, str | None]] = []
     old_left, new_left = set(old), set(new)
-    for key in sorted(old_left & new_left):
+    for key in sorted(old_left & new_left, key=natural_key):
         if _similarity(old[key][text], new[key][text]) >= RENUMBER_SIMILARITY:
             pairs.append((key, key))
             old_left.discard(key)
             new_left.discard(key)
     scored = sorted(
         ((_similarity(old[o][text], new[n][text]), o, n) for o in old_left for n in new_left),
-        key=lambda s: (-s[0], s[1], s[2]),
+        key=lambda s: (-s[0], natural_key(s[1]), natural_key(s[2])),
     )
     for score, o, n in scored:
         if score < RENUMBER_SIMILARITY:
@@ -99,12 +100,15 @@ def pair_items(old: dict[str, Row], new: dict[str, Row], text: str
             pairs.append((o, n))
             old_left.discard(o)
             new_left.discard(n)
-    for key in sorted(old_left & new_left):
+    for key in sorted(old_left & new_left, key=natural_key):
         pairs.append((key, key))
         old_left.discard(key)
         new_left.discard(key)
-    pairs += [(o, None) for o in sorted(old_left)] + [(None, n) for n in sorted(new_left)]
-    return pairs
+    pairs += [(o, None) for o in old_left] + [(None, n) for n in new_left]
+    # In code order (the new code, the old one for a removal): a removed S12 next to the S13
+    # renumbered S12.
+    return sorted(pairs, key=lambda p: (natural_key(p[1] if p[1] is not None else p[0]),
+                                        p[1] is None))
 
 
 def _text(value: object) -> str | None:
@@ -115,10 +119,10 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
-def _change(ctx: dict[str, str], entity: str, key: str, change: str, field: str | None = None,
-            old: object = None, new: object = None) -> Row:
-    return {**ctx, "entity": entity, "key": key, "change": change, "field": field,
-            "old_value": _text(old), "new_value": _text(new)}
+def _change(ctx: dict[str, str], entity: str, key: str, name: object, change: str,
+            field: str | None = None, old: object = None, new: object = None) -> Row:
+    return {**ctx, "entity": entity, "key": key, "name": _text(name), "change": change,
+            "field": field, "old_value": _text(old), "new_value": _text(new)}
 
 
 def compare_versions(old: dict[str, list[Row]], new: dict[str, list[Row]]) -> list[Row]:
@@ -129,7 +133,7 @@ def compare_versions(old: dict[str, list[Row]], new: dict[str, list[Row]]) -> li
     changes: list[Row] = []
     for field in PROFILE_FIELDS:
         if old_std[field] != new_std[field]:
-            changes.append(_change(ctx, "profile", "standard", "changed", field,
+            changes.append(_change(ctx, "profile", "standard", None, "changed", field,
                                    old_std[field], new_std[field]))
     _compare_keyed(ctx, "profile", old["standard_categories"], new["standard_categories"],
                    lambda r: f"{r['kind']}#{r['position']}", ("name", "code"), changes)
@@ -137,28 +141,33 @@ def compare_versions(old: dict[str, list[Row]], new: dict[str, list[Row]]) -> li
                    lambda r: str(r["listed_code"]), VERSION_FIELDS, changes)
 
     mapping: dict[str, dict[str, str]] = {}
+    names: dict[str, tuple[dict[str, Row], dict[str, Row], str]] = {}
     for entity in ENTITIES:
         old_rows = {entity.key(r): r for r in old[entity.table]}
         new_rows = {entity.key(r): r for r in new[entity.table]}
+        names[entity.name] = (old_rows, new_rows, entity.text)
         mapping[entity.name] = {}
         for o, n in pair_items(old_rows, new_rows, entity.text):
             if o is None and n is not None:
-                changes.append(_change(ctx, entity.name, n, "added"))
+                changes.append(_change(ctx, entity.name, n, new_rows[n][entity.text], "added"))
                 continue
             if n is None and o is not None:
-                changes.append(_change(ctx, entity.name, o, "removed"))
+                changes.append(_change(ctx, entity.name, o, old_rows[o][entity.text],
+                                       "removed"))
                 continue
             assert o is not None and n is not None
             mapping[entity.name][o] = n
+            name = new_rows[n][entity.text]
             if o != n:
-                changes.append(_change(ctx, entity.name, n, "renumbered", "code", o, n))
+                changes.append(_change(ctx, entity.name, n, name, "renumbered", "code", o, n))
             parents = dict(entity.parents)
             for field in entity.fields:
                 before, after = old_rows[o][field], new_rows[n][field]
                 if field in parents:
                     before = mapping[parents[field]].get(before, before)
                 if before != after:
-                    changes.append(_change(ctx, entity.name, n, "changed", field, before, after))
+                    changes.append(_change(ctx, entity.name, n, name, "changed", field, before,
+                                           after))
     for entity_name, table, item_col, item_entity in LINKS:
         def link_key(r: Row, remap: bool, col: str = item_col, ent: str = item_entity) -> str:
             task, item = r["task_code"], r[col]
@@ -166,12 +175,15 @@ def compare_versions(old: dict[str, list[Row]], new: dict[str, list[Row]]) -> li
                 task = mapping["task"].get(task, task)
                 item = mapping[ent].get(item, item)
             return f"{task}/{item}"
-        before_links = {link_key(r, True) for r in old[table]}
-        after_links = {link_key(r, False) for r in new[table]}
-        changes += [_change(ctx, entity_name, k, "removed")
-                    for k in sorted(before_links - after_links)]
-        changes += [_change(ctx, entity_name, k, "added")
-                    for k in sorted(after_links - before_links)]
+        old_items, new_items, text = names[item_entity]
+        before_links = {link_key(r, True): old_items.get(r[item_col], {}).get(text)
+                        for r in old[table]}
+        after_links = {link_key(r, False): new_items.get(r[item_col], {}).get(text)
+                       for r in new[table]}
+        changes += [_change(ctx, entity_name, k, before_links[k], "removed")
+                    for k in sorted(before_links.keys() - after_links.keys(), key=natural_key)]
+        changes += [_change(ctx, entity_name, k, after_links[k], "added")
+                    for k in sorted(after_links.keys() - before_links.keys(), key=natural_key)]
     return changes
 
 
@@ -180,15 +192,15 @@ def _compare_keyed(ctx: dict[str, str], entity: str, old: list[Row], new: list[R
                    ) -> None:
     before = {key(r): r for r in old}
     after = {key(r): r for r in new}
-    for k in sorted(before.keys() - after.keys()):
-        changes.append(_change(ctx, entity, k, "removed"))
-    for k in sorted(after.keys() - before.keys()):
-        changes.append(_change(ctx, entity, k, "added"))
-    for k in sorted(before.keys() & after.keys()):
+    for k in sorted(before.keys() - after.keys(), key=natural_key):
+        changes.append(_change(ctx, entity, k, before[k]["name"], "removed"))
+    for k in sorted(after.keys() - before.keys(), key=natural_key):
+        changes.append(_change(ctx, entity, k, after[k]["name"], "added"))
+    for k in sorted(before.keys() & after.keys(), key=natural_key):
         for field in fields:
             if before[k][field] != after[k][field]:
-                changes.append(_change(ctx, entity, k, "changed", field, before[k][field],
-                                       after[k][field]))
+                changes.append(_change(ctx, entity, k, after[k]["name"], "changed", field,
+                                       before[k][field], after[k][field]))
 
 
 def split_by_standard(tables: dict[str, list[Row]]) -> dict[str, dict[str, list[Row]]]:
@@ -256,26 +268,3 @@ def cross_check_version_tables(documents: dict[str, dict[str, list[Row]]]
                         "page": row["page_start"], "where": f"versions:{older}",
                         "message": f"{older} is {problem}"})
     return out
-
-
-def render_report(changes: list[Row]) -> str:
-    """A readable Markdown report of one version pair: counts, then each change side by side."""
-    if not changes:
-        return ""
-    first = changes[0]
-    lines = [f"# {first['standard_id']}: {first['from_code']} → {first['to_code']}", ""]
-    counts: dict[tuple[str, str], int] = {}
-    for c in changes:
-        counts[(c["entity"], c["change"])] = counts.get((c["entity"], c["change"]), 0) + 1
-    lines += ["| entity | change | count |", "| --- | --- | ---: |"]
-    lines += [f"| {e} | {ch} | {n} |" for (e, ch), n in sorted(counts.items())]
-    lines += ["", "| entity | key | change | field | old | new |",
-              "| --- | --- | --- | --- | --- | --- |"]
-
-    def cell(value: object) -> str:
-        return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
-
-    for c in changes:
-        lines.append(f"| {c['entity']} | {cell(c['key'])} | {c['change']} | {cell(c['field'])} "
-                     f"| {cell(c['old_value'])} | {cell(c['new_value'])} |")
-    return "\n".join(lines) + "\n"

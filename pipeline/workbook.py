@@ -1,10 +1,11 @@
 """Curated tables → one Excel workbook, one sheet per table, for analysts who live in Excel.
 
-Each sheet is a plain rectangle: one header row of column names, then one row per table row, so
-Excel tables, Power Query and ``pandas.read_excel`` read it without skipping rows. The 中文
-label and description of each column sit in a comment on its header cell rather than in a second
-header row, which every reader would take for a first data row (and which would turn int columns
-into text).
+Each sheet is a plain rectangle: one header row, then one row per table row, so Excel tables,
+Power Query and ``pandas.read_excel`` read it without skipping rows. The header shows each
+column's 中文 label (unique within a table), since the workbook is for analysts who read Chinese
+first; the column's name as in every other curated file (``task_code``), its description and
+type sit in a comment on the header cell rather than in a second header row, which every reader
+would take for a first data row (and which would turn int columns into text).
 
 Types are written so Excel cannot reinterpret them: string columns are text cells formatted ``@``
 (the category code 0811 stays 0811, a text starting with ``=`` is not a formula, ``#N/A`` is not
@@ -64,9 +65,10 @@ class TextTooLong(ValueError):
 
 
 def header_comment(column: Column) -> str:
-    """What hovering over a header shows: 中文 label, meaning, type and nullability."""
+    """What hovering over a header shows: the column's name in the other curated files (and
+    the README's queries), its meaning, type and nullability."""
     null = "may be empty" if column.nullable else "never empty"
-    return f"{column.label_zh}\n{column.description}\n({column.dtype}, {null})"
+    return f"{column.name}\n{column.description}\n({column.dtype}, {null})"
 
 
 # Characters a spreadsheet shows two columns wide (CJK ideographs, full-width punctuation).
@@ -83,7 +85,8 @@ def column_widths(table: Table, columns: Columns, at_least: list[int] | None = N
 
     ``at_least``: the widths of the rows before these (a sheet's rows come in batches).
     """
-    widths = [len(c.name) + 2 for c in table.columns] if at_least is None else list(at_least)
+    widths = ([_display_width(c.label_zh) + 4 for c in table.columns] if at_least is None
+              else list(at_least))  # the header's label, and the filter's arrow
     for index, (column, all_values) in enumerate(zip(table.columns, columns, strict=True)):
         if widths[index] >= MAX_WIDTH:
             continue
@@ -119,7 +122,7 @@ def _skeleton_sheet(sheet: Worksheet, table: Table, widths: list[int], row_count
     """Everything of a sheet but its data rows: header with comments, widths, pane, filter."""
     bold = Font(bold=True)
     for index, column in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.name)
+        cell = sheet.cell(row=1, column=index, value=column.label_zh)
         cell.font = bold
         cell.comment = Comment(header_comment(column), AUTHOR, height=140, width=320)
     for index, column in enumerate(table.columns, start=1):

@@ -1,9 +1,18 @@
-"""Shared fixtures: the sample document built once per test session through every stage."""
+"""Shared fixtures: the sample document built once per test session through every stage.
+
+Tests never read or write the working tree's raw/, interim/ or curated/: those are the analyst's
+(a v5 dropped into raw/ and built is their data, not a stale commit). What the tests need of
+them — the sample, the curated/ built from it — is taken from git, as staged in the index (what
+the next commit will hold; the same as HEAD on a fresh clone and in CI), into a temporary folder.
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +25,26 @@ from pipeline.stitch import stitch_document
 from pipeline.validate import validate_document
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "raw" / "RTM1324-002v4.txt"
+
+
+def committed_folders(repo: Path) -> Path:
+    """A temporary folder holding raw/ and curated/ as git's index has them (the repository
+    itself when it is not a git checkout, e.g. an unpacked source archive: nothing to tell
+    the committed files from)."""
+    listed = subprocess.run(["git", "-C", str(repo), "ls-files", "-z", "--", "raw", "curated"],
+                            capture_output=True, check=False)
+    if listed.returncode != 0 or not listed.stdout:
+        return repo
+    folder = Path(tempfile.mkdtemp(prefix="icap-committed-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    subprocess.run(["git", "-C", str(repo), "checkout-index", f"--prefix={folder}/", "-z",
+                    "--stdin"], input=listed.stdout, capture_output=True, check=True)
+    return folder
+
+
+# raw/ and curated/ as committed (staged), never the working tree's.
+COMMITTED = committed_folders(REPO)
+SAMPLE = COMMITTED / "raw" / "RTM1324-002v4.txt"
 GOLDEN = REPO / "tests" / "golden"
 
 

@@ -53,15 +53,50 @@ def test_closing_summary_counts_documents_findings_and_names_reports(raw: Path) 
     first = _make(raw)
     assert first.returncode == 0
     lines = first.stdout.strip().splitlines()
-    assert lines[-3].startswith("curated: 1 document(s) converted, 0 rejected")
-    assert "0 of the converted unchanged" in lines[-3]
-    assert lines[-2].startswith("findings: 0 error, 1 warning, 11 info")
+    assert lines[-3] == ("curated: 1 document(s) converted, 0 rejected, 0 skipped; 0 of the "
+                         f"converted unchanged since the last run → {raw / 'curated'}")
+    assert lines[-2] == f"findings in {raw / 'curated' / 'findings.csv'}: 1 warning, 11 info"
     assert lines[-1].startswith("reports: ") and "run_report.csv" in lines[-1]
     (raw / "raw" / "empty.txt").write_bytes(b"")
     second = _make(raw)
     assert second.returncode != 0  # make's own status for a failed step is 2
     assert "1 of the converted unchanged since the last run" in second.stdout
     assert "\r" not in second.stderr  # no progress bar outside a terminal
+
+
+def test_the_summary_of_a_run_with_a_rejection_agrees_with_its_error_lines(raw: Path) -> None:
+    """It said `findings: 0 error` right under an ERROR line (curated/ holds no rejected
+    document's errors), and `(their previous rows kept)` when nothing was rejected, or when the
+    rejected document was new and had none."""
+    (raw / "raw" / "empty.txt").write_bytes(b"")
+    result = _make(raw)
+    assert result.returncode != 0
+    assert result.stderr.splitlines()[0] == "ERROR empty.txt: empty-file: empty file (0 bytes)"
+    lines = result.stdout.strip().splitlines()
+    assert lines[-4].startswith("curated: 1 document(s) converted, 1 rejected, 0 skipped;")
+    assert lines[-3] == ("rejected: 1 document(s), 1 error(s) (the ERROR lines above); none had "
+                         "previous rows in curated/")
+    assert "0 error" not in result.stdout and "previous rows kept" not in result.stdout
+    report = (raw / "curated" / "_runs" / "run_report.csv").read_text(encoding="utf-8")
+    assert "RTM1324-002v4.txt,b5b84d8c" in report
+    # The run report lists the document's own finding codes, not only input-level ones.
+    assert report.splitlines()[1].endswith(",converted,RTM1324-002v4,description-fuzzy-match")
+
+
+def test_quiet_prints_no_warning_and_a_big5_copy_is_a_duplicate(raw: Path) -> None:
+    """A Big5 copy beside the UTF-8 file gives the same tables: a duplicate, skipped with a
+    warning (it was a conflicting-standard-code error for both); QUIET=1 printed that warning."""
+    (raw / "raw" / "copy-big5.txt").write_bytes(SAMPLE.read_text(encoding="utf-8").encode("big5"))
+    loud = _make(raw)
+    assert loud.returncode == 0, loud.stderr
+    assert loud.stderr.splitlines() == [
+        "WARNING copy-big5.txt: duplicate-document: RTM1324-002v4: the same tables (other "
+        "bytes) as RTM1324-002v4.txt; skipped"]
+    assert "1 document(s) converted, 0 rejected, 1 skipped" in loud.stdout
+    (raw / "curated" / ".built").unlink()
+    quiet = _make(raw, "QUIET=1")
+    assert quiet.returncode == 0
+    assert (quiet.stdout, quiet.stderr) == ("", "")
 
 
 def test_quiet_prints_only_errors_and_verbose_every_document(raw: Path) -> None:

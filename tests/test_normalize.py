@@ -46,11 +46,11 @@ def test_map_ideograph_touches_only_the_mapped_ranges() -> None:
 def test_headings_labels_and_header_words_are_compared_as_unified_ideographs() -> None:
     """A Word PDF prints 力, 工, 行 as Kangxi radicals in headings and labels too (found by the
     round trip's private-use-kangxi variant): they are still the headings they name."""
-    from pipeline import layout
+    from pipeline import headers
     from pipeline.records import GridRow, Source
     from pipeline.sections import parse_notes, parse_profile
 
-    header = layout.classify_header(["主要職責", "\u2f2f作任務", "\u2f2f作產出", "行為指標",
+    header = headers.classify_header(["主要職責", "\u2f2f作任務", "\u2f2f作產出", "行為指標",
                                      "職能級別", "職能內涵 (K=knowledge 知識)",
                                      "職能內涵 (S=skills 技能)"])
     assert header is not None and header.kind == "main"

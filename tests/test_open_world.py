@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import layout
+from pipeline import headers, layout
 from pipeline.extract import extract_file
 from pipeline.records import GridRow, Source
 from pipeline.sections import parse_notes, parse_profile
@@ -64,13 +64,13 @@ FULL_WIDTH_HEADER = ["主要職責", "工作任務", "工作產出", "行為指�
 ])
 def test_a_header_over_one_to_three_rows_names_every_column(
         rows: list[list[str | None]], header_rows: int) -> None:
-    header = layout.classify_header(*rows, ["T1.1管理", "", "", "P1.1.1領導", "5", "K01", "S01"])
+    header = headers.classify_header(*rows, ["T1.1管理", "", "", "P1.1.1領導", "5", "K01", "S01"])
     assert header is not None and (header.kind, header.rows) == ("main", header_rows)
     assert tuple(r for r in header.columns if r is not None) == ROLES
 
 
 def test_a_body_row_is_never_read_as_part_of_the_header() -> None:
-    header = layout.classify_header(FULL_WIDTH_HEADER,
+    header = headers.classify_header(FULL_WIDTH_HEADER,
                                     ["", "", "", "", "3", "", ""])  # a level alone: body
     assert header is not None and header.rows == 1
 
@@ -189,7 +189,7 @@ def test_the_sample_reads_exactly_as_before(sample) -> None:  # type: ignore[no-
 
 
 def test_attitudes_printed_several_to_a_line_or_cell_are_one_row_each() -> None:
-    from pipeline.sections import parse_attitudes
+    from pipeline.attitudes import parse_attitudes
 
     rows = (GridRow(4, ("A01外部意識、A02溝通協調能力、A03成\n果導向",)),
             # A table printed code | name | description, one attitude a row.
@@ -207,7 +207,7 @@ def test_attitudes_printed_several_to_a_line_or_cell_are_one_row_each() -> None:
 def test_attitudes_glued_into_one_description_are_an_error_not_an_export() -> None:
     """The census: an A-code where an attitude starts, inside another's text (here numbered out
     of sequence, so not split), means two attitudes were read as one."""
-    from pipeline.sections import parse_attitudes
+    from pipeline.attitudes import parse_attitudes
 
     _attitudes, findings = parse_attitudes(
         (GridRow(4, ("A01主動積極：自動自發。\nA03謹慎細心：注意細節",)),), "X")

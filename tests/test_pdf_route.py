@@ -128,7 +128,9 @@ def test_a_glyph_straddling_a_tables_edge_is_reported(tmp_path: Path) -> None:
     import pdfplumber
     from reportlab.pdfgen import canvas
 
-    from pipeline.extract_pdf import _find_tables, _text_lines_outside, _uncovered_in_tables
+    from pipeline.pdf_tables import find_tables as _find_tables
+    from pipeline.pdf_tables import text_lines_outside as _text_lines_outside
+    from pipeline.pdf_tables import uncovered_in_tables as _uncovered_in_tables
 
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=(400, 400), invariant=True)

@@ -130,22 +130,36 @@ def test_unknown_standards_and_codes_are_reported(text_folders: tuple[Path, Path
         describe(*text_folders, standard, code)
 
 
-def test_render_region_outlines_p152_in_the_pdf(pdf_folders: tuple[Path, Path], tmp_path: Path
-                                               ) -> None:
+def test_render_region_outlines_p152_on_both_pages_it_spans(pdf_folders: tuple[Path, Path],
+                                                             tmp_path: Path) -> None:
+    """`--png` drew only the first page, so a value split by a page break — the case most worth
+    checking — showed half."""
+    from PIL import Image
+
     curated, raw = pdf_folders
     found = describe(curated, raw, CODE, "P1.5.2")
     assert found.source_format == "pdf" and found.source_path is not None
-    assert found.page_start is not None and found.page_end == 4
+    assert (found.page_start, found.page_end) == (3, 4)
     png = tmp_path / "p152.png"
-    bbox = render_region(found.source_path, found.page_start, "P1.5.2", png)
-    assert found.page_start == 3
-    assert png.exists() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    regions = render_region(found.source_path, (3, 4), "P1.5.2", png)
+    assert [page for page, _box in regions] == [3, 4]
     with pdfplumber.open(found.source_path) as pdf:
-        text = pdf.pages[2].crop(bbox).extract_text()
-    assert "P1.5.2" in text
+        first = pdf.pages[2].crop(regions[0][1]).extract_text()
+        rest = pdf.pages[3].crop(regions[1][1]).extract_text()
+        page_height = pdf.pages[2].height
     # Narrowed to the item: the indicator before it in the same cell is outside the box.
-    assert "P1.5.1" not in text
-    assert "確認作業標準" in text
+    assert "P1.5.2" in first and "P1.5.1" not in first and "確認作業標準" in first
+    assert rest == "符合事項。"  # the part the page break carried over, and nothing else
+    assert (first + rest).replace("\n", "") == "P1.5.2" + found.value
+    image = Image.open(png)
+    # Cropped to the regions with some context: two strips, far less than two pages.
+    assert image.height < page_height * 100 / 72
+    assert image.width == pytest.approx(pdf_width_px(found.source_path), abs=2)
+
+
+def pdf_width_px(path: Path) -> float:
+    with pdfplumber.open(path) as pdf:
+        return float(pdf.pages[0].width) * 100 / 72
 
 
 def test_render_region_finds_a_knowledge_item_and_refuses_a_missing_one(
@@ -153,15 +167,34 @@ def test_render_region_finds_a_knowledge_item_and_refuses_a_missing_one(
 ) -> None:
     curated, raw = pdf_folders
     found = describe(curated, raw, CODE, "K04")
-    assert found.source_path is not None and found.page_start == 1
-    bbox = render_region(found.source_path, 1, "K04", tmp_path / "k04.png")
+    assert found.source_path is not None and (found.page_start, found.page_end) == (1, 2)
+    regions = render_region(found.source_path, (1, 2), "K04", tmp_path / "k04.png")
     with pdfplumber.open(found.source_path) as pdf:
-        text = pdf.pages[0].crop(bbox).extract_text()
+        text = pdf.pages[0].crop(regions[0][1]).extract_text()
+        rest = pdf.pages[1].crop(regions[1][1]).extract_text()
     assert text.startswith("K04") and "K03" not in text and "K05" not in text
+    assert rest == "統和文件"
     with pytest.raises(RegionNotFound):
-        render_region(found.source_path, 1, "P9.9.9", tmp_path / "none.png")
+        render_region(found.source_path, (1, 1), "P9.9.9", tmp_path / "none.png")
     with pytest.raises(RegionNotFound, match="pages"):
-        render_region(found.source_path, 99, "K04", tmp_path / "none.png")
+        render_region(found.source_path, (99, 99), "K04", tmp_path / "none.png")
+
+
+@pytest.mark.parametrize("typed", ["k4", "K4", "K04", "k04", " K 04 "])
+def test_codes_are_accepted_as_people_type_them(text_folders: tuple[Path, Path], typed: str
+                                                ) -> None:
+    found = describe(*text_folders, CODE, typed)
+    assert (found.code, found.value) == ("K04", "國際運送承攬業相關資訊系統和文件")
+
+
+def test_a_source_in_a_subfolder_of_raw_is_found(text_folders: tuple[Path, Path],
+                                                 tmp_path: Path) -> None:
+    curated, raw = text_folders
+    (tmp_path / "2026").mkdir()
+    shutil.copy(raw / f"{CODE}.txt", tmp_path / "2026")
+    found = describe(curated, tmp_path, CODE, "t1.5")
+    assert found.code == "T1.5" and found.source_path == tmp_path / "2026" / f"{CODE}.txt"
+    assert found.is_source_unchanged is True
 
 
 def test_show_prints_the_provenance(text_folders: tuple[Path, Path],
@@ -179,7 +212,8 @@ def test_show_draws_the_png_for_a_pdf_source(pdf_folders: tuple[Path, Path], tmp
     assert main_show([CODE, "P1.5.2", "--curated", str(curated), "--raw", str(raw),
                       "--png", str(png)]) == 0
     assert png.exists()
-    assert "outlined on page 3" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "outlined on page 3" in out and "outlined on page 4" in out
 
 
 def test_show_refuses_what_it_cannot_do(text_folders: tuple[Path, Path], tmp_path: Path,

@@ -34,12 +34,18 @@ def test_a_severity_written_at_a_finding_agrees_with_the_policy() -> None:
             if kind == "Finding" and sev is not None and sev != POLICY[code].severity] == []
 
 
+def test_every_code_in_the_policy_is_created_somewhere() -> None:
+    sources = "".join(p.read_text(encoding="utf-8") for p in PIPELINE.glob("*.py")
+                      if p.name != "severity.py")
+    assert [code for code in POLICY if f'"{code}"' not in sources] == []
+
+
 def test_unusual_source_is_a_warning_and_unreadable_is_an_error() -> None:
     for code in ("fourth-code-level", "unusual-standard-code", "missing-description",
                  "empty-name", "numbering-gap", "latin-wrap-joined"):
         assert POLICY[code].severity == "warning", code
     for code in ("uncovered-text", "unplaceable-cell", "ambiguous-code-digits",
-                 "code-not-read", "code-in-item-text"):
+                 "code-in-item-text"):
         assert POLICY[code].severity == "error", code
 
 
@@ -48,3 +54,11 @@ def test_the_lesser_case_exists_only_where_the_policy_names_it() -> None:
         "warning"
     with pytest.raises(ValueError):
         finding("uncovered-text", 1, "x", "y", as_warning=True)
+
+
+def test_committed_findings_page_is_generated_from_the_policy() -> None:
+    from pipeline.dictionary import render_findings
+    from tests.conftest import REPO
+
+    committed = (REPO / "docs" / "findings.md").read_text(encoding="utf-8")
+    assert committed == render_findings(), "run `make docs` and commit the result"

@@ -11,7 +11,7 @@ import pytest
 from pipeline.cli import build_parser
 from pipeline.dictionary import build_datapackage, render_data_dictionary
 from pipeline.spec import TABLES
-from tests.conftest import REPO
+from tests.conftest import COMMITTED, REPO
 
 
 def test_committed_data_dictionary_is_generated_from_the_spec() -> None:
@@ -20,7 +20,7 @@ def test_committed_data_dictionary_is_generated_from_the_spec() -> None:
 
 
 def test_committed_datapackage_is_generated_from_the_spec() -> None:
-    committed = json.loads((REPO / "curated" / "datapackage.json").read_text(encoding="utf-8"))
+    committed = json.loads((COMMITTED / "curated" / "datapackage.json").read_text(encoding="utf-8"))
     assert committed == build_datapackage()
 
 
@@ -59,3 +59,11 @@ def test_every_subcommand_has_help(command: str) -> None:
     action = next(a for a in parser._actions if a.dest == "command")
     assert action.choices[command].description  # type: ignore[index]
     assert "usage:" in result.stdout
+
+
+def test_the_chinese_labels_of_a_table_are_distinct() -> None:
+    """They head the workbook's columns (an Excel table, a filter and pandas need distinct
+    headers)."""
+    for table in TABLES:
+        labels = [c.label_zh for c in table.columns]
+        assert len(set(labels)) == len(labels), table.name

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline import extract_pdf
+from pipeline import pdf_text
+from pipeline.attitudes import parse_attitudes
 from pipeline.extract import extract_file
 from pipeline.records import GridRow, TableSet
-from pipeline.sections import parse_attitudes, parse_notes
+from pipeline.sections import parse_notes
 from tests.conftest import SAMPLE, run_stages
 from tests.render.pdf_fast import render_fast
 from tests.render.sample_layout import as_free_text, sample_layout
@@ -141,25 +142,26 @@ def test_a_wrapped_line_is_read_by_its_content_and_every_doubt_is_reported() -> 
     names = {"國際運送承攬業管理程序與規範"}
     full = "…的定義、目的和用途。"
     # Titled with an item's name: a paragraph of its own, certainly.
-    assert extract_pdf.read_wrap(full, "國際運送承攬業管理程序與規範：包括", names) == (False, None)
+    assert pdf_text.read_wrap(full, "國際運送承攬業管理程序與規範：包括", names) == (False, None)
     # A sentence ended and a title opens the line: a new paragraph, reported.
-    joins, doubt = extract_pdf.read_wrap(full, "國際貿易與商業的程序與規範：包括", names)
+    joins, doubt = pdf_text.read_wrap(full, "國際貿易與商業的程序與規範：包括", names)
     assert not joins and doubt is not None
     # A sentence ended, no title: joined, reported.
-    joins, doubt = extract_pdf.read_wrap(full, "並依國際慣例辦理", names)
+    joins, doubt = pdf_text.read_wrap(full, "並依國際慣例辦理", names)
     assert joins and doubt is not None
     # Mid-sentence, but the line opens like a title: joined, reported.
-    joins, doubt = extract_pdf.read_wrap("…包括國際運輸法、", "海事行政法：船舶法規", names)
+    joins, doubt = pdf_text.read_wrap("…包括國際運輸法、", "海事行政法：船舶法規", names)
     assert joins and doubt is not None
     # Mid-sentence, plain text: joined, certainly.
-    assert extract_pdf.read_wrap("…包括國際運輸法、", "海事行政法、船舶法規", names) == (True, None)
+    assert pdf_text.read_wrap("…包括國際運輸法、", "海事行政法、船舶法規", names) == (True, None)
 
 
 def test_an_uncertain_free_text_join_is_a_located_finding() -> None:
-    state = extract_pdf._Sections(current="notes")
-    extract_pdf._read_line("規劃與組織能力：包括規劃與安排運送承攬服務時。", 7, state)
-    extract_pdf._read_line("並依國際慣例辦理。", 7, state, wraps=True)
+    state = pdf_text.Sections(current="notes")
+    pdf_text.read_line("規劃與組織能力：包括規劃與安排運送承攬服務時。", 7, state)
+    pdf_text.read_line("並依國際慣例辦理。", 7, state, wraps=True)
     assert state.notes == [GridRow(7, ("規劃與組織能力：包括規劃與安排運送承攬服務時。\n"
                                        "並依國際慣例辦理。",))]
+    # A reading that could be wrong is a warning, never below (the severity policy, #13).
     assert [(f.code, f.severity, f.page, f.where) for f in state.findings] == [
-        ("free-text-wrap-joined", "info", 7, "notes")]
+        ("free-text-wrap-joined", "warning", 7, "notes")]

@@ -25,7 +25,7 @@ from pipeline.records import Finding, GridRow, Piece, TableSet
 from pipeline.sections import parse_notes
 from pipeline.spec import TABLES
 from pipeline.stitch import classify_cell, stitch_rows
-from tests.conftest import REPO, run_stages
+from tests.conftest import REPO, SAMPLE, run_stages
 from tests.render.pdf_fast import render_fast
 from tests.render.sample_layout import as_free_text, nest_table, sample_layout
 
@@ -246,12 +246,14 @@ def test_attitudes_sharing_the_last_tasks_table_uncoded_and_wrapped(
 
 
 def test_the_attitude_title_row_inside_the_main_table_starts_the_attitude_section() -> None:
-    from pipeline.extract_pdf import _read_table, _Sections
+    from pipeline.extract_pdf import _read_table
+    from pipeline.pdf_text import Sections as _Sections
 
     class Row:
         cells = tuple((10.0 * j, 0.0, 10.0 * j + 10, 10.0) for j in range(7))
 
     class Table:
+        page = None  # no cell here is read from the page's characters
         rows = (Row(),) * 4
         cells = Row.cells  # the body's cells are not needed: nothing is nested
         bbox = (0.0, 0.0, 70.0, 40.0)
@@ -385,7 +387,8 @@ def test_a_pdf_cell_left_of_the_header_is_reported_once_and_left_out_of_the_row(
     """A grid column left of 主要職責 (a cell whose rules reach past the header's left edge):
     the error names row 1, column 1, and the page's rows keep the header's seven cells, so the
     stitch stage reads T1.1's row as printed and adds no second error for the same cell."""
-    from pipeline.extract_pdf import _read_table, _Sections
+    from pipeline.extract_pdf import _read_table
+    from pipeline.pdf_text import Sections as _Sections
     from pipeline.stitch import stitch_rows
 
     class Row:
@@ -394,6 +397,7 @@ def test_a_pdf_cell_left_of_the_header_is_reported_once_and_left_out_of_the_row(
                                for j in range(8))
 
     class Table:
+        page = None  # no cell here is read from the page's characters
         rows = (Row(0.0, False), Row(10.0, True))
         cells = tuple(c for r in rows for c in r.cells if c is not None)
         bbox = (0.0, 0.0, 80.0, 20.0)
@@ -495,7 +499,7 @@ def test_a_cell_outside_the_columns_below_a_nested_table_is_located_as_stitch_co
     three task-less rows and a column for it) and an eighth cell on T2.2's row below it. The
     error names T2.2's row and the column past the header's last as the text route and stitch
     count them (row 10, column 8) — not pdfplumber's grid before the fold (row 13, column 9)."""
-    text = (REPO / "raw" / "RTM1324-002v4.txt").read_text(encoding="utf-8")
+    text = SAMPLE.read_text(encoding="utf-8")
     end = "並提出建議以改善績效。"
     assert text.count(end) == 1
     text = text.replace(end, end[:-1] + "：" + "".join(f"</p><p>{c}" for r in NESTED for c in r)

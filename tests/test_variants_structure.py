@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import regex
 
-from pipeline import layout
+from pipeline import headers, layout
 from pipeline.codes import split_items, split_unpadded
 from pipeline.export import csv_text
 from pipeline.extract import extract_file, extract_text_export
@@ -25,7 +25,7 @@ from pipeline.parse import parse_main_table
 from pipeline.records import Finding, GridRow, LogicalRow, Piece, Source, TableSet
 from pipeline.spec import TABLES_BY_NAME
 from pipeline.stitch import stitch_rows
-from tests.conftest import REPO, run_stages
+from tests.conftest import SAMPLE, run_stages
 from tests.render.pdf_fast import render_fast
 from tests.render.sample_layout import sample_layout
 from tests.variant_goldens import (
@@ -143,7 +143,7 @@ def test_a_task_code_inside_a_task_name_is_an_error_not_a_silent_task_group(tmp_
     printed again under another name is a task-name-mismatch error at T1.3's row, so the
     document is rejected instead of T1.3 losing `T1.2)` from its name and T1.2 citing block 3's
     K and S; the group itself is listed (task-group, info) like every other."""
-    text = (REPO / "raw" / "RTM1324-002v4.txt").read_text(encoding="utf-8")
+    text = SAMPLE.read_text(encoding="utf-8")
     edited = text.replace("T1.3制訂應變管理策略\t", "T1.3制訂應變管理策略 (承 T1.2)\t", 1)
     assert edited != text
     path = tmp_path / "task-reference.txt"
@@ -262,7 +262,7 @@ TEXT_HEADER = ("主要職責\t工作任務\t工作產出\t行為指標\t職能�
 ])
 def test_one_header_rule_for_both_routes(first: list[str | None], second: list[str | None] | None,
                                          kind: str, rows: int, roles: tuple[str, ...]) -> None:
-    header = layout.classify_header(first, second)
+    header = headers.classify_header(first, second)
     assert header is not None
     assert (header.kind, header.rows) == (kind, rows)
     assert tuple(r for r in header.columns if r is not None) == roles
@@ -278,7 +278,7 @@ def test_one_header_rule_for_both_routes(first: list[str | None], second: list[s
     (TEXT_HEADER.split("\t")[:-1], None),
 ])
 def test_anything_else_is_no_header(first: list[str], second: list[str] | None) -> None:
-    assert layout.classify_header(first, second) is None
+    assert headers.classify_header(first, second) is None
 
 
 def test_text_route_keeps_the_two_header_lines_and_their_columns() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.export import assemble
+from pipeline.report_html import marked_pair
 from pipeline.versions import compare_versions, pair_items, split_by_standard
 from tests.conftest import SAMPLE, V5, run_stages
 
@@ -63,12 +64,52 @@ def test_latest_version_is_marked(catalogue: Path) -> None:
 
 
 def test_readable_report_per_version_pair(catalogue: Path) -> None:
+    """Every change with its code, name and old → new text: a removed or renumbered item is
+    named (`skill S14 removed` said nothing; `S12 renumbered S13→S12` beside `S12 removed`
+    could not be told apart)."""
     report = (catalogue / "reports" / "RTM1324-002v4__RTM1324-002v5.md").read_text(
         encoding="utf-8")
     assert report.startswith("# RTM1324-002: RTM1324-002v4 → RTM1324-002v5")
-    assert "| indicator | renumbered | 3 |" in report
-    assert ("| task | T2.1 | changed | name | 評估國際貨運運輸的安全風險 | "
-            "評估國際貨運運輸的安全與保全風險 |") in report
+    assert "| indicator | 1 | 1 | 1 | 3 |" in report  # added, removed, changed, renumbered
+    assert ("| changed | T2.1 | 評估國際貨運運輸的安全與保全風險 | name | "
+            "評估國際貨運運輸的安全風險 | 評估國際貨運運輸的安全與保全風險 |") in report
+    assert "| removed | P2.3.4 | 確認在國際貨運運輸的責任期間，已完成妥善之風險規劃。 |" in report
+    assert "| added | P3.1.4 | 定期檢討客戶服務政策之執行成效。 |" in report
+    assert "| renumbered | T3.2 → T3.3 | 督導與管理團隊客戶諮詢服務 |" in report
+    assert "| added | T2.2/K06 | 國際運送承攬業人力資源管理 |" in report
+    rows = _csv(catalogue / "version_changes.csv")
+    assert {r["key"]: r["name"] for r in rows if r["change"] == "removed"} == {
+        "P2.3.4": "確認在國際貨運運輸的責任期間，已完成妥善之風險規劃。"}
+
+
+def test_the_report_is_also_a_web_page_with_each_change_marked_in_the_text(
+        catalogue: Path) -> None:
+    page = (catalogue / "reports" / "RTM1324-002v4__RTM1324-002v5.html").read_text(
+        encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
+    assert ("<td>評估國際貨運運輸的安全風險</td>"
+            "<td>評估國際貨運運輸的安全<ins>與保全</ins>風險</td>") in page
+    assert "並<del>告</del>知各階層" in page and "並<ins>通</ins>知各階層" in page
+    assert "T3.2 → T3.3" in page
+    assert "http" not in page and "<script" not in page  # self-contained
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("the big cat", "the small cat", ("the <del>big</del> cat", "the <ins>small</ins> cat")),
+    ("K04 a<b", "K04 a<c", ("K04 a&lt;<del>b</del>", "K04 a&lt;<ins>c</ins>")),
+    ("安全風險", "安全與保障風險", ("安全風險", "安全<ins>與保障</ins>風險")),
+    (None, "新", ("", "新")),
+])
+def test_a_changed_text_is_marked_by_word_and_by_character(
+        old: str | None, new: str | None, expected: tuple[str, str]) -> None:
+    assert marked_pair(old, new) == expected
+
+
+def test_codes_are_compared_in_natural_order() -> None:
+    """Changes come in code order, K2 before K10 (text order put K10 first)."""
+    old = {f"K{n}": {"name": f"舊{n}"} for n in (1, 2, 10)}
+    new = {f"K{n}": {"name": f"完全不同{n}"} for n in (1, 2, 10, 11)}
+    assert [p[1] for p in pair_items(old, new, "name")] == ["K1", "K2", "K10", "K11"]
 
 
 def test_version_tables_that_agree_raise_no_cross_check_finding(catalogue: Path) -> None:

@@ -56,17 +56,22 @@ def _as_read(column: Column, value: object) -> object:
     return value
 
 
-def test_one_sheet_per_table_in_spec_order_with_the_column_names(workbook: Path) -> None:
+def test_one_sheet_per_table_in_spec_order_headed_by_the_chinese_labels(workbook: Path) -> None:
+    """The visible header is the 中文 label (it was the English snake_case name, the label
+    hidden in a comment); the name stays in the comment; panes frozen under it, filters on."""
     book = openpyxl.load_workbook(workbook)
     assert book.sheetnames == [t.name for t in TABLES]
     for table in TABLES:
         sheet = book[table.name]
         header = [c.value for c in next(sheet.iter_rows(max_row=1))]
-        assert header == table.column_names
+        assert header == [c.label_zh for c in table.columns]
         for cell, column in zip(sheet[1], table.columns, strict=True):
             assert cell.comment is not None
             assert cell.comment.text == header_comment(column)
-            assert column.label_zh in cell.comment.text
+            assert cell.comment.text.startswith(f"{column.name}\n")
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref.startswith("A1:")
+    assert book["tasks"]["B1"].value == "工作任務代碼"
 
 
 def test_every_cell_equals_the_parquet_value(workbook: Path, parquet_tables: Rows) -> None:
@@ -102,7 +107,7 @@ def test_pandas_reads_the_same_values(workbook: Path, parquet_tables: Rows) -> N
     assert list(frames) == [t.name for t in TABLES]
     for table in TABLES:
         frame = frames[table.name]
-        assert list(frame.columns) == table.column_names
+        assert list(frame.columns) == [c.label_zh for c in table.columns]
         got = [
             tuple(None if v == "" else v.date() if isinstance(v, dt.datetime) else v
                   for v in row)
@@ -150,8 +155,9 @@ def test_text_that_looks_like_a_number_formula_or_error_stays_text(tables: Rows,
     cell = next(c for c in cells if c.value == "0811")
     assert cell.data_type == "s" and cell.number_format == "@"
     # pandas guesses numbers from all-digit text unless told the column is text; the cells are.
-    frame = pd.read_excel(path, sheet_name="standard_categories", dtype={"code": str})
-    assert "0811" in list(frame["code"])
+    label = TABLES_BY_NAME["standard_categories"].column("code").label_zh
+    frame = pd.read_excel(path, sheet_name="standard_categories", dtype={label: str})
+    assert "0811" in list(frame[label])
     text_col = TABLES_BY_NAME["notes"].column_names.index("text")
     texts = [r[text_col] for r in openpyxl.load_workbook(path)["notes"].iter_rows(
         min_row=2, max_row=3, values_only=True)]

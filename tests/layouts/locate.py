@@ -5,7 +5,7 @@ read with pypdfium2 (PDFium's text layer) rather than pdfplumber, which the pipe
 locating mistake and a pipeline mistake then do not share a cause. Each page's text is taken with
 all white space removed and the pages are joined into one string; an item is found by its
 printed string (code + text, with any bullet): the first occurrence, from a given position, that
-matches at least its code and a few characters. Its text is then followed character by
+matches at least its code (or its first few characters). Its text is then followed character by
 character; where the match stops short, the rest must be found on the next page (the part a page
 break moved there, after the repeated header), and so on. Anything that cannot be followed this
 way — a text layer that spells a character otherwise, a remainder found nowhere — gives None:
@@ -105,7 +105,9 @@ class Locator:
         if not item:
             return None
         code_end = item.find(squash(code)) + len(squash(code)) if code else 0
-        head = item[: max(code_end + 1, MIN_HEAD)]
+        # The code alone: a page may end right after it (`K04` | next page `市場…`); the rest is
+        # checked by following the item across the break.
+        head = item[: max(code_end, MIN_HEAD)]
         position = self.text.find(head, start)
         while position >= 0:
             span = self._follow(item, position)

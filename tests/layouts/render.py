@@ -60,8 +60,11 @@ def build(case: Case, corpus_dir: Path | None = None) -> tuple[Standard, Documen
 
 
 def _generator_digest() -> bytes:
+    """The code that decides what is printed: the generator's, and the corpus repairs that
+    make each printed standard (tests/render/corpus.py, model.py)."""
     here = Path(__file__).parent
-    return b"".join((here / name).read_bytes() for name in _GENERATOR)
+    return b"".join((here / name).read_bytes() for name in _GENERATOR) + b"".join(
+        (here.parent / "render" / name).read_bytes() for name in ("corpus.py", "model.py"))
 
 
 def cache_path(case: Case, cache: Path = CACHE) -> Path:

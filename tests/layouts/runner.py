@@ -158,6 +158,8 @@ def figures(outcomes: list[Outcome]) -> dict[str, Any]:
         "documents_per_error_code": dict(error_documents.most_common()),
         "silently_wrong": silent,
         "flagged": flagged,
+        "wrap_spaces": [{"document": o.name, "table": d.table, "key": d.key, "column": d.column}
+                        for o in accepted for d in o.wrap_spaces],
         "breakdown": breakdown,
     }
 
@@ -179,6 +181,8 @@ def print_report(fig: dict[str, Any], out: Any = sys.stdout) -> None:
     for s in fig["silently_wrong"]:
         print(f"  {s['document']} {s['table']} {s['key']} {s['column']}: got {s['got']!r}, "
               f"expected {s['expected']!r}", file=out)
+    print(f"\nvalues differing only by a space a line wrap swallowed beside a CJK character "
+          f"(not shown on the page, so not counted wrong): {len(fig['wrap_spaces'])}", file=out)
     print(f"\nflagged values: {len(fig['flagged'])}", file=out)
     for s in fig["flagged"][:40]:
         print(f"  {s['document']} {s['table']} {s['key']} {s['column']}: got {s['got']!r}, "

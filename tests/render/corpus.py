@@ -346,7 +346,7 @@ def qualification_paragraphs(text: str | None, repairs: list[Repair]) -> tuple[s
 
 
 def _duty_name(raw: str, repairs: list[Repair]) -> str:
-    name = clean(re.sub(r"^\s*T\s*[0-9]+", "", raw or ""))
+    name = _strip_code_separator(clean(re.sub(r"^\s*T\s*[0-9]+", "", raw or "")), repairs)
     parts = [p.strip() for p in _EMBEDDED_DUTY.split(name)]
     if len(parts) > 1:
         repairs.append(Repair("duty-name-repeated" if len(set(parts)) == 1
@@ -356,7 +356,8 @@ def _duty_name(raw: str, repairs: list[Repair]) -> str:
 
 
 def _task_name(raw: str | None, repairs: list[Repair]) -> str:
-    name = clean(raw)
+    # `T1.1.成品圖判讀`: the period after a code separates it from the name (as for outputs).
+    name = _strip_code_separator(clean(raw), repairs)
     match = _EMBEDDED_TASK.search(name)
     if match and match.start() > 0:
         repairs.append(Repair("task-name-cut", name[:60]))
@@ -400,7 +401,8 @@ def _renumber_items(
     (K011 read as K01 + `1消費者行為`): it is dropped, not kept as part of the name.
     """
     out: dict[str, Coded] = {}
-    names = [clean(item.get("name")) for item in listed]
+    # `.觀光遊憩資源概念`: the period after a code (K04.觀光…) separated it from the name.
+    names = [_strip_code_separator(clean(item.get("name")), repairs) for item in listed]
     code_tails = bool(names) and all(n[:1].isdigit() and not n[1:2].isdigit() for n in names)
     if code_tails:
         repairs.append(Repair("code-tail-in-names", f"{letter}: leading digit dropped"))
