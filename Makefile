@@ -5,7 +5,7 @@
 
 # The variables (make VAR=value): `make help` lists each with HELP_<VAR> and its value.
 HELP_VARIABLES := RAW INTERIM CURATED JOBS QUIET VERBOSE V DOC_TIME_LIMIT BASE FAIL_ON_CHANGE \
-	PORT N SEED BENCH_N VENV PYTHON
+	PORT N SEED BENCH_N FUZZ_SEED FUZZ_JOBS FUZZ_TIME_LIMIT VENV PYTHON
 RAW ?= raw
 HELP_RAW := the source documents, subfolders included (never modified)
 INTERIM ?= interim
@@ -59,7 +59,7 @@ $(file >$(MANIFEST),$(STATE))
 endif
 
 .PHONY: all help setup test lint docs clean roundtrip diff serve lo-fixtures bench layouts \
-	layout-fixtures
+	layout-fixtures fuzz
 .DELETE_ON_ERROR:
 
 all: $(CURATED)/.built ## set up .venv if needed and build curated/ from raw/ (default)
@@ -110,7 +110,7 @@ roundtrip: $(STAMP) ## render every real-content standard as a PDF and compare a
 # Needs LibreOffice and Chromium (apt-get install libreoffice-writer-nogui chromium and the CJK
 # fonts listed in tests/layouts/forms.py); rendered PDFs are cached in .cache/layouts/.
 N ?= 200
-HELP_N := make layouts: how many documents to render
+HELP_N := make layouts: how many documents to render; make fuzz: inputs to try (default 5000)
 SEED ?= 1
 HELP_SEED := make layouts: the seed their layouts are drawn from
 layouts: $(STAMP) ## render N=200 documents in layouts drawn from SEED=1, read them, report (docs/layouts-results.json)
@@ -123,6 +123,22 @@ BENCH_N ?= 900
 HELP_BENCH_N := make bench: documents in the synthetic catalogue
 bench: $(STAMP) ## time the whole pipeline on BENCH_N rendered documents against pdfplumber alone
 	BENCH_N=$(BENCH_N) $(PY) -m tests.render.bench
+
+# The fuzzing campaign (tests/fuzz/): N mutants of the committed PDFs and text exports beside
+# the sample, through the command line a batch at a time, FUZZ_JOBS build workers, each document
+# stopped after FUZZ_TIME_LIMIT seconds; writes docs/fuzz-results.md and .json, exits 1 on any
+# crash or hang. `make test` runs a seeded sample of it.
+# (N is shared with `make layouts`, whose default is 200: the campaign's own is 5,000.)
+FUZZ_N = $(if $(filter command line environment,$(origin N)),$(N),5000)
+FUZZ_SEED ?= icap-15
+HELP_FUZZ_SEED := make fuzz: the seed every input is drawn from
+FUZZ_JOBS ?= 2
+HELP_FUZZ_JOBS := make fuzz: build workers per batch
+FUZZ_TIME_LIMIT ?= 60
+HELP_FUZZ_TIME_LIMIT := make fuzz: seconds one document may take (a batch past them all: a hang)
+fuzz: $(STAMP) ## fuzz N mutated PDFs and text exports beside the sample (docs/fuzz-results.md)
+	$(PY) -m tests.fuzz.campaign --inputs $(FUZZ_N) --seed $(FUZZ_SEED) --jobs $(FUZZ_JOBS) \
+		--time-limit $(FUZZ_TIME_LIMIT)
 
 # Needs LibreOffice (apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-uming);
 # CI only reads the committed PDFs.
@@ -137,4 +153,5 @@ docs: $(STAMP) ## regenerate docs/data-dictionary.md (pipeline/spec.py), docs/fi
 	$(PY) -m $(PKG) docs docs/data-dictionary.md --cli docs/cli.md
 
 clean: ## remove interim/ build products (raw/ and curated/ are kept)
-	rm -rf $(INTERIM)/*/ $(MANIFEST) $(CURATED)/.built
+	rm -rf $(INTERIM)/*/ $(MANIFEST) $(INTERIM)/.snapshot.json $(INTERIM)/run-error.log \
+		$(CURATED)/.built

@@ -12,15 +12,30 @@ than parsing the PDFs themselves (see docs/performance.md).
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import signal
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline import records
+from pipeline.failures import (
+    ERROR_LOG,
+    FAILED_FILE,
+    changed_during_run,
+    failed_document,
+    failure_log,
+    internal_error,
+    unknown_source,
+)
+from pipeline.records import Finding
+from pipeline.severity import finding
+from pipeline.snapshot import Snapshot, source_signature
 from pipeline.summary import SUMMARY_FILE, built_summary, summary_record
 
 STAGES = ("extract", "stitch", "parse", "normalize", "validate")
@@ -56,23 +71,19 @@ def module_times(package: Path = _PACKAGE, assume_new: tuple[str, ...] = ()) -> 
     return out
 
 
-def source_signature(source: Path) -> str:
-    """Size and modification time to the nanosecond: any replacement of the file changes it,
-    even by a copy that keeps an older timestamp (`cp -p`, `wget`), which "newer than" misses."""
-    info = source.stat()
-    return f"{info.st_size} {info.st_mtime_ns}"
-
-
 def _signature_file(interim: Path, source: Path) -> Path:
     return interim / source.name / "source.sig"
 
 
-def stale_stages(source: Path, interim: Path, modules: dict[str, float]) -> list[str]:
-    """The stages to re-run for one document, in order (from the first stale one on)."""
-    signature = _signature_file(interim, source)
-    if not signature.exists() or signature.read_text() != source_signature(source):
+def stale_stages(source: Path, interim: Path, modules: dict[str, float],
+                 signature: str | None = None) -> list[str]:
+    """The stages to re-run for one document, in order (from the first stale one on).
+    ``signature``: the source's, as the run's snapshot of raw/ saw it (default: as it is now)."""
+    current = source_signature(source) if signature is None else signature
+    signed = _signature_file(interim, source)
+    if not signed.exists() or signed.read_text() != current:
         return list(STAGES)
-    previous = source.stat().st_mtime
+    previous = int(current.split()[1]) / 1e9  # the source's modification time
     for index, stage in enumerate(STAGES):
         output = stage_file(interim, source, stage)
         if not output.exists():
@@ -95,23 +106,35 @@ def _on_alarm(_signum: int, _frame: object) -> None:
     raise TimeLimit
 
 
-def extract_stage(source: Path, time_limit: int) -> records.ExtractedDocument:
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise TimeLimit in the body after ``seconds``. Inside another time limit (the whole
+    document's, while the build processes it) that one holds: one document, one deadline."""
+    if signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def extract_stage(source: Path, time_limit_s: int) -> records.ExtractedDocument:
     """Extract one source; a file that cannot be read becomes a document with one error."""
     from pipeline.extract import UnsupportedSource, extract_file
 
     failure: tuple[str, str] | None = None
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(time_limit)
     try:
-        return extract_file(source)
+        with time_limit(time_limit_s):
+            return extract_file(source)
     except UnsupportedSource as exc:
         failure = (exc.code, str(exc))
     except TimeLimit:
-        failure = ("time-limit", f"extraction took longer than the {time_limit} s limit per "
+        failure = ("time-limit", f"extraction took longer than the {time_limit_s} s limit per "
                    "document (raise it with DOC_TIME_LIMIT=seconds)")
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
     return records.ExtractedDocument(
         source=records.Source(source.name, hashlib.sha256(source.read_bytes()).hexdigest(),
                               "unknown", 0),
@@ -134,21 +157,38 @@ def _later_stages() -> dict[str, tuple[Callable[[dict[str, Any]], Any], Callable
     }
 
 
-def run_stage(stage: str, source: Path, interim: Path, time_limit: int) -> Any:
-    """Run one stage for one document from the previous stage's file; write and return it."""
+def compute_stage(stage: str, source: Path, interim: Path, time_limit_s: int) -> Any:
+    """One stage's result for one document, from the source or the previous stage's file: the
+    document's part of the work, where whatever it raises is the document's failure."""
     if stage == "extract":
-        signature = source_signature(source)
-        result: Any = extract_stage(source, time_limit)
-        _signature_file(interim, source).parent.mkdir(parents=True, exist_ok=True)
-        _signature_file(interim, source).write_text(signature)
-    else:
-        load, run = _later_stages()[stage]
-        before = STAGES[STAGES.index(stage) - 1]
-        result = run(load(records.read_json(stage_file(interim, source, before))))
+        return extract_stage(source, time_limit_s)
+    load, run = _later_stages()[stage]
+    before = STAGES[STAGES.index(stage) - 1]
+    return run(load(records.read_json(stage_file(interim, source, before))))
+
+
+def write_stage(stage: str, source: Path, interim: Path, result: Any,
+                signature: str | None = None) -> None:
+    """Write one stage's result (extract: with the source's ``signature`` as read before it).
+    The run's part of the work: a failure here (a full disk) is the run's, not the document's."""
+    folder = interim / source.name
+    if stage == "extract":
+        folder.mkdir(parents=True, exist_ok=True)
+        _signature_file(interim, source).write_text(signature or source_signature(source))
     records.write_json(result, stage_file(interim, source, stage))
     if stage == "validate":  # and its summary, for the export's plan (pipeline.summary)
         validated = stage_file(interim, source, stage).stat()
-        records.write_json(summary_record(result, validated), interim / source.name / SUMMARY_FILE)
+        records.write_json(summary_record(result, validated), folder / SUMMARY_FILE)
+        # The document went through: a failure recorded by an earlier run is over.
+        for name in (FAILED_FILE, ERROR_LOG):
+            (folder / name).unlink(missing_ok=True)
+
+
+def run_stage(stage: str, source: Path, interim: Path, time_limit_s: int) -> Any:
+    """Run one stage for one document from the previous stage's file; write and return it."""
+    signature = source_signature(source) if stage == "extract" else None
+    result = compute_stage(stage, source, interim, time_limit_s)
+    write_stage(stage, source, interim, result, signature)
     return result
 
 
@@ -156,77 +196,158 @@ def run_stage(stage: str, source: Path, interim: Path, time_limit: int) -> Any:
 class DocumentWork:
     source: Path
     stages: tuple[str, ...]
+    signature: str | None = None  # the source's in the run's snapshot (None: read it now)
 
 
 @dataclass(frozen=True)
 class DocumentResult:
     source: str
     stages: tuple[str, ...]
-    status: str  # ok | rejected (n error(s))
+    status: str  # ok | rejected (n error(s)) | failed (<code>)
 
 
-def process(work: DocumentWork, interim: Path, time_limit: int) -> DocumentResult:
+def _record_failure(work: DocumentWork, stage: str, interim: Path, finding: Finding,
+                    log: str) -> None:
+    """Keep a failed document's error where the export reads it (failed.json) and its traceback
+    (error.log); remove the outputs of the stage that failed and of every later one, so that the
+    next run tries that stage again (see pipeline.failures)."""
+    folder = interim / work.source.name
+    for later in STAGES[STAGES.index(stage):]:
+        stage_file(interim, work.source, later).unlink(missing_ok=True)
+    (folder / SUMMARY_FILE).unlink(missing_ok=True)
+    if stage == "extract":
+        _signature_file(interim, work.source).unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ERROR_LOG).write_text(log, encoding="utf-8")
+    try:
+        sha256 = hashlib.sha256(work.source.read_bytes()).hexdigest()
+        source = records.Source(work.source.name, sha256, "unknown", 0)
+    except OSError:
+        source = unknown_source(work.source.name)  # gone, or unreadable: the error says so
+    records.write_json(failed_document(source, finding), folder / FAILED_FILE)
+
+
+def _failure(work: DocumentWork, exc: BaseException, time_limit_s: int) -> Finding:
+    """What to call a document's failure: its time limit, its file changing under the run (the
+    likelier cause of anything raised then), or an internal error."""
+    name = work.source.name
+    if isinstance(exc, TimeLimit):
+        return finding("time-limit", None, name,
+                       f"processing took longer than the {time_limit_s} s limit per document "
+                       "(raise it with DOC_TIME_LIMIT=seconds)")
+    try:
+        changed = work.signature is not None and source_signature(work.source) != work.signature
+    except OSError:
+        changed = True
+    return changed_during_run(name, exc) if changed else internal_error(name, exc)
+
+
+def process(work: DocumentWork, interim: Path, time_limit_s: int,
+            contain_failures: bool = False) -> DocumentResult:
+    """Run a document's stale stages, within one time limit for the whole document.
+
+    With ``contain_failures`` (the command line's runs), anything a stage raises for this
+    document is its failure, recorded for the export (see pipeline.failures), and the run goes
+    on; without it (tests, callers that want a bug to show) it propagates. A document past its
+    time limit is always its own failure, and KeyboardInterrupt always stops the run.
+    """
+    def failed(stage: str, exc: BaseException) -> DocumentResult:
+        finding = _failure(work, exc, time_limit_s)
+        _record_failure(work, stage, interim, finding, failure_log(work.source.name, stage, exc))
+        return DocumentResult(work.source.name, work.stages, f"failed ({finding.code})")
+
     result = None
+    deadline = time.monotonic() + time_limit_s
     for stage in work.stages:
-        result = run_stage(stage, work.source, interim, time_limit)
+        signature = (work.signature or source_signature(work.source)) if stage == "extract" \
+            else None
+        try:
+            with time_limit(max(deadline - time.monotonic(), 0.001)):
+                result = compute_stage(stage, work.source, interim, time_limit_s)
+        except (Exception, TimeLimit) as exc:
+            if not (contain_failures or isinstance(exc, TimeLimit)):
+                raise
+            return failed(stage, exc)
+        try:
+            write_stage(stage, work.source, interim, result, signature)
+        except OSError:
+            raise  # interim/ cannot be written (a full disk): the run's failure
+        except Exception as exc:  # the result is no JSON (a lone surrogate): the document's
+            if not contain_failures:
+                raise
+            return failed(stage, exc)
     errors = sum(1 for f in result.findings if f.severity == "error") if result else 0
     rejected = bool(result and getattr(result, "is_rejected", False))
     status = f"rejected ({errors} error(s))" if rejected else "ok"
     return DocumentResult(work.source.name, work.stages, status)
 
 
-def plan(sources: list[Path], interim: Path, modules: dict[str, float]) -> list[DocumentWork]:
-    work = [DocumentWork(s, tuple(stale_stages(s, interim, modules))) for s in sources]
+def plan(sources: list[Path], interim: Path, modules: dict[str, float],
+         snapshot: Snapshot | None = None) -> list[DocumentWork]:
+    """The documents with stale stages. With the run's ``snapshot`` of raw/, a source is judged
+    by its signature there, so a file that changes or goes after it is not read for the plan."""
+    work = []
+    for source in sources:
+        signature = snapshot.signatures.get(source.name) if snapshot else None
+        try:
+            stages = stale_stages(source, interim, modules, signature)
+        except OSError:
+            stages = list(STAGES)  # gone since: extract, which records the document's failure
+        work.append(DocumentWork(source, tuple(stages), signature))
     return [w for w in work if w.stages]
 
 
-def _process_one(args: tuple[DocumentWork, Path, int]) -> DocumentResult:
+def _process_one(args: tuple[DocumentWork, Path, int, bool]) -> DocumentResult:
     return process(*args)
 
 
-def build(sources: list[Path], interim: Path, jobs: int, time_limit: int,
-          on_done: Callable[[int, int, DocumentResult], None]) -> list[DocumentResult]:
-    """Bring every document up to date; ``on_done(k, n, result)`` after each one."""
-    todo = plan(sources, interim, module_times())
+def _quiet_worker() -> None:
+    """A pool worker dies at once and silently on Ctrl-C or SIGTERM: the parent reports the
+    interrupt, once (a worker's own KeyboardInterrupt printed a traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _size(work: DocumentWork) -> int:
+    if work.signature is not None:
+        return int(work.signature.split()[0])
+    try:
+        return work.source.stat().st_size
+    except OSError:
+        return 0
+
+
+def build(sources: list[Path], interim: Path, jobs: int, time_limit_s: int,
+          on_done: Callable[[int, int, DocumentResult], None], contain_failures: bool = False,
+          snapshot: Snapshot | None = None) -> list[DocumentResult]:
+    """Bring every document up to date; ``on_done(k, n, result)`` after each one.
+
+    ``contain_failures``: a document's failure is its own (see ``process``). ``snapshot``: raw/
+    as the run found it, which the export will read too (see ``Snapshot``).
+    """
+    todo = plan(sources, interim, module_times(), snapshot)
     results: list[DocumentResult] = []
     if jobs <= 1 or len(todo) <= 1:
         for work in todo:
-            results.append(process(work, interim, time_limit))
+            results.append(process(work, interim, time_limit_s, contain_failures))
             on_done(len(results), len(todo), results[-1])
         return results
     # Largest files first: the pool hands documents out in this order, so the last ones to
     # finish are short and no worker is left alone with a long document at the end.
-    todo.sort(key=lambda w: (-w.source.stat().st_size, w.source.name))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for done in pool.map(_process_one, [(w, interim, time_limit) for w in todo]):
-            results.append(done)
-            on_done(len(results), len(todo), done)
+    todo.sort(key=lambda w: (-_size(w), w.source.name))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
+        try:
+            for done in pool.map(_process_one, [(w, interim, time_limit_s, contain_failures)
+                                                for w in todo]):
+                results.append(done)
+                on_done(len(results), len(todo), done)
+        except BaseException:
+            # Interrupted (or failed): stop the workers now rather than after their documents.
+            pool.shutdown(wait=False, cancel_futures=True)
+            for worker in multiprocessing.active_children():
+                worker.kill()
+            raise
     return results
-
-
-class DuplicateFileName(ValueError):
-    """Two files of raw/, in different subfolders, have one name. A document is known by its
-    file name (its interim/ folder, the run report, standards.source_file), so one would take
-    the other's place unseen; the run stops and names both instead."""
-
-    def __init__(self, first: Path, second: Path) -> None:
-        super().__init__(f"{first} and {second} have the same file name; a document is known "
-                         "by its file name: rename or remove one")
-        self.path = second
-
-
-def list_sources(raw: Path) -> list[Path]:
-    """The documents of a raw/ folder: every file in it or in its subfolders (analysts sort
-    raw/ by occupation or year), hidden files and folders aside, in name order."""
-    found: dict[str, Path] = {}
-    for path in sorted(raw.rglob("*")):
-        hidden = any(part.startswith(".") for part in path.relative_to(raw).parts)
-        if hidden or not path.is_file():
-            continue
-        if path.name in found:
-            raise DuplicateFileName(found[path.name], path)
-        found[path.name] = path
-    return [found[name] for name in sorted(found)]
 
 
 def print_plan(todo: list[DocumentWork]) -> None:

@@ -1,20 +1,37 @@
 """Command line: one subcommand per stage, each reading and writing files in interim/.
 
-The Makefile calls these per document, so make's file targets decide what is rebuilt. Exit
-codes: 0 success; 1 the run finished but a document was rejected (diff: the tables differ and
---fail-on-change was given); 2 bad usage or unreadable input.
+The Makefile runs ``build`` then ``export`` over raw/. Exit codes: 0 success; 1 the run finished
+but a document was rejected or could not be processed (diff: the tables differ and
+--fail-on-change was given); 2 bad usage or unreadable input (two files of one name in raw/);
+3 the run itself failed (a full disk, curated/ unwritable: one ERROR line, the traceback in
+interim/run-error.log); 130 and 143 interrupted by Ctrl-C or SIGTERM (one line).
+
+A build or an export never falls over because of one document: whatever a document raises is
+that document's error (pipeline.failures), unless the caller of ``main`` asks for exceptions to
+propagate (``contain_failures=False``, for tests that want a bug to show).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.abc
+import logging
+import signal
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pipeline import records
+
+EXIT_REJECTED = 1
+EXIT_RUN_FAILED = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a job stopped by Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+RUN_ERROR_LOG = "run-error.log"
+# Names of files added during a run printed in its one line about them.
+LATE_NAMES_SHOWN = 5
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -25,23 +42,30 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from pipeline.build import build, list_sources, module_times, plan, print_plan
+    from pipeline.build import build, module_times, plan, print_plan
     from pipeline.progress import show_progress
+    from pipeline.snapshot import take_snapshot, write_snapshot
 
     sources = [Path(s) for s in args.sources]
-    if args.raw:
-        sources += list_sources(Path(args.raw))
+    # raw/ as the run finds it now: the build and the export read this one list.
+    snapshot = take_snapshot(Path(args.raw)) if args.raw else None
+    if snapshot is not None:
+        sources += snapshot.sources
     interim = Path(args.interim)
     if args.dry_run:
-        print_plan(plan(sources, interim, module_times(assume_new=tuple(args.assume_new))))
+        print_plan(plan(sources, interim, module_times(assume_new=tuple(args.assume_new)),
+                        snapshot))
         return 0
+    if snapshot is not None:
+        write_snapshot(snapshot, interim)
 
     def done(index: int, total: int, result: Any) -> None:
         if not args.quiet:
             status = f"{result.status} ({' '.join(result.stages)})"
             show_progress(sys.stderr, index, total, result.source, status, args.verbose)
 
-    build(sources, interim, args.jobs, args.time_limit, done)
+    build(sources, interim, args.jobs, args.time_limit, done,
+          contain_failures=args.contain_failures, snapshot=snapshot)
     return 0
 
 
@@ -93,32 +117,52 @@ def _export(args: argparse.Namespace) -> int:
     if "pandas" not in sys.modules:
         sys.meta_path.insert(0, _WithoutPandas())
 
-    from pipeline.build import list_sources, stage_file
+    from pipeline.build import stage_file
     from pipeline.export import ChangedDuringExport, export_catalogue
+    from pipeline.failures import changed_during_run, failed_document, unknown_source
     from pipeline.forked import ChildFailed
-    from pipeline.progress import closing_summary, finding_line
+    from pipeline.progress import closing_summary, errors_to_print, finding_line
     from pipeline.publish import recover
+    from pipeline.records import TableSet
+    from pipeline.snapshot import changes_since, read_snapshot, take_snapshot
     from pipeline.summary import INPUT_WARNINGS
 
-    curated = Path(args.curated)
+    curated, interim = Path(args.curated), Path(args.interim)
     validated = [Path(p) for p in args.validated]
+    set_aside: dict[Path, TableSet] = {}
     if args.raw:
-        validated += [stage_file(Path(args.interim), s, "validate")
-                      for s in list_sources(Path(args.raw))]
+        # The snapshot the build took of raw/ (a build run alone: raw/ now), so that both
+        # steps of a run read one list of documents.
+        raw = Path(args.raw)
+        snapshot = read_snapshot(interim, raw) or take_snapshot(raw)
+        validated += [stage_file(interim, s, "validate") for s in snapshot.sources]
+        added, changed = changes_since(snapshot)
+        for name in changed:
+            set_aside[stage_file(interim, Path(name), "validate")] = failed_document(
+                unknown_source(name), changed_during_run(name))
+        if added and not args.quiet:
+            names = ", ".join(added[:LATE_NAMES_SHOWN])
+            more = f" and {len(added) - LATE_NAMES_SHOWN} more" if len(added) > \
+                LATE_NAMES_SHOWN else ""
+            print(f"WARNING {raw}: added-during-run: {len(added)} file(s) appeared after the "
+                  f"run started and are left for the next make: {names}{more}", file=sys.stderr)
     recover(curated)  # an interrupted publish first, so that previous rows are read
     try:
-        result = export_catalogue(curated, validated)
+        result = export_catalogue(curated, validated, args.contain_failures, set_aside)
     except ChangedDuringExport as changed:
         print(f"ERROR {changed.path}: changed-during-export: {changed.reason}", file=sys.stderr)
-        return 1
+        return EXIT_REJECTED
     except ChildFailed as failed:
-        print(f"ERROR {curated / 'icap.xlsx'}: workbook-failed: {failed}", file=sys.stderr)
-        return 1
+        log = _keep_run_log(interim, getattr(failed, "log", None))
+        print(f"ERROR {curated / 'icap.xlsx'}: workbook-failed: {failed}{log}", file=sys.stderr)
+        return EXIT_RUN_FAILED
     for entry in result.entries:
         level = "ERROR" if entry.status == "rejected" else "WARNING"
         if args.quiet and level == "WARNING":
             continue  # --quiet prints errors only
-        shown = list(entry.findings)
+        shown = (errors_to_print(entry.findings, stage_file(interim, Path(entry.source_file),
+                                                            "validate"))
+                 if entry.status == "rejected" else list(entry.findings))
         if args.verbose and entry.status == "converted":
             shown = [f for f in result.summaries[entry.source_file].findings
                      if f.severity == "warning" or f.code in INPUT_WARNINGS]
@@ -132,7 +176,7 @@ def _export(args: argparse.Namespace) -> int:
                                     result.written.version_reports,
                                     *_rejections(result.entries)):
             print(line)
-    return 1 if any(e.status == "rejected" for e in result.entries) else 0
+    return EXIT_REJECTED if any(e.status == "rejected" for e in result.entries) else 0
 
 
 def _rejections(entries: Any) -> tuple[int, int]:
@@ -179,8 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
         description="iCAP competency standards → curated tables, one stage at a time. "
-        "Exit status: 0 success; 1 the run finished but a document was rejected (or, for "
-        "diff --fail-on-change, the tables differ); 2 bad usage or an unreadable baseline.",
+        "Exit status: 0 success; 1 the run finished but a document was rejected or could not "
+        "be processed (or, for diff --fail-on-change, the tables differ); 2 bad usage or an "
+        "unreadable baseline; 3 the run itself failed (a full disk, curated/ unwritable); 130 "
+        "and 143 stopped by Ctrl-C or SIGTERM.",
     )
     loudness = parser.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true",
@@ -277,16 +323,78 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    from pipeline.build import DuplicateFileName
+def _quiet_pdf_libraries() -> None:
+    """pdfminer logs each repair it makes in a damaged PDF (an xref entry it skips, a box it
+    replaces) as a bare line on stderr, and pdfplumber warns the same way: lines of no document
+    and in no format a run prints. What matters of a damaged PDF reaches the user as the
+    document's findings (unreadable-source, uncovered-text, …)."""
+    pdfminer = logging.getLogger("pdfminer")
+    pdfminer.addHandler(logging.NullHandler())
+    pdfminer.propagate = False
+    warnings.filterwarnings("ignore", module=r"pdfplumber(\.|$)")
+
+
+class Terminated(BaseException):
+    """SIGTERM: stop at once, like Ctrl-C (a BaseException, so no ``except Exception`` stops it)."""
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
+def _keep_run_log(interim: Path, log: str | None) -> str:
+    """Write a run failure's traceback to interim/run-error.log; the clause naming it for the
+    one ERROR line ("" when there is nothing to keep or interim/ cannot take it: a full disk)."""
+    if not log:
+        return ""
+    path = interim / RUN_ERROR_LOG
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(log, encoding="utf-8")
+    except OSError:
+        return ""
+    return f" (traceback in {path})"
+
+
+def _stopped(stream: Any, how: str) -> None:
+    if stream.isatty():
+        stream.write("\r\033[K")  # over the progress bar, if one was drawn
+    print(f"{how}: stopped; curated/ is as the last finished export left it and interim/ keeps "
+          "every finished step (make goes on from there)", file=stream)
+
+
+def main(argv: list[str] | None = None, contain_failures: bool = True) -> int:
+    """Run one command. ``contain_failures``: a build's or an export's failure — one document's
+    (that document's ERROR line) or the run's (one ERROR line, exit 3) — is reported rather than
+    raised; off, every exception propagates. Ctrl-C and SIGTERM always stop with one line."""
+    from pipeline.failures import failure_log, one_line
+    from pipeline.snapshot import DuplicateFileName
 
     args = build_parser().parse_args(argv)
+    args.contain_failures = contain_failures
+    _quiet_pdf_libraries()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         result: int = args.func(args)
+        return result
+    except KeyboardInterrupt:
+        _stopped(sys.stderr, "interrupted (Ctrl-C)")
+        return EXIT_INTERRUPTED
+    except Terminated:
+        _stopped(sys.stderr, "terminated (SIGTERM)")
+        return EXIT_TERMINATED
     except DuplicateFileName as clash:
         print(f"ERROR {clash.path}: duplicate-file-name: {clash}", file=sys.stderr)
         return 2
-    return result
+    except Exception as exc:
+        if not (contain_failures and args.command in ("build", "export")):
+            raise
+        log = _keep_run_log(Path(args.interim), failure_log("the run", args.command, exc))
+        print(f"ERROR {args.command}: run-failed: {type(exc).__name__}: {one_line(str(exc))}"
+              f"{log}", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pickle
+import signal
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -35,14 +38,27 @@ from pipeline.catalogue import (
 from pipeline.curated import TablesInMemory, read_curated
 from pipeline.database import DatabaseLoad
 from pipeline.dictionary import build_datapackage
+from pipeline.failures import (
+    DocumentFailed,
+    WorkbookFailed,
+    document_file,
+    failed_document,
+    failure_log,
+    internal_error,
+    keep_log,
+    one_line,
+    unknown_source,
+)
 from pipeline.forked import Forked
 from pipeline.publish import publish_folder
 from pipeline.records import Row, TableSet
+from pipeline.severity import finding
 from pipeline.spec import TABLES, Column, Table, require_spec_tables
 from pipeline.summary import SUMMARY_FILE, built_summary, file_signature, summarize
 from pipeline.values import Columns, table_columns
 from pipeline.version_report import render_html, render_markdown
 from pipeline.workbook import write_workbook_chunks
+from pipeline.writable import unwritable_documents
 
 # Rows converted at a time for every writer (per-call costs dominate when a document's few
 # rows go alone).
@@ -150,8 +166,22 @@ def write_catalogue(folder: Path, chunks: Callable[[], Iterator[DocumentTables]]
     workbook, the slowest file, is spooled from its own copy of the stream in a forked child
     (see pipeline.forked) while this process writes the others.
     """
+    parent = os.getpid()
+
     def workbook_file() -> bytes:
-        write_workbook_chunks(folder / "icap.xlsx", chunks())
+        """The workbook, in the child: b"" when written, else the pickled exception for the
+        parent to raise (a traceback printed here would be a second report of one failure)."""
+        if os.getpid() != parent:  # the parent alone reports an interrupt, once
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        try:
+            write_workbook_chunks(folder / "icap.xlsx", chunks())
+        except DocumentFailed as failed:
+            return pickle.dumps(failed)
+        except Exception as failed:  # raised again in the parent, not dropped
+            return pickle.dumps(WorkbookFailed(
+                f"{type(failed).__name__}: {one_line(str(failed))}",
+                failure_log("the workbook", "the export", failed)))
         return b""
 
     workbook = Forked(workbook_file)
@@ -185,7 +215,9 @@ def write_catalogue(folder: Path, chunks: Callable[[], Iterator[DocumentTables]]
             _write_text(folder / "_runs" / "run_report.csv", run_report_csv(entries))
         _write_text(folder / "datapackage.json",
                     json.dumps(build_datapackage(), ensure_ascii=False, indent=2) + "\n")
-        workbook.result()
+        outcome = workbook.result()
+        if outcome:
+            raise pickle.loads(outcome)
     except BaseException:
         # The workbook's child first: it must not go on writing into a folder being removed.
         steps = [workbook.abandon, *(f.abandon for f in files)]
@@ -255,43 +287,81 @@ class SummaryMismatch(ChangedDuringExport):
     """A summary.json signed for its validate.json did not sum it up."""
 
 
-def export_catalogue(curated: Path, validated: list[Path]) -> ExportResult:
+def export_catalogue(curated: Path, validated: list[Path], contain_failures: bool = False,
+                     set_aside: Mapping[Path, TableSet] | None = None) -> ExportResult:
     """Publish curated/ from validated interim files, streaming the documents: planned from the
-    build's summaries, then each document read for its rows (pipeline.summary).
+    build's summaries, then each document read for its rows (pipeline.summary). A document the
+    build could not process is read from its failed.json (pipeline.failures) instead.
 
     Each validate.json read for rows must still be the very file the plan saw (its signature
     after the read), and is checked against the summary the plan used; so is every document
     the plan rejected or skipped on its summary's word. A summary.json that does not sum up its
     document although signed for it (forged, or written by other code) costs a second attempt
-    planned from the documents themselves; a document that changes while it is exported stops
-    the export, and curated/ keeps what it held.
+    planned from the documents themselves.
+
+    ``contain_failures`` (the command line's runs): a document that cannot be read, or changes
+    while it is exported, is rejected with that error (its traceback in error.log beside it)
+    and the export starts again without it — curated/ keeps its previous rows; without it (tests,
+    callers that want a bug to show) the exception propagates and curated/ keeps what it held.
+    ``set_aside``: documents rejected before the export starts (validate.json path → document),
+    e.g. those whose raw/ file changed during the run.
     """
-    try:
-        return _export(curated, validated, trust_summary_files=True)
-    except SummaryMismatch:
-        return _export(curated, validated, trust_summary_files=False)
+    failed: dict[Path, TableSet] = dict(set_aside or {})
+    trust_summary_files = True
+    while True:
+        try:
+            return _export(curated, validated, trust_summary_files, failed, contain_failures)
+        except SummaryMismatch:
+            if not trust_summary_files:
+                raise
+            trust_summary_files = False
+        except DocumentFailed as failure:  # raised only when contain_failures
+            failed[failure.path] = failure.document
+            keep_log(failure.path, failure.log)
+        except Exception:
+            # A writer refused a value: of one document (set it aside and export again), or
+            # of none (the run's own failure: a full disk).
+            unwritable = unwritable_documents(validated, failed) if contain_failures else {}
+            if not unwritable:
+                raise
+            failed.update(unwritable)
 
 
-def _export(curated: Path, validated: list[Path], trust_summary_files: bool) -> ExportResult:
+def _export(curated: Path, validated: list[Path], trust_summary_files: bool,
+            failed: dict[Path, TableSet], contain_failures: bool) -> ExportResult:
     def read(path: Path) -> TableSet:
         return records.tableset_from_dict(records.read_json(path))
 
     summaries: dict[str, TableSet] = {}
     path_of: dict[str, Path] = {}
+    listed_as: dict[str, Path] = {}
     signature_of: dict[str, dict[str, int]] = {}
     from_summary_file: set[str] = set()
-    for path in validated:
-        seen = file_signature(path.stat())
-        summary = built_summary(path) if trust_summary_files else None
-        if summary is None:
-            summary = summarize(read(path))
+    for listed in validated:
+        if listed in failed:
+            summary = summarize(failed[listed])
         else:
-            from_summary_file.add(summary.source.file)
+            try:
+                path = document_file(listed)
+                seen = file_signature(path.stat())
+                built = built_summary(path) if trust_summary_files and path == listed else None
+                summary = summarize(read(path)) if built is None else built
+                if built is not None:
+                    from_summary_file.add(summary.source.file)
+            except Exception as exc:
+                if not contain_failures:
+                    raise
+                name = listed.parent.name
+                failed[listed] = failed_document(unknown_source(name), internal_error(name, exc))
+                keep_log(listed, failure_log(name, "the export (reading it)", exc))
+                summary = summarize(failed[listed])
+            else:
+                path_of[summary.source.file] = path
+                signature_of[summary.source.file] = seen
         summaries[summary.source.file] = summary
-        path_of[summary.source.file] = path
-        signature_of[summary.source.file] = seen
+        listed_as[summary.source.file] = listed
 
-    def load(source_file: str) -> TableSet:
+    def check(source_file: str) -> TableSet:
         path = path_of[source_file]
         doc = read(path)
         # Signed after the read: a file replaced before or during it has a new inode and
@@ -305,6 +375,22 @@ def _export(curated: Path, validated: list[Path], trust_summary_files: bool) -> 
             raise ChangedDuringExport(path, "rewritten while the catalogue was exported; "
                                             "run make again")
         return doc
+
+    def load(source_file: str) -> TableSet:
+        if not contain_failures:
+            return check(source_file)
+        try:
+            return check(source_file)
+        except SummaryMismatch:
+            raise
+        except Exception as exc:
+            source = summaries[source_file].source
+            error = (finding("changed-during-export", None, source_file, exc.reason)
+                     if isinstance(exc, ChangedDuringExport)
+                     else internal_error(source_file, exc))
+            raise DocumentFailed(listed_as[source_file], failed_document(source, error),
+                                 failure_log(source_file, "the export (reading its rows)", exc)
+                                 ) from exc
 
     previous = read_curated(curated)
     # Read before the new files replace them: the "unchanged" count compares with these.

@@ -27,7 +27,7 @@ import pdfplumber
 import regex
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psparser import PSException
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from pdfplumber.utils.text import chars_to_textmap
 
 from pipeline import headers, layout
@@ -373,7 +373,20 @@ class UnreadablePdf(Exception):
 
 
 # What pdfminer raises for a file it cannot read, as opposed to a bug in this code.
-_PDF_READ_ERRORS = (PdfminerException, PSException, PDFEncryptionError, PDFPasswordIncorrect)
+_PDF_READ_ERRORS = (PdfminerException, PSException, PDFEncryptionError, PDFPasswordIncorrect,
+                    MalformedPDFException)
+
+
+def _pages(pdf: Any) -> list[Any]:
+    """The PDF's pages. pdfplumber reads each page's MediaBox, CropBox and rotation as it lists
+    them, and a box from the wild that is no box (too few numbers, names instead of numbers)
+    raises there: the document is unreadable, for that reason."""
+    try:
+        return list(pdf.pages)
+    except (IndexError, TypeError, ValueError) as exc:
+        pdf.pages_to_parse = ()  # closing the PDF lists its pages again: let it build none
+        raise UnreadablePdf("unreadable-source", "a page's MediaBox or CropBox is not a box "
+                            f"({type(exc).__name__}: {exc})") from exc
 
 
 def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
@@ -386,8 +399,9 @@ def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
                 state.findings.append(finding(
                     "encrypted-pdf", None, "document",
                     "encrypted with an empty user password; read without one", as_warning=True))
-            page_count = len(pdf.pages)
-            for number, page in enumerate(pdf.pages, start=1):
+            pages = _pages(pdf)
+            page_count = len(pages)
+            for number, page in enumerate(pages, start=1):
                 read_objects(page)
                 chars += len(page.chars)
                 unmapped = sum(1 for c in page.chars if c["text"].startswith("(cid:"))

@@ -7,6 +7,8 @@ of more than a few documents; ``--verbose`` prints one plain line per document i
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -71,8 +73,32 @@ def closing_summary(statuses: list[str], unchanged: int, severities: Mapping[str
     return lines
 
 
+# Whatever breaks a line in a terminal (str.splitlines' separators).
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
 def finding_line(level: str, file: str, finding: Finding) -> str:
-    """`ERROR <file>[ p.N]: <finding-code>: <reason>` — one line per problem."""
+    """`ERROR <file>[ p.N]: <finding-code>: <reason>` — one line per problem, whatever the
+    document put in it: a line break in a quoted cell (`'標\nA02自我管理'`) or in a file name is
+    printed as ``\n``, so that no line of the run's output belongs to no document."""
     page = f" p.{finding.page}" if finding.page is not None else ""
     where = f"{finding.where}: " if finding.where and finding.where != file else ""
-    return f"{level} {file}{page}: {finding.code}: {where}{finding.message}"
+    line = f"{level} {file}{page}: {finding.code}: {where}{finding.message}"
+    return _LINE_BREAK.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), line)
+
+
+# Errors that judge the whole document: the other errors it got only follow from them.
+DOCUMENT_VERDICTS = frozenset({"not-a-standard"})
+
+
+def errors_to_print(findings: tuple[Finding, ...], details: Path) -> list[Finding]:
+    """A rejected document's errors as a run prints them: one line per problem, except that a
+    document judged as a whole (not a competency standard) is one line, which says how many
+    other errors ``details`` (its validate.json) holds — a rotated or foreign PDF otherwise
+    printed a line for every table and line it could not place."""
+    verdicts = [f for f in findings if f.code in DOCUMENT_VERDICTS]
+    others = len(findings) - len(verdicts)
+    if not verdicts or not others:
+        return list(findings)
+    return [dataclasses.replace(v, message=f"{v.message}; {others} other error(s) in {details}")
+            for v in verdicts]

@@ -53,8 +53,15 @@ POLICY: dict[str, Rule] = {
     "encoding-converted": Rule("warning", "Big5 or UTF-16 text converted to UTF-8"),
     "bom-removed": Rule("warning", "a UTF-8 byte-order mark removed"),
     "crlf-line-ends": Rule("warning", "CRLF line ends converted to LF"),
-    "time-limit": Rule("error", "extraction took longer than DOC_TIME_LIMIT seconds",
+    "time-limit": Rule("error", "reading the document took longer than DOC_TIME_LIMIT seconds",
                        "check the file; raise the limit with `make DOC_TIME_LIMIT=900`"),
+    "internal-error": Rule("error", "the pipeline raised an exception on this document (a bug; "
+                           "the run went on without it)", "report it with the file and "
+                           "interim/<file>/error.log, which holds the traceback"),
+    "changed-during-run": Rule("error", "the file changed or disappeared in raw/ while the run "
+                               "read it", "run make again"),
+    "changed-during-export": Rule("error", "the document's interim file was rewritten while "
+                                  "the catalogue was exported", "run make again"),
     "duplicate-document": Rule("warning", "the same bytes as another file in raw/; skipped"),
     "conflicting-standard-code": Rule("error", "two different files claim one standard_code",
                                       "keep the right one in raw/"),

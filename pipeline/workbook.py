@@ -195,17 +195,23 @@ def _styles(first_sheet: bytes) -> _Styles:
     return _Styles(text=found["A"], date=found["B"])
 
 
-def _text_cells(column: Column, values: list[str | None], style: str) -> list[str | None]:
-    present = [v for v in values if v is not None]
+def check_texts(column: Column, present: list[str]) -> None:
+    """Raise what a sheet cannot hold: a text longer than an Excel cell, a character XML cannot
+    hold."""
     longest = max(present, key=len, default="")
     if len(longest) > EXCEL_MAX_TEXT:
         raise TextTooLong(f"{column.name}: {len(longest)} characters, Excel holds "
                           f"{EXCEL_MAX_TEXT}: {longest[:40]!r}…")
-    # The column's values joined by NUL (which XML cannot hold, so no value contains one once
-    # the check passes): escaped in four passes over one string instead of four per value.
     bad = _NOT_XML.search("\n".join(present))
     if bad is not None:
         raise ValueError(f"{column.name}: {bad.group()!r} is a character XML cannot hold")
+
+
+def _text_cells(column: Column, values: list[str | None], style: str) -> list[str | None]:
+    present = [v for v in values if v is not None]
+    check_texts(column, present)
+    # The column's values joined by NUL (which XML cannot hold, so no value contains one once
+    # the check passes): escaped in four passes over one string instead of four per value.
     joined = _NUL.join(present)
     texts = iter(joined.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                  .replace("\r", "&#13;").split(_NUL))

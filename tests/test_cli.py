@@ -126,7 +126,7 @@ def test_an_export_stopped_by_a_changing_file_prints_one_error_line(
 
     changing = tmp_path / "interim" / "a.txt" / "validate.json"
 
-    def stopped(_curated: Path, _validated: list[Path]) -> object:
+    def stopped(*_args: object) -> object:
         raise export.ChangedDuringExport(changing, "rewritten while the catalogue was exported")
 
     monkeypatch.setattr(export, "export_catalogue", stopped)
@@ -134,3 +134,16 @@ def test_an_export_stopped_by_a_changing_file_prints_one_error_line(
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"ERROR {changing}: changed-during-export: rewritten while the catalogue "
                    "was exported"]
+
+
+def test_a_finding_that_quotes_a_line_break_is_still_one_line() -> None:
+    """Found by the fuzzing campaign: a finding whose place quoted a cell with a line break
+    printed an ERROR line and a second line that named no document."""
+    from pipeline.progress import finding_line
+    from pipeline.records import Finding
+
+    finding = Finding("code-in-item-text", "error", 3, "標\nA02自我管理", "two attitudes?\u2028x")
+    line = finding_line("ERROR", "a\r\nb.pdf", finding)
+    assert line == ("ERROR a\\r\\nb.pdf p.3: code-in-item-text: 標\\nA02自我管理: two attitudes?"
+                    "\\u2028x")
+    assert len(line.splitlines()) == 1

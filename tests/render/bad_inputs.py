@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from reportlab.lib import pdfencrypt
 from reportlab.pdfgen import canvas
 
@@ -94,6 +94,31 @@ def runaway_pdf() -> bytes:
         for i in range(60_000):
             c.drawString(10 + (i % 500), 10 + (i // 500) % 800, "x")
     return _pdf(draw)
+
+
+def off_page_border_pdf() -> bytes:
+    """A PDF as wkhtmltopdf prints one (issue #15): a tall table's border drawn as one rectangle
+    running off the bottom of the page, which clips it, so pdfplumber finds a table reaching
+    below the page. The sample under a code of its own (WKH0001-001v4), claiming none of the
+    sample's rows."""
+    from pipeline.extract import extract_text_export
+    from pipeline.records import Source
+
+    text = sample_text().replace("RTM1324-002", "WKH0001-001")
+    paged = sample_layout(extract_text_export(text, Source("wk.txt", "", "text", 0)))
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_fast.render_fast(paged)))
+    for page in writer.pages:
+        border = io.BytesIO()
+        c = canvas.Canvas(border, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=True)
+        # The main table's outline on page 1 (x 42–553.28, top 354 pt from the page's top), on
+        # down to 1,850 pt: 1,000 pt below the page.
+        c.rect(42, -1008, 511.28, PAGE_HEIGHT - 354 + 1008, stroke=1, fill=0)
+        c.showPage()
+        c.save()
+        page.merge_page(PdfReader(io.BytesIO(border.getvalue())).pages[0])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def docx_bytes() -> bytes:
