@@ -195,6 +195,8 @@ POLICY: dict[str, Rule] = {
     "level-out-of-range": Rule("error", "a level outside 1–7", _CHECK),
     "layout-residue": Rule("error", "page furniture or header text inside a field", _CHECK),
     "text-too-long": Rule("error", "a field longer than a spreadsheet cell holds", _CHECK),
+    "unwritable-character": Rule("error", "a character no text can hold (U+FFFF, a lone "
+                                 "surrogate): a broken glyph mapping", _CHECK),
 }
 
 

@@ -304,6 +304,31 @@ def check_text_length(tables: Tables) -> list[Finding]:
     return findings
 
 
+# What neither a spreadsheet's XML nor UTF-8 can hold: controls the text policy keeps out
+# already, the noncharacters U+FFFE and U+FFFF, lone surrogates. In a field they come from a
+# font's ToUnicode map gone wrong, so the reading is in doubt, and every writer would refuse
+# them (pipeline.workbook checks with the same pattern as it writes).
+UNWRITABLE_CHARACTER = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def check_characters(tables: Tables) -> list[Finding]:
+    """No text field holds a character that no text can hold (a broken glyph mapping)."""
+    findings = []
+    for table in TABLES:
+        text_cols = [c.name for c in table.columns if c.dtype == "string"]
+        for row in tables.get(table.name, []):
+            for col in text_cols:
+                value = row.get(col)
+                bad = UNWRITABLE_CHARACTER.search(value) if isinstance(value, str) else None
+                if bad is not None:
+                    findings.append(finding(
+                        "unwritable-character", row.get("page_start"),
+                        f"{_label(table, row)}:{col}",
+                        f"U+{ord(bad.group()):04X} at character {bad.start() + 1}: no text "
+                        "holds it, so the font's mapping to Unicode is in doubt"))
+    return findings
+
+
 RULES: tuple[Callable[[Tables], list[Finding]], ...] = (
     check_primary_keys,
     check_required_fields,
@@ -317,6 +342,7 @@ RULES: tuple[Callable[[Tables], list[Finding]], ...] = (
     check_version_table,
     check_layout_residue,
     check_text_length,
+    check_characters,
 )
 
 

@@ -42,6 +42,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.spec import TABLES, Column, Table, require_spec_tables
+from pipeline.validate import UNWRITABLE_CHARACTER
 from pipeline.values import Columns, table_columns
 
 AUTHOR = "icap-pipeline"
@@ -175,7 +176,6 @@ _PROBE = regex.compile(r'<c r="([AB])2" s="([0-9]+)"')
 _SHEET_DATA = regex.compile(r'<sheetData>(<row r="1">.*?</row>).*?</sheetData>', regex.S)
 _DIMENSION = regex.compile(r'<dimension ref="[^"]*"/>')
 # Characters XML 1.0 cannot hold at all; the text policy removes them, so one here is a bug.
-_NOT_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NUL = "\x00"
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ROWS_PER_CHUNK = 2000
@@ -202,7 +202,7 @@ def check_texts(column: Column, present: list[str]) -> None:
     if len(longest) > EXCEL_MAX_TEXT:
         raise TextTooLong(f"{column.name}: {len(longest)} characters, Excel holds "
                           f"{EXCEL_MAX_TEXT}: {longest[:40]!r}…")
-    bad = _NOT_XML.search("\n".join(present))
+    bad = UNWRITABLE_CHARACTER.search("\n".join(present))
     if bad is not None:
         raise ValueError(f"{column.name}: {bad.group()!r} is a character XML cannot hold")
 

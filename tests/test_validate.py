@@ -31,6 +31,7 @@ from pipeline.validate import (
     check_primary_keys,
     check_required_fields,
     check_text_length,
+    check_characters,
     check_version_table,
     validate_document,
     validate_tables,
@@ -282,6 +283,9 @@ BREAKAGES = [
     case("a whole table run together into one indicator", check_text_length,
          set_field("indicators", "text", "確認" * 20000, indicator_code="P2.1.1"),
          "text-too-long", "error", "indicators:P2.1.1:text", 4),
+    case("a ToUnicode map gave U+FFFF inside indicator P2.1.1", check_characters,
+         set_field("indicators", "text", "確認\uffff規格", indicator_code="P2.1.1"),
+         "unwritable-character", "error", "indicators:P2.1.1:text", 4),
     case("a glyph without Unicode mapping in a skill name", check_layout_residue,
          set_field("skills", "name", "(cid:204)新能力", skill_code="S01"),
          "layout-residue", "error", "skills:S01:name", 1),
@@ -317,7 +321,7 @@ def test_rule_is_silent_on_intact_sample(tables: Tables, rule: Rule) -> None:
 def test_every_rule_has_a_breakage_case() -> None:
     covered = {p.values[0].rule for p in BREAKAGES}
     assert set(RULES) == covered
-    assert len(RULES) == 12
+    assert len(RULES) == 13
 
 
 def test_rules_do_not_mutate_tables(sample_normalized: TableSet, tables: Tables) -> None:
