@@ -84,7 +84,7 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
 # one a line): an A-code after a separator or at a line's start, numbered next after the one
 # before it (`A3、A4紙張` in a description is no list), starts the next attitude.
 _NEXT_ATTITUDE = regex.compile(
-    rf"(?:[、，,;；]\s*|\s*\n\s*)(?=(?:{layout.BULLET.pattern[1:]})?"
+    rf"(?:[、，,;；]?\s*\n\s*|[、，,;；]\s*)(?=(?:{layout.BULLET.pattern[1:]})?"
     rf"({layout.ATTITUDE_CODE.pattern}))")
 
 
@@ -97,8 +97,12 @@ def _split_attitudes(text: str) -> list[str]:
         if int(match.group(2)) == number + 1:
             parts.append(text[start:match.start()])
             start, number = match.end(), number + 1
-    # A list that wraps after a separator leaves it at the line's end (`A08壓力容忍、`).
-    return [part.rstrip("、，,;； \t") for part in (*parts, text[start:])]
+    # A list of names that wraps after a separator leaves it at the line's end (`A08壓力容忍、`);
+    # a description may end so where a page break cut it (`…努力、` | `承諾…`), and keeps it.
+    last = text[start:]
+    if layout.title_colon(last) is None:
+        last = last.rstrip("、，,;； \t")
+    return [*parts, last]
 
 
 def _name_list(text: str) -> list[str] | None:

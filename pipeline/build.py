@@ -46,7 +46,7 @@ _COMMON = ("__init__.py", "records.py", "layout.py", "headers.py", "radicals.py"
 # the list against the imports).
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "extract": ("extract.py", "extract_pdf.py", "pdf_tables.py", "pdf_text.py", "pdf_columns.py",
-                "pdf_objects.py"),
+                "pdf_objects.py", "page_copies.py"),
     "stitch": ("stitch.py", "cell_repairs.py", "normalize.py", "spec.py"),
     "parse": ("parse.py", "codes.py", "census.py", "sections.py", "attitudes.py", "normalize.py",
               "spec.py"),

@@ -39,6 +39,7 @@ from pipeline.pdf_columns import (
     outer_row_numbers,
     outside_column_numbers,
 )
+from pipeline.page_copies import clipped_copy
 from pipeline.pdf_objects import read_objects
 from pipeline.pdf_tables import (
     find_tables,
@@ -401,6 +402,9 @@ def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
                     "encrypted with an empty user password; read without one", as_warning=True))
             pages = _pages(pdf)
             page_count = len(pages)
+            # A page is read once the next one is open: its foot may hold a copy of a line the
+            # next page prints (pipeline.page_copies).
+            previous = None
             for number, page in enumerate(pages, start=1):
                 read_objects(page)
                 chars += len(page.chars)
@@ -410,8 +414,15 @@ def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
                         "undecodable-text",
                         f"page {number}: {unmapped} of {len(page.chars)} characters have no "
                         "Unicode mapping in the PDF's fonts, so its text cannot be read")
-                _read_page(page, number, state)
-                page.close()
+                if previous is not None:
+                    kept, copies = clipped_copy(previous, page, number - 1)
+                    state.findings.extend(copies)
+                    _read_page(kept, number - 1, state)
+                    previous.close()
+                previous = page
+            if previous is not None:
+                _read_page(previous, page_count, state)
+                previous.close()
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise UnreadablePdf("encrypted-pdf", "encrypted: opening it needs a password") from exc
     except PdfminerException as exc:

@@ -276,14 +276,16 @@ def section_of_title(text: str) -> str | None:
     return None
 
 
-# The colon between a title and its text: the template's full-width one, else a half-width one
-# that is not inside a number (`ISO 9001:2015`).
-_HALF_WIDTH_COLON = regex.compile(r":(?![0-9])")
+# The colon between a title and its text: the template's full-width one or a half-width one that
+# is not inside a number (`ISO 9001:2015`) or an address (`https://`).
+_TITLE_COLON = regex.compile(TITLE_COLON + r"|:(?![0-9]|//)")
 
 
 def title_colon(text: str) -> regex.Match[str] | None:
-    """Where a `名稱：描述` line's colon is (full-width first), if it has one."""
-    return regex.search(TITLE_COLON, text) or _HALF_WIDTH_COLON.search(text)
+    """Where a `名稱：描述` line's colon is, if it has one: the first of either width, as a
+    reader takes it (`團隊意識:團隊意識：積極…` is titled 團隊意識, its text repeating the
+    name)."""
+    return _TITLE_COLON.search(text)
 
 
 def split_title(text: str) -> tuple[str, str]:

@@ -88,6 +88,9 @@ POLICY: dict[str, Rule] = {
                                 "its header, read under the last header's columns"),
     "running-header": Rule("info", "a line repeated at the top of the pages (a running page "
                            "header), dropped as page furniture"),
+    "clipped-copy": Rule("warning", "a line at a page's foot that the next page prints again, "
+                         "glyph for glyph at the same places, part of it missing: a copy the "
+                         "page cut off, read once"),
     # ---- the main table
     "cell-outside-columns": Rule("error", "a main-table cell under no header column",
                                  "inspect interim/<file>/extract.json at that page and row"),

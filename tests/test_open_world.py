@@ -204,6 +204,31 @@ def test_attitudes_printed_several_to_a_line_or_cell_are_one_row_each() -> None:
     assert [f.code for f in findings] == ["attitudes-on-one-line", "attitudes-on-one-line"]
 
 
+def test_an_attitude_is_titled_at_its_first_colon_of_either_width() -> None:
+    """`A04團隊意識:團隊意識：積極…` — the description repeats the name after a full-width colon;
+    the title ends at the first colon (a half-width one here), as a reader takes it."""
+    from pipeline.attitudes import parse_attitudes
+
+    attitudes, _ = parse_attitudes(
+        (GridRow(4, ("A04團隊意識:團隊意識：積極參與並支持團隊。",)),
+         GridRow(4, ("A05資訊:詳見 https://example.org/a 說明",))), "X")
+    assert [(a["name"], a["description"]) for a in attitudes] == [
+        ("團隊意識", "團隊意識：積極參與並支持團隊。"), ("資訊", "詳見 https://example.org/a 說明")]
+
+
+def test_a_description_cut_after_a_comma_by_a_page_break_keeps_the_comma() -> None:
+    """`…努力、` at a page's foot and `承諾…` on the next: one description; only a list of
+    names wrapped after its separator (`A08壓力容忍、`) loses the separator."""
+    from pipeline.attitudes import parse_attitudes
+
+    attitudes, _ = parse_attitudes(
+        (GridRow(5, ("A02自我管理：展現高度進取、努力、",)), GridRow(6, ("承諾及負責任的行為。",)),
+         GridRow(6, ("A03外部意識、A04壓力容忍、\nA05成果導向",))), "X")
+    assert [(a["attitude_code"], a["name"], a["description"]) for a in attitudes] == [
+        ("A02", "自我管理", "展現高度進取、努力、\n承諾及負責任的行為。"),
+        ("A03", "外部意識", None), ("A04", "壓力容忍", None), ("A05", "成果導向", None)]
+
+
 def test_attitudes_glued_into_one_description_are_an_error_not_an_export() -> None:
     """The census: an A-code where an attitude starts, inside another's text (here numbered out
     of sequence, so not split), means two attitudes were read as one."""
@@ -236,3 +261,43 @@ def test_an_indicator_line_left_in_a_knowledge_cell_rejects_the_document(tmp_pat
     assert (errors[0].code, errors[0].where) == ("code-in-item-text", "block 1:knowledge:K01")
     # Every block that cites K02 after K01 holds the line: the census names each.
     assert {f.code for f in errors} == {"code-in-item-text"}
+
+
+class _Page:
+    """As much of a pdfplumber page as pipeline.page_copies reads."""
+
+    def __init__(self, chars: list[dict[str, object]], height: float = 800.0) -> None:
+        self.chars, self.bbox = chars, (0.0, 0.0, 600.0, height)
+
+    def filter(self, keep):  # type: ignore[no-untyped-def]
+        return _Page([c for c in self.chars if keep(c)], self.bbox[3])
+
+
+def _glyphs(text: str, x0: float, top: float, size: float = 10.0) -> list[dict[str, object]]:
+    out = []
+    for i, ch in enumerate(text):
+        width = size if ord(ch) > 0x2E80 else size / 2
+        x = x0 + sum(size if ord(c) > 0x2E80 else size / 2 for c in text[:i])
+        out.append({"text": ch, "x0": x, "x1": x + width, "top": top, "bottom": top + size,
+                    "doctop": top, "upright": True, "height": size, "width": width,
+                    "fontname": "F", "size": size})
+    return out
+
+
+@pytest.mark.parametrize(("foot", "next_top", "dropped"), [
+    # A row moved to the next page left its name's glyphs at this page's foot, its code unpainted.
+    ((_glyphs("縫機", 115.0, 735.0)), _glyphs("S10縫機", 100.0, 55.0), True),
+    # The same item printed again in the next block, at the same place: data, kept.
+    (_glyphs("K07縫機零配件知識", 100.0, 735.0), _glyphs("K07縫機零配件知識", 100.0, 55.0), False),
+    # The next page's first item shares characters, at other places: kept.
+    (_glyphs("操作能力", 100.0, 735.0), _glyphs("S10縫機操作能力", 100.0, 55.0), False),
+])
+def test_a_line_the_page_cut_off_and_the_next_page_prints_again_is_read_once(
+        foot: list[dict[str, object]], next_top: list[dict[str, object]], dropped: bool) -> None:
+    from pipeline.page_copies import clipped_copy
+
+    above = _glyphs("S09縫機上線能力", 100.0, 700.0)
+    kept, findings = clipped_copy(_Page(above + foot), _Page(next_top), 1)
+    assert [c["text"] for c in kept.chars] == [c["text"] for c in above + ([] if dropped else foot)]
+    assert [(f.code, f.severity) for f in findings] == ([("clipped-copy", "warning")] if dropped
+                                                        else [])

@@ -1,0 +1,92 @@
+"""A line a page cut off at its foot and printed again, whole, at the top of the next page.
+
+A browser printing a table row or a paragraph that does not fit a page moves it to the next one,
+yet may leave glyphs of it painted at the first page's foot, under a clip that hides them from a
+reader but not from pdfplumber (which does not clip). Read as text, the cut-off copy is one more
+line: glued to the item above it (`縫機上線能力` + `縫機`, where the next page starts
+`S10縫機操作能力`), or to the paragraph above it — a value exported wrong with nothing to show.
+
+The copy is told by its glyphs: each one is on the next page's top lines, the same character at
+the same horizontal place (the browser laid the line out once), and it is not the whole of the
+printed word it belongs to — some of its characters are missing (`S10`, whose run was not
+painted), which an item printed again in a later row (the same `K07…` at the same place) never
+is. Such a line is dropped from the first page and reported once (``clipped-copy``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pdfplumber.utils.text import chars_to_textmap
+
+from pipeline.pdf_text import digits_only, footer_number
+from pipeline.records import Finding
+from pipeline.severity import finding
+
+# How far apart (points) two glyphs may be and still be one laid-out glyph drawn twice.
+_SAME_PLACE = 0.6
+# The share of the next page, from its top, whose lines may hold the moved line.
+_TOP = 0.35
+
+
+def _lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return chars_to_textmap(chars).extract_text_lines(return_chars=True) if chars else []
+
+
+def _foot_line(page: Any) -> dict[str, Any] | None:
+    """The page's lowest printed line that is no footer."""
+    for line in reversed(_lines(page.chars)):
+        if footer_number(line["text"]) is None and not digits_only(line["text"]):
+            return line
+    return None
+
+
+def _runs(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """A line's characters as printed words: runs with no gap wider than half a glyph."""
+    runs: list[list[dict[str, Any]]] = []
+    for char in chars:
+        if char["text"].isspace():
+            continue
+        if runs and char["x0"] - runs[-1][-1]["x1"] < 0.5 * (char["x1"] - char["x0"]):
+            runs[-1].append(char)
+        else:
+            runs.append([char])
+    return runs
+
+
+def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any]) -> bool:
+    """Whether each glyph is drawn again on ``line`` at its place, in order, and the words it
+    is found in there hold characters the glyphs lack."""
+    others = [c for c in line["chars"] if not c["text"].isspace()]
+    matched: set[int] = set()
+    at = 0
+    for glyph in glyphs:
+        while at < len(others) and not (others[at]["text"] == glyph["text"]
+                                        and abs(others[at]["x0"] - glyph["x0"]) < _SAME_PLACE):
+            at += 1
+        if at == len(others):
+            return False
+        matched.add(id(others[at]))
+        at += 1
+    words = [run for run in _runs(line["chars"]) if any(id(c) in matched for c in run)]
+    return any(id(c) not in matched for run in words for c in run)
+
+
+def clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, list[Finding]]:
+    """The page without a line its foot cut off that the next page prints again."""
+    foot = _foot_line(page)
+    if foot is None:
+        return page, []
+    glyphs = [c for c in foot["chars"] if not c["text"].isspace()]
+    if len(glyphs) < 2:
+        return page, []
+    top = next_page.bbox[1] + _TOP * (next_page.bbox[3] - next_page.bbox[1])
+    lines = _lines([c for c in next_page.chars if c["top"] < top])
+    if not any(_is_lossy_copy(glyphs, line) for line in lines):
+        return page, []
+    gone = {id(c) for c in foot["chars"]}
+    return page.filter(lambda obj: id(obj) not in gone), [finding(
+        "clipped-copy", number, "page foot",
+        f"line {foot['text'][:40]!r} at the foot of page {number}: part of a line printed "
+        f"again at the top of page {number + 1}, glyph for glyph at the same places (a copy "
+        "the page cut off), read once")]
