@@ -19,6 +19,7 @@ from typing import Any
 
 from pdfplumber.utils.text import chars_to_textmap
 
+from pipeline import layout
 from pipeline.pdf_text import digits_only, footer_number
 from pipeline.records import Finding
 from pipeline.severity import finding
@@ -42,21 +43,29 @@ def _foot_line(page: Any) -> dict[str, Any] | None:
 
 
 def _runs(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """A line's characters as printed words: runs with no gap wider than half a glyph."""
+    """A line's characters as printed words: runs laid out glyph against glyph (a gap under a
+    tenth of a glyph; the next cell's text, past two paddings and a rule, is another word)."""
     runs: list[list[dict[str, Any]]] = []
     for char in chars:
         if char["text"].isspace():
             continue
-        if runs and char["x0"] - runs[-1][-1]["x1"] < 0.5 * (char["x1"] - char["x0"]):
+        if runs and char["x0"] - runs[-1][-1]["x1"] < 0.1 * (char["x1"] - char["x0"]):
             runs[-1].append(char)
         else:
             runs.append([char])
     return runs
 
 
-def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any]) -> bool:
-    """Whether each glyph is drawn again on ``line`` at its place, in order, and the words it
-    is found in there hold characters the glyphs lack."""
+def _opens_item(run: list[dict[str, Any]]) -> bool:
+    text = layout.BULLET.sub("", "".join(c["text"] for c in run))
+    return layout.role_of_code(text) is not None or bool(layout.ATTITUDE_CODE.match(text))
+
+
+def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any],
+                   above: list[dict[str, Any]]) -> bool:
+    """Whether each glyph is drawn again on ``line`` at its place, in order, the words it is
+    found in there hold characters the glyphs lack, and no item starts above those words on
+    the next page (``above``: its lines over ``line``): the moved text opens the page there."""
     others = [c for c in line["chars"] if not c["text"].isspace()]
     matched: set[int] = set()
     at = 0
@@ -69,7 +78,11 @@ def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any]) -> bool:
         matched.add(id(others[at]))
         at += 1
     words = [run for run in _runs(line["chars"]) if any(id(c) in matched for c in run)]
-    return any(id(c) not in matched for run in words for c in run)
+    if all(id(c) in matched for run in words for c in run):
+        return False
+    left, right = min(r[0]["x0"] for r in words), max(r[-1]["x1"] for r in words)
+    return not any(_opens_item(run) for upper in above for run in _runs(
+        [c for c in upper["chars"] if left <= (c["x0"] + c["x1"]) / 2 <= right]))
 
 
 def clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, list[Finding]]:
@@ -82,7 +95,7 @@ def clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, list[Find
         return page, []
     top = next_page.bbox[1] + _TOP * (next_page.bbox[3] - next_page.bbox[1])
     lines = _lines([c for c in next_page.chars if c["top"] < top])
-    if not any(_is_lossy_copy(glyphs, line) for line in lines):
+    if not any(_is_lossy_copy(glyphs, line, lines[:i]) for i, line in enumerate(lines)):
         return page, []
     gone = {id(c) for c in foot["chars"]}
     return page.filter(lambda obj: id(obj) not in gone), [finding(

@@ -274,10 +274,15 @@ class _Page:
 
 
 def _glyphs(text: str, x0: float, top: float, size: float = 10.0) -> list[dict[str, object]]:
+    """A line's glyphs laid out from x0: CJK characters and the bullet an em wide (as the CJK
+    fonts draw `•`), Latin half an em."""
+    def wide(ch: str) -> bool:
+        return ord(ch) > 0x2E80 or ch == "•"
+
     out = []
     for i, ch in enumerate(text):
-        width = size if ord(ch) > 0x2E80 else size / 2
-        x = x0 + sum(size if ord(c) > 0x2E80 else size / 2 for c in text[:i])
+        width = size if wide(ch) else size / 2
+        x = x0 + sum(size if wide(c) else size / 2 for c in text[:i])
         out.append({"text": ch, "x0": x, "x1": x + width, "top": top, "bottom": top + size,
                     "doctop": top, "upright": True, "height": size, "width": width,
                     "fontname": "F", "size": size})
@@ -301,3 +306,33 @@ def test_a_line_the_page_cut_off_and_the_next_page_prints_again_is_read_once(
     assert [c["text"] for c in kept.chars] == [c["text"] for c in above + ([] if dropped else foot)]
     assert [(f.code, f.severity) for f in findings] == ([("clipped-copy", "warning")] if dropped
                                                         else [])
+
+
+def test_an_item_printed_again_beside_another_cells_text_is_no_clipped_copy() -> None:
+    """The same `S18…` in the next block at the same place, the K cell's text ending 3.8 pt to
+    its left: another cell's word, not missing characters of this one (a layout read with seed
+    5, case 328)."""
+    from pipeline.page_copies import clipped_copy
+
+    foot = _glyphs("•S18抽樣計畫判斷能力", 448.8, 780.0, size=9.0)
+    next_line = _glyphs("•K13環規與塞規", 377.5, 141.5, size=9.0) + foot_copy(foot, 141.5)
+    kept, findings = clipped_copy(_Page(foot), _Page(next_line), 2)
+    assert (len(kept.chars), findings) == (len(foot), [])
+
+
+def foot_copy(glyphs: list[dict[str, object]], top: float) -> list[dict[str, object]]:
+    return [{**g, "top": top, "bottom": top + 9.0, "doctop": top} for g in glyphs]
+
+
+def test_a_foot_line_whose_characters_open_a_later_line_of_the_next_page_is_kept() -> None:
+    """`類別` ends K19 at a page's foot; the next page prints `類別及構造` at the same place
+    further down, below K20's own lines: the moved text would open the page there (a layout
+    read with seed 5, case 451)."""
+    from pipeline.page_copies import clipped_copy
+
+    foot = _glyphs("類別", 410.3, 701.0, size=9.7)
+    next_page = (_glyphs("K20 纖維加工", 410.3, 105.5, size=9.7)
+                 + _glyphs("類別及構造", 410.3, 229.1, size=9.7))
+    kept, findings = clipped_copy(_Page(_glyphs("K19 被染整物", 410.3, 688.3, 9.7) + foot),
+                                  _Page(next_page), 3)
+    assert (len(kept.chars), findings) == (len("K19 被染整物類別"), [])
