@@ -149,7 +149,9 @@ def _left_title(row: tuple[str, ...]) -> str | None:
     """The section whose title a row prints in its first cell, beside the section's text (a
     title in a left cell merged over the rows of its items)."""
     filled = [c for c in row if c.strip()]
-    return layout.section_of_title(filled[0]) if len(filled) > 1 else None
+    if len(filled) < 2:
+        return None
+    return layout.section_of_title(filled[0]) or layout.section_of_cut_title(*filled[:2])
 
 
 def _read_back_rows(table: Any, first: int, rows: list[tuple[str, ...]], number: int,

@@ -32,6 +32,7 @@ _SECTION_TITLES: tuple[tuple[str, regex.Pattern[str]], ...] = (
     ("attitudes", regex.compile(r"(?:職[能業]內涵)?a?attitude(?:態度?)?|職[能業]內涵a?態度a?")),
     ("notes", regex.compile(r"說明[與及]補充(?:事項?)?")),
 )
+_SPANNING_WORD = regex.compile(r"職[能業]內涵")
 TITLE_SUFFIX = "職能基準"
 HISTORICAL_MARK = "《歷史資料》"
 
@@ -265,6 +266,15 @@ def folded_in(text: str, words: Sequence[str]) -> bool:
     """Whether a printed text is one of these layout words, compared folded."""
     key = fold(text)
     return any(key == fold(word) for word in words)
+
+
+def section_of_cut_title(text: str, beside: str) -> str | None:
+    """"attitudes" when a left cell holds only the title's spanning word (`職能內涵`: a page
+    break cut the rest off) and the cell beside it opens the first attitude (`A01主動積極`);
+    alone, the word is the main table's K/S header too."""
+    if _SPANNING_WORD.fullmatch(fold(text)) and ATTITUDE_CODE.match(BULLET.sub("", beside.strip())):
+        return "attitudes"
+    return None
 
 
 def section_of_title(text: str) -> str | None:

@@ -336,3 +336,14 @@ def test_a_foot_line_whose_characters_open_a_later_line_of_the_next_page_is_kept
     kept, findings = clipped_copy(_Page(_glyphs("K19 被染整物", 410.3, 688.3, 9.7) + foot),
                                   _Page(next_page), 3)
     assert (len(kept.chars), findings) == (len("K19 被染整物類別"), [])
+
+
+@pytest.mark.parametrize(("left", "beside", "section"), [
+    ("職能內涵", "A01主動積極", "attitudes"),       # the rest of the title on the next page
+    ("職 能 內 涵", "• A01 主動積極：不需他人指示", "attitudes"),
+    ("職能內涵", "K01 課程計畫相關法規", None),     # the main table's K/S header word
+    ("職能內涵", "主動積極", None),
+])
+def test_a_left_cell_title_a_page_break_cut_to_its_first_word_is_read_by_what_it_heads(
+        left: str, beside: str, section: str | None) -> None:
+    assert layout.section_of_cut_title(left, beside) == section
