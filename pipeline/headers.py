@@ -105,7 +105,11 @@ def header_word_rest(cut: str, role: str, text: str) -> bool:
     """Whether a body cell's first line is the rest of a header word printed cut short above it
     (`職能級` in the header, `別` below it: the narrow header cell overflowed into the row)."""
     first = fold(text.strip().split("\n", 1)[0])
-    return bool(first) and cut + first in _role_words(role)
+    words = _role_words(role)
+    # The level column's header is read from any start of its word, so its rest may be cut too
+    # (`職\n能` above, `級` below, `別` lost to the cell's width): no level is a word.
+    return bool(first) and (cut + first in words or (
+        role == LEVEL and any(w.startswith(cut + first) for w in words)))
 
 
 @dataclass(frozen=True)

@@ -347,3 +347,14 @@ def test_a_foot_line_whose_characters_open_a_later_line_of_the_next_page_is_kept
 def test_a_left_cell_title_a_page_break_cut_to_its_first_word_is_read_by_what_it_heads(
         left: str, beside: str, section: str | None) -> None:
     assert layout.section_of_cut_title(left, beside) == section
+
+
+@pytest.mark.parametrize(("cut", "below", "rest"), [
+    ("職能", "級", True),     # `職\n能` in a narrow header cell, `級` in the row below, `別` lost
+    ("職能級", "別", True),
+    ("職能", "4", False),      # a level is no rest of the word
+    ("職能", "級別\n4", True),
+])
+def test_the_rest_of_a_cut_level_header_below_it_is_no_text_of_the_row(
+        cut: str, below: str, rest: bool) -> None:
+    assert headers.header_word_rest(cut, "level", below) is rest
