@@ -26,8 +26,10 @@ from pipeline.severity import finding
 
 # How far apart (points) two glyphs may be and still be one laid-out glyph drawn twice.
 _SAME_PLACE = 0.6
-# The share of the next page, from its top, whose lines may hold the moved line.
+# The share of the next page, from its top, whose lines may hold the moved line; the share of the
+# page, from its foot, where the copy lies (it is what overflowed the page).
 _TOP = 0.35
+_FOOT = 0.25
 
 
 def _lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -35,8 +37,9 @@ def _lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _foot_line(page: Any) -> dict[str, Any] | None:
-    """The page's lowest printed line that is no footer."""
-    for line in reversed(_lines(page.chars)):
+    """The page's lowest printed line that is no footer, if it lies at the page's foot."""
+    foot = page.bbox[3] - _FOOT * (page.bbox[3] - page.bbox[1])
+    for line in reversed(_lines([c for c in page.chars if c["top"] >= foot])):
         if footer_number(line["text"]) is None and not digits_only(line["text"]):
             return line
     return None
@@ -94,7 +97,14 @@ def clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, list[Find
     if len(glyphs) < 2:
         return page, []
     top = next_page.bbox[1] + _TOP * (next_page.bbox[3] - next_page.bbox[1])
-    lines = _lines([c for c in next_page.chars if c["top"] < top])
+    upper = [c for c in next_page.chars if c["top"] < top]
+    places: dict[str, list[float]] = {}
+    for char in upper:
+        places.setdefault(char["text"], []).append(char["x0"])
+    if not all(any(abs(x - g["x0"]) < _SAME_PLACE for x in places.get(g["text"], ()))
+               for g in glyphs):
+        return page, []  # (most pages: what follows only confirms it)
+    lines = _lines(upper)
     if not any(_is_lossy_copy(glyphs, line, lines[:i]) for i, line in enumerate(lines)):
         return page, []
     gone = {id(c) for c in foot["chars"]}
