@@ -29,6 +29,9 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
     then says that it might be the rest of that name: which reading is right is not guessed."""
     findings: list[Finding] = []
     out: list[Row] = []
+    # The separator set aside at the end of the last attitude's text: a list's, unless the next
+    # line carries the text on (`…努力、` | `承諾…` across a page break), which gets it back.
+    set_aside = ""
     for row, raw in _attitude_entries(rows, findings):
         text = layout.BULLET.sub("", raw)
         match = layout.ATTITUDE_CODE.match(text)
@@ -40,12 +43,13 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
         if continues:
             label = previous["attitude_code"] or previous["name"]
             if previous["description"] is None:
-                previous["description"] = body
+                previous["description"], set_aside = _without_separator(body)
                 findings.append(finding("attitude-line-joined", row.page, label,
                                         f"line without code read as the description of the "
                                         f"attitude above: {body[:30]!r}"))
             else:
-                previous["description"] += "\n" + body
+                previous["description"], set_aside = _without_separator(
+                    previous["description"] + set_aside + "\n" + body)
                 findings.append(finding(
                     "attitude-description-continued", row.page, label,
                     f"a second line of text below the attitude's description joined to it "
@@ -54,6 +58,15 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
             previous["page_end"] = row.page
             continue
         name, description = layout.split_title(body)
+        if description:
+            description, set_aside = _without_separator(description)
+        else:
+            name, set_aside = _without_separator(name)
+        if layout.other_title_colon(body):
+            findings.append(finding(
+                "title-colon-choice", row.page, name[:20],
+                f"titled at its first colon ':' ({name!r}); the '：' after it could be the "
+                f"title's, were ':' part of the name"))
         if not match:
             open_name = (previous.get("attitude_code") and previous["description"] is None
                          and not layout.BULLET.match(raw))
@@ -84,7 +97,7 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
 # one a line): an A-code after a separator or at a line's start, numbered next after the one
 # before it (`A3、A4紙張` in a description is no list), starts the next attitude.
 _NEXT_ATTITUDE = regex.compile(
-    rf"(?:[、，,;；]?\s*\n\s*|[、，,;；]\s*)(?=(?:{layout.BULLET.pattern[1:]})?"
+    rf"(?:[、，,;；]\s*|\s*\n\s*)(?=(?:{layout.BULLET.pattern[1:]})?"
     rf"({layout.ATTITUDE_CODE.pattern}))")
 
 
@@ -97,12 +110,18 @@ def _split_attitudes(text: str) -> list[str]:
         if int(match.group(2)) == number + 1:
             parts.append(text[start:match.start()])
             start, number = match.end(), number + 1
-    # A list of names that wraps after a separator leaves it at the line's end (`A08壓力容忍、`);
-    # a description may end so where a page break cut it (`…努力、` | `承諾…`), and keeps it.
-    last = text[start:]
-    if layout.title_colon(last) is None:
-        last = last.rstrip("、，,;； \t")
-    return [*parts, last]
+    # (A list that wraps after a separator leaves it at the line's end, `A08壓力容忍、`: parse
+    # sets it aside, unless the next line carries the text on.)
+    return [*parts, text[start:]]
+
+
+_LIST_SEPARATORS = "、，,;； \t"
+
+
+def _without_separator(text: str) -> tuple[str, str]:
+    """A text without the list separator at its end, and that separator ("" when none)."""
+    kept = text.rstrip(_LIST_SEPARATORS)
+    return kept, text[len(kept):]
 
 
 def _name_list(text: str) -> list[str] | None:

@@ -39,7 +39,7 @@ from pipeline.pdf_columns import (
     outer_row_numbers,
     outside_column_numbers,
 )
-from pipeline.page_copies import clipped_copy
+from pipeline.page_copies import without_clipped_copy
 from pipeline.pdf_objects import read_objects
 from pipeline.pdf_tables import (
     find_tables,
@@ -417,7 +417,7 @@ def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
                         f"page {number}: {unmapped} of {len(page.chars)} characters have no "
                         "Unicode mapping in the PDF's fonts, so its text cannot be read")
                 if previous is not None:
-                    kept, copies = clipped_copy(previous, page, number - 1)
+                    kept, copies = without_clipped_copy(previous, page, number - 1)
                     state.findings.extend(copies)
                     _read_page(kept, number - 1, state)
                     previous.close()

@@ -289,13 +289,30 @@ def section_of_title(text: str) -> str | None:
 # The colon between a title and its text: the template's full-width one or a half-width one that
 # is not inside a number (`ISO 9001:2015`) or an address (`https://`).
 _TITLE_COLON = regex.compile(TITLE_COLON + r"|:(?![0-9]|//)")
+_OPENING_BRACKETS = "(（[［「『【〔"
+_CLOSING_BRACKETS = ")）]］」』】〕"
 
 
 def title_colon(text: str) -> regex.Match[str] | None:
-    """Where a `名稱：描述` line's colon is, if it has one: the first of either width, as a
-    reader takes it (`團隊意識:團隊意識：積極…` is titled 團隊意識, its text repeating the
-    name)."""
-    return _TITLE_COLON.search(text)
+    """Where a `名稱：描述` line's colon is, if it has one: the first of either width outside
+    brackets, as a reader takes it (`團隊意識:團隊意識：積極…` is titled 團隊意識, its text
+    repeating the name; `溝通協調(含口語:書面)：…` is titled up to its full-width colon)."""
+    for match in _TITLE_COLON.finditer(text):
+        before, after = text[:match.start()], text[match.end():]
+        opened = (sum(before.count(c) for c in _OPENING_BRACKETS)
+                  - sum(before.count(c) for c in _CLOSING_BRACKETS))
+        # (Inside only a bracket that closes after it: one never closed is no bracket pair.)
+        if opened <= 0 or not any(c in after for c in _CLOSING_BRACKETS):
+            return match
+    return None
+
+
+def other_title_colon(text: str) -> bool:
+    """Whether a line titled at a half-width colon holds a full-width one after it: the
+    template's colon, were the half-width one part of the name (`Integrity:正直誠實：…`)."""
+    match = title_colon(text)
+    return (match is not None and match.group() != TITLE_COLON
+            and TITLE_COLON in text[match.end():])
 
 
 def split_title(text: str) -> tuple[str, str]:

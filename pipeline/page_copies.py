@@ -7,10 +7,12 @@ line: glued to the item above it (`縫機上線能力` + `縫機`, where the nex
 `S10縫機操作能力`), or to the paragraph above it — a value exported wrong with nothing to show.
 
 The copy is told by its glyphs: each one is on the next page's top lines, the same character at
-the same horizontal place (the browser laid the line out once), and it is not the whole of the
-printed word it belongs to — some of its characters are missing (`S10`, whose run was not
-painted), which an item printed again in a later row (the same `K07…` at the same place) never
-is. Such a line is dropped from the first page and reported once (``clipped-copy``).
+the same horizontal place (the browser laid the line out once), and characters of the printed
+words it belongs to are missing before or between its own (`S10`, whose run was not painted) —
+which neither an item printed again in a later row (the same `K07…` at the same place, whole)
+nor text that merely ends where the next page's begins (`等。` | `等。另應…`: only what follows
+is missing) ever shows. No item may start above those words on the next page. Such a line is
+dropped from the first page and reported once (``clipped-copy``).
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from pipeline.severity import finding
 _SAME_PLACE = 0.6
 # The share of the next page, from its top, whose lines may hold the moved line; the share of the
 # page, from its foot, where the copy lies (it is what overflowed the page).
-_TOP = 0.35
-_FOOT = 0.25
+_TOP_SHARE = 0.35
+_FOOT_SHARE = 0.25
 
 
 def _lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -38,7 +40,7 @@ def _lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _foot_line(page: Any) -> dict[str, Any] | None:
     """The page's lowest printed line that is no footer, if it lies at the page's foot."""
-    foot = page.bbox[3] - _FOOT * (page.bbox[3] - page.bbox[1])
+    foot = page.bbox[3] - _FOOT_SHARE * (page.bbox[3] - page.bbox[1])
     for line in reversed(_lines([c for c in page.chars if c["top"] >= foot])):
         if footer_number(line["text"]) is None and not digits_only(line["text"]):
             return line
@@ -67,8 +69,9 @@ def _opens_item(run: list[dict[str, Any]]) -> bool:
 def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any],
                    above: list[dict[str, Any]]) -> bool:
     """Whether each glyph is drawn again on ``line`` at its place, in order, the words it is
-    found in there hold characters the glyphs lack, and no item starts above those words on
-    the next page (``above``: its lines over ``line``): the moved text opens the page there."""
+    found in there lack characters before or between the glyphs' own, and no item starts above
+    those words on the next page (``above``: its lines over ``line``): the moved text opens the
+    page there."""
     others = [c for c in line["chars"] if not c["text"].isspace()]
     matched: set[int] = set()
     at = 0
@@ -81,14 +84,16 @@ def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any],
         matched.add(id(others[at]))
         at += 1
     words = [run for run in _runs(line["chars"]) if any(id(c) in matched for c in run)]
-    if all(id(c) in matched for run in words for c in run):
+    flat = [c for run in words for c in run]
+    last = max(i for i, c in enumerate(flat) if id(c) in matched)
+    if all(id(c) in matched for c in flat[:last]):
         return False
     left, right = min(r[0]["x0"] for r in words), max(r[-1]["x1"] for r in words)
     return not any(_opens_item(run) for upper in above for run in _runs(
         [c for c in upper["chars"] if left <= (c["x0"] + c["x1"]) / 2 <= right]))
 
 
-def clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, list[Finding]]:
+def without_clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, list[Finding]]:
     """The page without a line its foot cut off that the next page prints again."""
     foot = _foot_line(page)
     if foot is None:
@@ -96,7 +101,7 @@ def clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, list[Find
     glyphs = [c for c in foot["chars"] if not c["text"].isspace()]
     if len(glyphs) < 2:
         return page, []
-    top = next_page.bbox[1] + _TOP * (next_page.bbox[3] - next_page.bbox[1])
+    top = next_page.bbox[1] + _TOP_SHARE * (next_page.bbox[3] - next_page.bbox[1])
     upper = [c for c in next_page.chars if c["top"] < top]
     places: dict[str, list[float]] = {}
     for char in upper:

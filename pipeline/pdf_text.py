@@ -192,7 +192,8 @@ def read_line(text: str, number: int, state: Sections, wraps: bool = False,
         return
     if is_running_header(text, number, at_top, state):
         return
-    if state.left_title and layout.section_of_title(state.left_title + text):
+    if (state.left_title and layout.fold(text)
+            and layout.section_of_title(state.left_title + text)):
         # The rest of a left cell's title, its lines printed below the table's part of it or
         # carried on to the next page (`職能內涵` | `（A=attitude態` | `度）：`).
         state.left_title += text.strip()

@@ -162,6 +162,8 @@ POLICY: dict[str, Rule] = {
     # ---- back matter
     "attitude-without-code": Rule("warning", "an attitude printed without an A code"),
     "attitude-line-joined": Rule("info", "a code-less line read as the description above"),
+    "title-colon-choice": Rule("warning", "a line titled at a half-width colon with a full-width "
+                               "one after it: the title could end at either"),
     "attitude-description-continued": Rule("warning", "a second line joined to an attitude's "
                                            "description"),
     "attitude-list-split": Rule("warning", "a line of short names without codes read as one "

@@ -304,10 +304,12 @@ def check_text_length(tables: Tables) -> list[Finding]:
     return findings
 
 
-# What neither a spreadsheet's XML nor UTF-8 can hold: controls the text policy keeps out
-# already, the noncharacters U+FFFE and U+FFFF, lone surrogates. In a field they come from a
-# font's ToUnicode map gone wrong, so the reading is in doubt, and every writer would refuse
-# them (pipeline.workbook checks with the same pattern as it writes).
+# Characters some writer refuses: XML 1.0 (the workbook) holds no C0 control but tab and line
+# breaks and not U+FFFE or U+FFFF; UTF-8 (CSV, SQLite, Parquet) holds no lone surrogate. The
+# text policy removes the controls already; the rest come from a font's ToUnicode map gone
+# wrong, so the reading is in doubt. Here rather than in the text policy because they are a
+# reason to reject, not text to mend; pipeline.workbook checks with the same pattern as it
+# writes.
 UNWRITABLE_CHARACTER = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 

@@ -175,7 +175,7 @@ def skeleton_parts(widths: Mapping[str, list[int]], row_counts: Mapping[str, int
 _PROBE = regex.compile(r'<c r="([AB])2" s="([0-9]+)"')
 _SHEET_DATA = regex.compile(r'<sheetData>(<row r="1">.*?</row>).*?</sheetData>', regex.S)
 _DIMENSION = regex.compile(r'<dimension ref="[^"]*"/>')
-# Characters XML 1.0 cannot hold at all; the text policy removes them, so one here is a bug.
+# NUL joins a column's values before escaping them: no value holds one once check_texts passed.
 _NUL = "\x00"
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ROWS_PER_CHUNK = 2000

@@ -216,6 +216,28 @@ def test_an_attitude_is_titled_at_its_first_colon_of_either_width() -> None:
         ("團隊意識", "團隊意識：積極參與並支持團隊。"), ("資訊", "詳見 https://example.org/a 說明")]
 
 
+def test_a_colon_inside_brackets_does_not_end_an_attitudes_title() -> None:
+    from pipeline.attitudes import parse_attitudes
+
+    attitudes, findings = parse_attitudes(
+        (GridRow(4, ("A02溝通協調(含口語:書面)：清楚表達。",)),
+         GridRow(4, ("A03 Integrity:正直誠實：展現高道德標準。",))), "X")
+    assert [(a["name"], a["description"]) for a in attitudes] == [
+        ("溝通協調(含口語:書面)", "清楚表達。"), (" Integrity", "正直誠實：展現高道德標準。")]
+    # The second could be titled at either colon: read at the first, the other reading named.
+    assert [(f.code, f.severity, f.where) for f in findings] == [
+        ("title-colon-choice", "warning", " Integrity")]
+
+
+def test_list_separators_after_attitudes_are_set_aside_alike() -> None:
+    from pipeline.attitudes import parse_attitudes
+
+    attitudes, _ = parse_attitudes(
+        (GridRow(4, ("A01主動積極：描述一；\nA02自我管理：描述二；",)),
+         GridRow(4, ("A03", "團隊意識", "描述三；")),), "X")
+    assert [a["description"] for a in attitudes] == ["描述一", "描述二", "描述三"]
+
+
 def test_a_description_cut_after_a_comma_by_a_page_break_keeps_the_comma() -> None:
     """`…努力、` at a page's foot and `承諾…` on the next: one description; only a list of
     names wrapped after its separator (`A08壓力容忍、`) loses the separator."""
@@ -296,13 +318,16 @@ def _glyphs(text: str, x0: float, top: float, size: float = 10.0) -> list[dict[s
     (_glyphs("K07縫機零配件知識", 100.0, 735.0), _glyphs("K07縫機零配件知識", 100.0, 55.0), False),
     # The next page's first item shares characters, at other places: kept.
     (_glyphs("操作能力", 100.0, 735.0), _glyphs("S10縫機操作能力", 100.0, 55.0), False),
+    # A paragraph ends where the next page's first one begins, at the same place: only what
+    # follows is missing, so it is text of its own, kept.
+    (_glyphs("等。", 72.0, 735.0), _glyphs("等。另應注意相關法規", 72.0, 55.0), False),
 ])
 def test_a_line_the_page_cut_off_and_the_next_page_prints_again_is_read_once(
         foot: list[dict[str, object]], next_top: list[dict[str, object]], dropped: bool) -> None:
-    from pipeline.page_copies import clipped_copy
+    from pipeline.page_copies import without_clipped_copy
 
     above = _glyphs("S09縫機上線能力", 100.0, 700.0)
-    kept, findings = clipped_copy(_Page(above + foot), _Page(next_top), 1)
+    kept, findings = without_clipped_copy(_Page(above + foot), _Page(next_top), 1)
     assert [c["text"] for c in kept.chars] == [c["text"] for c in above + ([] if dropped else foot)]
     assert [(f.code, f.severity) for f in findings] == ([("clipped-copy", "warning")] if dropped
                                                         else [])
@@ -312,11 +337,11 @@ def test_an_item_printed_again_beside_another_cells_text_is_no_clipped_copy() ->
     """The same `S18…` in the next block at the same place, the K cell's text ending 3.8 pt to
     its left: another cell's word, not missing characters of this one (a layout read with seed
     5, case 328)."""
-    from pipeline.page_copies import clipped_copy
+    from pipeline.page_copies import without_clipped_copy
 
     foot = _glyphs("•S18抽樣計畫判斷能力", 448.8, 780.0, size=9.0)
     next_line = _glyphs("•K13環規與塞規", 377.5, 141.5, size=9.0) + foot_copy(foot, 141.5)
-    kept, findings = clipped_copy(_Page(foot), _Page(next_line), 2)
+    kept, findings = without_clipped_copy(_Page(foot), _Page(next_line), 2)
     assert (len(kept.chars), findings) == (len(foot), [])
 
 
@@ -328,12 +353,12 @@ def test_a_foot_line_whose_characters_open_a_later_line_of_the_next_page_is_kept
     """`類別` ends K19 at a page's foot; the next page prints `類別及構造` at the same place
     further down, below K20's own lines: the moved text would open the page there (a layout
     read with seed 5, case 451)."""
-    from pipeline.page_copies import clipped_copy
+    from pipeline.page_copies import without_clipped_copy
 
     foot = _glyphs("類別", 410.3, 701.0, size=9.7)
     next_page = (_glyphs("K20 纖維加工", 410.3, 105.5, size=9.7)
                  + _glyphs("類別及構造", 410.3, 229.1, size=9.7))
-    kept, findings = clipped_copy(_Page(_glyphs("K19 被染整物", 410.3, 688.3, 9.7) + foot),
+    kept, findings = without_clipped_copy(_Page(_glyphs("K19 被染整物", 410.3, 688.3, 9.7) + foot),
                                   _Page(next_page), 3)
     assert (len(kept.chars), findings) == (len("K19 被染整物類別"), [])
 
