@@ -39,7 +39,7 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
         previous = out[-1] if out else {}
         continues = (not match and not layout.BULLET.match(raw) and bool(out)
                      and layout.title_colon(body) is None
-                     and not layout.ATTITUDE_NAME.fullmatch(body.strip()))
+                     and not layout.ATTITUDE_NAME.fullmatch(regex.sub(r"\s+", "", body)))
         if continues:
             label = previous["attitude_code"] or previous["name"]
             if previous["description"] is None:
@@ -132,7 +132,9 @@ def _name_list(text: str) -> list[str] | None:
     if layout.ATTITUDE_CODE.match(bare) or layout.title_colon(bare) is not None:
         return None
     parts = [p.strip() for p in regex.split(r"[、，,；;]", bare)]
-    if len(parts) < 2 or not all(layout.ATTITUDE_NAME.fullmatch(p) for p in parts):
+    # (A name the line's wrap cut, `彈\n性`, is still one name: normalise joins it.)
+    if len(parts) < 2 or not all(layout.ATTITUDE_NAME.fullmatch(regex.sub(r"\s+", "", p))
+                                 for p in parts):
         return None
     return parts
 

@@ -52,6 +52,7 @@ from pipeline.pdf_text import (
     digits_only,
     end_running_headers,
     footer_number,
+    is_running_header,
     is_wrap,
     mark_word_breaks,
     read_cell_lines,
@@ -101,8 +102,28 @@ def _without_footer(page: Any, number: int, state: Sections) -> Any:
     return page.filter(lambda obj: id(obj) not in gone)
 
 
+# The top of a page, as a share of its height, where a running header is looked for before
+# anything else is read.
+_HEAD = 0.12
+
+
+def _without_running_header(page: Any, number: int, state: Sections) -> Any:
+    """The page without a running header at its top (the title's first line repeated), even
+    where its glyphs overlap a table whose rules start in the page's margin."""
+    top = page.bbox[1] + _HEAD * (page.bbox[3] - page.bbox[1])
+    head = [c for c in page.chars if c["bottom"] <= top]
+    if number < 2 or not head:
+        return page
+    lines = chars_to_textmap(head).extract_text_lines(return_chars=True)
+    first = lines[0] if lines else None
+    if first is None or not is_running_header(first["text"], number, True, state):
+        return page
+    gone = {id(c) for c in first["chars"]}
+    return page.filter(lambda obj: id(obj) not in gone)
+
+
 def _read_page(page: Any, number: int, state: Sections) -> None:
-    page = _without_footer(page, number, state)
+    page = _without_running_header(_without_footer(page, number, state), number, state)
     tables = find_tables(page, number, state.findings)
     lines = text_lines_outside(page, tables)
     missed = uncovered_chars(page, tables)
@@ -184,7 +205,8 @@ def _title_rest(row: tuple[str, ...], state: Sections) -> str | None:
     """The rest of a left-cell section title a page break cut (`職能內涵(A=attitude 態` on one
     page, `度)：` heading the next), when the row's first cell is it."""
     filled = [c for c in row if c.strip()]
-    if not state.left_title or len(filled) < 2:
+    # (Alone in its row when the section's first item on this page is in the next row.)
+    if not state.left_title or not filled or (len(filled) < 2 and not row[0].strip()):
         return None
     return filled[0] if layout.section_of_title(state.left_title + filled[0]) else None
 
