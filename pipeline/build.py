@@ -302,10 +302,13 @@ def _process_one(args: tuple[DocumentWork, Path, int, bool]) -> DocumentResult:
 
 
 def _quiet_worker() -> None:
-    """A pool worker dies at once and silently on Ctrl-C or SIGTERM: the parent reports the
-    interrupt, once (a worker's own KeyboardInterrupt printed a traceback per worker)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    """A pool worker lets the parent answer Ctrl-C and SIGTERM (sent to the whole process group
+    by a terminal or make): the parent reports the interrupt once and kills the workers (see
+    ``build``). A worker's own KeyboardInterrupt printed a traceback per worker, and a worker
+    that died of the signal first broke the pool, so that the run ended as a failure
+    (BrokenProcessPool) rather than as interrupted."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _size(work: DocumentWork) -> int:
