@@ -32,6 +32,7 @@ from pdfplumber.utils.text import chars_to_textmap
 
 from pipeline import headers, layout
 from pipeline.extract import outside_columns, section_findings
+from pipeline.page_copies import without_clipped_copy
 from pipeline.pdf_columns import (
     columns_outside_header,
     fold_nested,
@@ -39,7 +40,6 @@ from pipeline.pdf_columns import (
     outer_row_numbers,
     outside_column_numbers,
 )
-from pipeline.page_copies import without_clipped_copy
 from pipeline.pdf_objects import read_objects
 from pipeline.pdf_tables import (
     find_tables,

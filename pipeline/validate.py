@@ -9,7 +9,7 @@ as they were. Structural rules (keys, required fields) read ``pipeline.spec``; c
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import regex
 
@@ -287,21 +287,23 @@ def check_layout_residue(tables: Tables) -> list[Finding]:
 MAX_TEXT_LENGTH = 32767
 
 
-def check_text_length(tables: Tables) -> list[Finding]:
-    """No text field longer than a spreadsheet cell holds (a sign of run-together cells, too)."""
-    findings = []
+def _texts(tables: Tables) -> Iterator[tuple[Table, Row, str, str]]:
+    """Every text field of the tables: (table, row, column, value)."""
     for table in TABLES:
         text_cols = [c.name for c in table.columns if c.dtype == "string"]
         for row in tables.get(table.name, []):
             for col in text_cols:
                 value = row.get(col)
-                if isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
-                    findings.append(finding(
-                        "text-too-long", row.get("page_start"),
-                        f"{_label(table, row)}:{col}",
-                        f"{len(value)} characters, more than a spreadsheet cell holds "
-                        f"({MAX_TEXT_LENGTH})"))
-    return findings
+                if isinstance(value, str):
+                    yield table, row, col, value
+
+
+def check_text_length(tables: Tables) -> list[Finding]:
+    """No text field longer than a spreadsheet cell holds (a sign of run-together cells, too)."""
+    return [finding("text-too-long", row.get("page_start"), f"{_label(table, row)}:{col}",
+                    f"{len(value)} characters, more than a spreadsheet cell holds "
+                    f"({MAX_TEXT_LENGTH})")
+            for table, row, col, value in _texts(tables) if len(value) > MAX_TEXT_LENGTH]
 
 
 # Characters some writer refuses: XML 1.0 (the workbook) holds no C0 control but tab and line
@@ -314,21 +316,12 @@ UNWRITABLE_CHARACTER = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u
 
 
 def check_characters(tables: Tables) -> list[Finding]:
-    """No text field holds a character that no text can hold (a broken glyph mapping)."""
-    findings = []
-    for table in TABLES:
-        text_cols = [c.name for c in table.columns if c.dtype == "string"]
-        for row in tables.get(table.name, []):
-            for col in text_cols:
-                value = row.get(col)
-                bad = UNWRITABLE_CHARACTER.search(value) if isinstance(value, str) else None
-                if bad is not None:
-                    findings.append(finding(
-                        "unwritable-character", row.get("page_start"),
-                        f"{_label(table, row)}:{col}",
-                        f"U+{ord(bad.group()):04X} at character {bad.start() + 1}: no text "
-                        "holds it, so the font's mapping to Unicode is in doubt"))
-    return findings
+    """No text field holds a character some writer refuses (a broken glyph mapping)."""
+    return [finding("unwritable-character", row.get("page_start"), f"{_label(table, row)}:{col}",
+                    f"U+{ord(bad.group()):04X} at character {bad.start() + 1}: a character the "
+                    "tables cannot hold, so the font's mapping to Unicode is in doubt")
+            for table, row, col, value in _texts(tables)
+            if (bad := UNWRITABLE_CHARACTER.search(value)) is not None]
 
 
 RULES: tuple[Callable[[Tables], list[Finding]], ...] = (

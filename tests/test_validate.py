@@ -21,6 +21,7 @@ from pipeline.spec import TABLES_BY_NAME
 from pipeline.validate import (
     RULES,
     check_blocks_complete,
+    check_characters,
     check_code_format,
     check_code_parents,
     check_foreign_keys,
@@ -31,7 +32,6 @@ from pipeline.validate import (
     check_primary_keys,
     check_required_fields,
     check_text_length,
-    check_characters,
     check_version_table,
     validate_document,
     validate_tables,
