@@ -168,7 +168,8 @@ def _section_title(row: tuple[str, ...]) -> str | None:
 
 def _left_title(row: tuple[str, ...]) -> str | None:
     """The section whose title a row prints in its first cell, beside the section's text (a
-    title in a left cell merged over the rows of its items)."""
+    title in a left cell merged over the rows of its items), also when a page break cut the
+    title to its first word (`職能內涵` | `A01主動積極`: ``layout.section_of_cut_title``)."""
     filled = [c for c in row if c.strip()]
     if len(filled) < 2:
         return None
