@@ -184,8 +184,8 @@ def diff_catalogues(base: Path, new: Path) -> list[TableDiff]:
 def checkout_baseline(revision: str, into: Path) -> Path:
     """The Parquet files of the repository's own curated/ as committed at ``revision``, copied
     into ``into``. The repository is the git checkout the command runs in (make runs it from
-    the repository's root), whatever folder was built: `make diff CURATED=/tmp/x` compares that
-    build with the committed tables."""
+    the repository's root), whatever folder was built: `make diff CURATED=../elsewhere`
+    compares that build with the committed tables."""
     try:
         top = subprocess.run(["git", "rev-parse", "--show-toplevel"],
                              capture_output=True, text=True, check=True).stdout.strip()

@@ -26,6 +26,7 @@ from pipeline.layout import (
     PROFILE_CODE,
     ROLE_ORDER,
     SKILL,
+    SPANNING_WORDS,
     TASK,
     fold,
     folded_in,
@@ -46,9 +47,6 @@ MAIN_HEADER: dict[str, tuple[str, ...]] = {
     KNOWLEDGE: ("(K=knowledge 知識)", "(K=knowledge)", "知識", "知識(K)", "(K)知識"),
     SKILL: ("(S=skills 技能)", "(S=skill 技能)", "(S=skills)", "技能", "技能(S)", "(S)技能"),
 }
-# A word printed over the K and S columns of a two-row header (職能內涵, spanned), or in front of
-# each of them (`職能內涵 (K=knowledge 知識)`); 職業內涵 is a misprint seen in real standards.
-SPANNING_WORDS: tuple[str, ...] = ("職能內涵", "職業內涵")
 # Columns a main-table header may leave out. Without a 主要職責 column a task's duty is the first
 # number of its code (T1.2 → T1) and the duty's name is unknown (null, duty-name-missing).
 OPTIONAL_COLUMNS: tuple[str, ...] = (DUTY,)

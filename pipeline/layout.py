@@ -32,7 +32,10 @@ _SECTION_TITLES: tuple[tuple[str, regex.Pattern[str]], ...] = (
     ("attitudes", regex.compile(r"(?:職[能業]內涵)?a?attitude(?:態度?)?|職[能業]內涵a?態度a?")),
     ("notes", regex.compile(r"說明[與及]補充(?:事項?)?")),
 )
-_SPANNING_WORD = regex.compile(r"職[能業]內涵")
+# A word printed over the K and S columns of a two-row header (職能內涵, spanned), or in front of
+# each of them (`職能內涵 (K=knowledge 知識)`), and first in the attitude title; 職業內涵 is a
+# misprint seen in real standards.
+SPANNING_WORDS: tuple[str, ...] = ("職能內涵", "職業內涵")
 TITLE_SUFFIX = "職能基準"
 HISTORICAL_MARK = "《歷史資料》"
 
@@ -272,7 +275,8 @@ def section_of_cut_title(text: str, beside: str) -> str | None:
     """"attitudes" when a left cell holds only the title's spanning word (`職能內涵`: a page
     break cut the rest off) and the cell beside it opens the first attitude (`A01主動積極`);
     alone, the word is the main table's K/S header too."""
-    if _SPANNING_WORD.fullmatch(fold(text)) and ATTITUDE_CODE.match(BULLET.sub("", beside.strip())):
+    if (fold(text) in map(fold, SPANNING_WORDS)
+            and ATTITUDE_CODE.match(BULLET.sub("", beside.strip()))):
         return "attitudes"
     return None
 

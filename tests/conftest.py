@@ -20,7 +20,7 @@ import pytest
 from pipeline.extract import extract_file
 from pipeline.normalize import normalize_tables
 from pipeline.parse import parse_document
-from pipeline.records import TableSet
+from pipeline.records import TableSet, write_json
 from pipeline.stitch import stitch_document
 from pipeline.validate import validate_document
 
@@ -51,6 +51,17 @@ GOLDEN = REPO / "tests" / "golden"
 def run_stages(path: Path) -> TableSet:
     """Every per-document stage in memory, as the Makefile runs them through interim/."""
     return validate_document(normalized(path))
+
+
+def write_validated(folder: Path, docs: list[TableSet]) -> list[Path]:
+    """Validated documents written where the build leaves them (``<folder>/<file>/validate.json``),
+    for the export to read."""
+    paths = []
+    for doc in docs:
+        path = folder / doc.source.file / "validate.json"
+        write_json(doc, path)
+        paths.append(path)
+    return paths
 
 
 def normalized(path: Path) -> TableSet:

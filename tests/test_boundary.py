@@ -27,7 +27,7 @@ from pipeline.build import STAGES, DocumentWork, process, stage_file
 from pipeline.export import export_catalogue
 from pipeline.failures import ERROR_LOG, FAILED_FILE
 from pipeline.records import Finding, TableSet
-from tests.conftest import REPO, SAMPLE, V5
+from tests.conftest import REPO, SAMPLE, V5, write_validated
 
 PYTHON = str(REPO / ".venv" / "bin" / "python")
 BAD = "bad.txt"
@@ -196,15 +196,6 @@ def test_a_validate_json_the_export_cannot_read_is_that_documents_error(run: Pat
     assert "Traceback" in (validated.parent / ERROR_LOG).read_text(encoding="utf-8")
 
 
-def _interim(folder: Path, docs: list[TableSet]) -> list[Path]:
-    paths = []
-    for doc in docs:
-        path = folder / doc.source.file / "validate.json"
-        records.write_json(doc, path)
-        paths.append(path)
-    return paths
-
-
 @pytest.fixture(scope="module")
 def two_documents() -> list[TableSet]:
     from tests.conftest import run_stages
@@ -216,7 +207,7 @@ def test_a_document_that_fails_while_its_rows_are_read_is_set_aside_and_the_rest
         tmp_path: Path, two_documents: list[TableSet], monkeypatch: pytest.MonkeyPatch) -> None:
     """The plan read the document's summary; reading its rows raises (a disk error, here
     injected): the export starts again without it."""
-    validated = _interim(tmp_path / "interim", two_documents)
+    validated = write_validated(tmp_path / "interim", two_documents)
     read_json = records.read_json
     reads = []
 
@@ -247,7 +238,7 @@ def test_a_document_a_writer_refuses_is_rejected_and_the_rest_exported(
     v5 = two_documents[1]
     tasks = [{**row, "name": row["name"] + "\uffff"} for row in v5.tables["tasks"]]
     odd = dataclasses.replace(v5, tables={**v5.tables, "tasks": tasks})
-    validated = _interim(tmp_path / "interim", [two_documents[0], odd])
+    validated = write_validated(tmp_path / "interim", [two_documents[0], odd])
     with pytest.raises(Exception, match="XML cannot hold"):
         export_catalogue(tmp_path / "strict", validated)
     result = export_catalogue(tmp_path / "curated", validated, contain_failures=True)

@@ -18,7 +18,7 @@ import pytest
 from pipeline import export, parquet, records, workbook
 from pipeline.export import assemble, export_catalogue, read_curated, write_curated
 from pipeline.records import Source, TableSet
-from tests.conftest import SAMPLE, V5, run_stages
+from tests.conftest import SAMPLE, V5, run_stages, write_validated
 
 
 def _renamed(doc: TableSet, code: str) -> TableSet:
@@ -33,15 +33,6 @@ def _renamed(doc: TableSet, code: str) -> TableSet:
 def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def _interim(folder: Path, docs: list[TableSet]) -> list[Path]:
-    paths = []
-    for doc in docs:
-        path = folder / doc.source.file / "validate.json"
-        records.write_json(doc, path)
-        paths.append(path)
-    return paths
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +52,7 @@ def tiny_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_streamed_files_equal_the_whole_catalogue_written_at_once(
         tmp_path: Path, documents: list[TableSet], tiny_batches: None) -> None:
     streamed = tmp_path / "streamed"
-    export_catalogue(streamed, _interim(tmp_path / "interim", documents))
+    export_catalogue(streamed, write_validated(tmp_path / "interim", documents))
     tables, entries = assemble(documents, {})
     write_curated(tmp_path / "at-once", tables, entries)
     assert _files(streamed) == _files(tmp_path / "at-once")
@@ -71,7 +62,7 @@ def test_streamed_files_equal_the_whole_catalogue_written_at_once(
 def test_a_rejected_document_keeps_its_previous_rows_when_streamed(
         tmp_path: Path, documents: list[TableSet], tiny_batches: None) -> None:
     curated = tmp_path / "curated"
-    export_catalogue(curated, _interim(tmp_path / "before", documents))
+    export_catalogue(curated, write_validated(tmp_path / "before", documents))
     before = _files(curated)
     kept = documents[-1]
     rejected = TableSet(dataclasses.replace(kept.source, sha256="changed"), kept.tables,
@@ -79,7 +70,8 @@ def test_a_rejected_document_keeps_its_previous_rows_when_streamed(
     previous = read_curated(curated)
     tables, entries = assemble([*documents[:-1], rejected], previous)
     write_curated(tmp_path / "at-once", tables, entries)
-    result = export_catalogue(curated, _interim(tmp_path / "after", [*documents[:-1], rejected]))
+    result = export_catalogue(curated, write_validated(tmp_path / "after",
+                                                       [*documents[:-1], rejected]))
     assert [e.status for e in result.entries if e.source_file == kept.source.file] == ["rejected"]
     after = _files(curated)
     assert after == _files(tmp_path / "at-once")
@@ -89,7 +81,7 @@ def test_a_rejected_document_keeps_its_previous_rows_when_streamed(
 
 def test_batch_sizes_change_no_file_while_tables_fit_one_row_group(
         tmp_path: Path, documents: list[TableSet], monkeypatch: pytest.MonkeyPatch) -> None:
-    validated = _interim(tmp_path / "interim", documents)
+    validated = write_validated(tmp_path / "interim", documents)
     export_catalogue(tmp_path / "default", validated)
     monkeypatch.setattr(export, "BATCH_ROWS", 3)
     monkeypatch.setattr(parquet, "ROW_GROUP_ROWS", 10**9)
@@ -140,7 +132,7 @@ def test_a_summary_signed_by_its_validate_json_spares_reading_the_document_for_t
         tmp_path: Path, documents: list[TableSet], monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.summary import summarize
 
-    validated = _interim(tmp_path / "interim", documents)
+    validated = write_validated(tmp_path / "interim", documents)
     reads = _validate_reads(monkeypatch)
     export_catalogue(tmp_path / "without", validated)
     without = len(reads)
@@ -161,7 +153,7 @@ def test_a_summary_that_does_not_sum_up_its_document_is_not_trusted(
     from pipeline.records import Finding
     from pipeline.summary import summarize
 
-    validated = _interim(tmp_path / "interim", documents)
+    validated = write_validated(tmp_path / "interim", documents)
     plain = export_catalogue(tmp_path / "plain", validated)
     codes = [e.finding_codes for e in plain.entries if e.source_file == documents[0].source.file]
     marked = summarize(documents[0]).with_findings(
@@ -181,7 +173,7 @@ def test_a_summary_that_says_accepted_for_a_rejected_document_publishes_none_of_
     from pipeline.summary import summarize
 
     curated = tmp_path / "curated"
-    validated = _interim(tmp_path / "interim", documents)
+    validated = write_validated(tmp_path / "interim", documents)
     export_catalogue(curated, validated)
     before = _files(curated)
     rejected = TableSet(documents[1].source, documents[1].tables, documents[1].findings, True)
@@ -197,7 +189,7 @@ def test_a_summary_that_says_accepted_for_a_rejected_document_publishes_none_of_
 def test_a_document_that_changes_while_exported_stops_the_export(
         tmp_path: Path, documents: list[TableSet], monkeypatch: pytest.MonkeyPatch) -> None:
     curated = tmp_path / "curated"
-    validated = _interim(tmp_path / "interim", documents)
+    validated = write_validated(tmp_path / "interim", documents)
     export_catalogue(curated, validated)
     before = _files(curated)
     reads = _validate_reads(monkeypatch)
@@ -223,7 +215,7 @@ def test_a_summary_that_alone_sets_a_document_aside_is_checked_against_it(
     standard from curated/ without a word."""
     from pipeline.summary import summarize
 
-    validated = _interim(tmp_path / "interim", documents)
+    validated = write_validated(tmp_path / "interim", documents)
     export_catalogue(tmp_path / "plain", validated)
     doc = documents[3]
     if verdict == "skipped":  # the same bytes as another document, says the summary
@@ -279,7 +271,7 @@ def test_a_failure_whose_clean_up_fails_too_still_stops_the_workbook_child(
     monkeypatch.setattr(database.DatabaseLoad, "insert", full)
     monkeypatch.setattr(export.TableFiles, "abandon", abandon)
     with pytest.raises(OSError, match="simulated"):
-        export_catalogue(tmp_path / "curated", _interim(tmp_path / "interim", documents))
+        export_catalogue(tmp_path / "curated", write_validated(tmp_path / "interim", documents))
     children = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
     if children.exists():
         assert children.read_text().split() == []
