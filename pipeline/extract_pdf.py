@@ -122,6 +122,21 @@ def _without_running_header(page: Any, number: int, state: Sections) -> Any:
     return page.filter(lambda obj: id(obj) not in gone)
 
 
+def _text_right(page: Any, lines: list[dict[str, Any]], tables: list[Any],
+                state: Sections) -> float:
+    """The right edge of the page's text block, for telling a wrapped line from a paragraph's
+    last: the furthest a line or a table reaches on this page or any page of its width before
+    it. A page's lines alone are not enough: on a page whose longest free-text line is a short
+    paragraph (`…工作經驗。` and then `大專…`), that line would look full and the next
+    paragraph would be taken for its wrap. (Tables span the text block; measured on both
+    engines, they end within a point of the margin.)"""
+    width = round(float(page.width))
+    right = max([line["x1"] for line in lines] + [t.bbox[2] for t in tables]
+                + [state.text_right.get(width, 0.0)])
+    state.text_right[width] = right
+    return right
+
+
 def _read_page(page: Any, number: int, state: Sections) -> None:
     page = _without_running_header(_without_footer(page, number, state), number, state)
     tables = find_tables(page, number, state.findings)
@@ -147,7 +162,7 @@ def _read_page(page: Any, number: int, state: Sections) -> None:
     apart = _footer_digits(lines)
     items: list[tuple[float, str, Any]] = [(t.bbox[1], "table", t) for t in tables]
     items += [(line["top"], "line", line) for i, line in enumerate(lines) if i not in apart]
-    right = max((line["x1"] for line in lines), default=0.0)
+    right = _text_right(page, lines, tables, state)
     first_top = min((top for top, _kind, _obj in items), default=0.0)
     first_table = min((t.bbox[1] for t in tables), default=0.0)
     for top, kind, obj in sorted(items, key=lambda item: item[0]):
@@ -466,7 +481,8 @@ def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
     findings = list(state.findings)
     findings += section_findings(bool(state.versions), bool(state.profile), bool(state.main),
                                  bool(state.attitudes), bool(state.notes))
-    title = "".join(state.title)
+    # One line per printed line: the profile decides which of them the title is.
+    title = "\n".join(state.title)
     if not title and state.main:
         findings.append(finding("missing-title", 1, "title",
                                 "no document title above the first table"))

@@ -44,6 +44,8 @@ class Sections:
     # right edge (None after a table): when the next line's first word would not have fitted
     # there, the line was wrapped and the next one may continue its paragraph.
     room: float | None = None
+    # The text block's right edge as read so far, by page width (``extract_pdf._text_right``).
+    text_right: dict[int, float] = field(default_factory=dict)
     # Folded texts read as a running page header, and the pages they were dropped on.
     running: dict[str, list[int]] = field(default_factory=dict)
     # The main table's K and S item names, once the back matter needs them.

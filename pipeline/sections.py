@@ -114,7 +114,11 @@ def parse_profile(
     if level_text and not level_text.isdigit():
         findings.append(finding("ambiguous-level", 1, "profile",
                                 f"基準級別 printed as {level_text!r}; level left null"))
-    title_text = title.cells[0]
+    title_text, above = _title_lines(title.cells[0], name)
+    if above:
+        findings.append(finding("line-above-title", 1, "title",
+                                f"line(s) {above!r} printed above the title {title_text!r} "
+                                f"read as a page header, not as part of the title"))
     is_historical = layout.HISTORICAL_TITLE.match(title_text) is not None
     expected_title = (layout.HISTORICAL_MARK if is_historical else "") + name + layout.TITLE_SUFFIX
     if layout.fold(title_text) != layout.fold(expected_title):
@@ -138,6 +142,21 @@ def parse_profile(
     return standard, [{"standard_code": code, **c} for c in categories], findings
 
 
+def _title_lines(printed: str, name: str) -> tuple[str, str]:
+    """The title among the lines printed above the version table, and the lines above it: the
+    fewest last lines that read the standard's name + 職能基準 (a 《歷史資料》 mark allowed).
+    A line above them (a platform's name printed as a page header on a one-page document,
+    where no repetition shows it for furniture) is no part of the title; when no last lines
+    read the name, every line is the title, and the profile reports the mismatch."""
+    lines = [line for line in printed.split("\n") if line.strip()]
+    wanted = layout.fold(name + layout.TITLE_SUFFIX)
+    for start in range(len(lines) - 1, 0, -1):
+        candidate = "".join(lines[start:])
+        if layout.fold(layout.HISTORICAL_TITLE.sub("", candidate, count=1)) == wanted:
+            return candidate, "".join(lines[:start])
+    return "".join(lines), ""
+
+
 def category_pairs(name: str, code: str, page: int, label: str
                    ) -> tuple[list[tuple[str, str]], Finding | None]:
     """One category row → its name+code pairs. Several codes separated by a printed separator
@@ -145,6 +164,10 @@ def category_pairs(name: str, code: str, page: int, label: str
     gives exactly as many names (``category-split``, info); otherwise the row stays one category
     as printed and the codes it holds are reported (``category-not-split``, a warning): which name
     goes with which code is not guessed."""
+    if layout.CATEGORY_SEPARATORS.search(code):
+        # Codes printed with separators between them: a line break is the cell's wrap, inside a
+        # code (`R9` | `0、R91`) or beside a separator — a code never holds a space.
+        code = regex.sub(r"\s*\n\s*", "", code)
     codes = [c for c in regex.split(r"[\s、／/,，;；]+", code.strip()) if c]
     if len(codes) < 2:
         return [(name, code)], None

@@ -149,6 +149,8 @@ POLICY: dict[str, Rule] = {
     "unknown-profile-row": Rule("error", "a profile row not understood", _CHECK),
     "missing-description": Rule("warning", "the profile prints no 工作描述"),
     "title-name-mismatch": Rule("warning", "the title does not read 名稱 + 職能基準"),
+    "line-above-title": Rule("warning", "a line printed above the title (名稱 + 職能基準) on page "
+                             "1, read as a page header: no part of the title"),
     "category-split": Rule("info", "several name/code pairs in one category row, split"),
     "category-not-split": Rule("warning", "several codes in one category row kept whole"),
     "malformed-version-row": Rule("error", "a version-table row without its six cells", _CHECK),

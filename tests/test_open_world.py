@@ -133,6 +133,44 @@ def test_the_profile_is_read_by_its_labels_not_its_cell_positions() -> None:
         ("missing-description", "warning"), ("unusual-standard-code", "warning")]
 
 
+_PROFILE = (
+    GridRow(1, ("職能基準代碼", "SMS2521-001v3")),
+    GridRow(1, ("職能基準名稱\n（擇一填寫）", "職類", "")),
+    GridRow(1, ("", "職業", "巨量資料分析師")),
+    GridRow(1, ("工作描述", "分析資料。")),
+    GridRow(1, ("基準級別", "5")),
+)
+
+
+@pytest.mark.parametrize(("printed", "title", "above"), [
+    # A platform's name as a page header of a one-page document (nothing repeats it): the
+    # title is the last lines, the 《歷史資料》 mark read from them. Regression: layouts seed
+    # 6/166 exported is_historical False (platform-name-above-the-title-of-a-one-page-document).
+    ("iCAP職能發展應用平台\n《歷史資料》巨量資料分析師職能基準",
+     "《歷史資料》巨量資料分析師職能基準", "iCAP職能發展應用平台"),
+    # A title wrapped over two lines is one title, whatever precedes it.
+    ("平台\n《歷史資料》巨量資料分析師\n職能基準", "《歷史資料》巨量資料分析師職能基準", "平台"),
+    ("巨量資料分析師\n職能基準", "巨量資料分析師職能基準", None),
+])
+def test_the_title_is_the_last_lines_that_read_the_name(printed: str, title: str,
+                                                         above: str | None) -> None:
+    standard, _categories, findings = parse_profile(
+        _PROFILE, GridRow(1, (printed,)), Source("x.pdf", "", "pdf", 1))
+    assert standard["is_historical"] == title.startswith("《歷史資料》")
+    assert [f.code for f in findings if f.code == "title-name-mismatch"] == []
+    found = [f for f in findings if f.code == "line-above-title"]
+    assert [(f.severity, above in f.message) for f in found] == (
+        [("warning", True)] if above else [])
+
+
+def test_a_title_that_does_not_read_the_name_is_every_line_and_reported() -> None:
+    _standard, _categories, findings = parse_profile(
+        _PROFILE, GridRow(1, ("平台\n資料分析師職能基準",)), Source("x.pdf", "", "pdf", 1))
+    assert [f.message for f in findings if f.code == "title-name-mismatch"] == [
+        "title '平台資料分析師職能基準' does not read '巨量資料分析師職能基準'"]
+    assert not [f for f in findings if f.code == "line-above-title"]
+
+
 def _edited_sample(tmp_path: Path, *edits: tuple[str, str]) -> Path:
     text = SAMPLE.read_text(encoding="utf-8")
     for old, new in edits:

@@ -109,6 +109,10 @@ def test_several_categories_per_field_are_one_row_each_in_printed_order(
      [("供給、配送及倉儲經理人員、運輸事務人員", "1324、4323")], "category-not-split"),
     ("製造業/電力設備及配備製造業", "C2841、C2842",
      [("製造業/電力設備及配備製造業", "C2841、C2842")], "category-not-split"),
+    # A narrow code cell wraps inside a code or beside a separator: with separators printed,
+    # a line break is the wrap (a code never holds a space). Regression: layouts seed 5/61
+    # exported `R9 0、R91…` (layout-regressions/category-codes-wrapped-inside-a-code).
+    ("文化資產", "R9\n0、R91、\nG47\n6", [("文化資產", "R90、R91、G476")], "category-not-split"),
     # Codes on separate lines (no printed separator): which line of the name goes with which
     # code is unknown when a name may wrap.
     ("研究發展經理人員\n其他食品製造及有關工作人員", "1223\n7919",
