@@ -9,7 +9,10 @@ full-width ，：（） into ASCII):
    one ``private-use-removed`` finding per table; marks before a main-table item's code are set
    aside by stitch and counted there, ``mark-before-code``).
 3. Wrapped lines are joined: nothing between them when either side is CJK or full-width
-   (`資訊系` + `統和文件`) or the line ends with `-` or `/` (`Inter-` + `Process`), one space
+   (`資訊系` + `統和文件`), the line ends with `-` or `/` (`Inter-` + `Process`), the next
+   opens with punctuation no line may start with (`Mail` + `, EDM`, `dBuV` + `/m`, `)`) or the
+   break is inside a number (`1.1.` + `2`) — Unicode line breaking never breaks there, so
+   the engine did for want of room and no space was lost —, one space
    when both sides are Latin/ASCII (`machine` + `learning`). A layout may also break inside an
    over-long Latin word, which no reader can tell from a wrap between two words, so every
    Latin–Latin join is reported (``latin-wrap-joined``) for an analyst to check.
@@ -50,6 +53,11 @@ def tags_to_breaks(text: str) -> str:
 
 
 _TIGHT_LINE_ENDS = "-/"
+# A line never opens with punctuation that may not start one (Unicode line breaking, UAX #14
+# LB13 and LB25: closing brackets, , . ; : ! ? / %, even after a space) nor breaks inside a
+# number (`1.1.` | `2`): a line that does was broken there for want of room, no space lost.
+_TIGHT_LINE_STARTS = ",.;:!?)]}/%"
+_NUMBER_BREAK = regex.compile(r"[0-9]+\.[0-9]+\.\Z")  # `O1.1.` | `2`; not `2023.` | `3個`
 # A Latin word as the evidence for rule 3 counts it: letters and digits, with inner joiners.
 _LATIN_WORD = regex.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'&+._-]*[A-Za-z0-9])?")
 _LAST_WORD = regex.compile(_LATIN_WORD.pattern + r"$")
@@ -98,7 +106,9 @@ def _read_latin_break(left: str, right: str, evidence: Evidence) -> str:
 
 
 def _is_latin_break(left: str, right: str) -> bool:
-    return not (is_wide(left[-1]) or is_wide(right[0]) or left[-1] in _TIGHT_LINE_ENDS)
+    return not (is_wide(left[-1]) or is_wide(right[0]) or left[-1] in _TIGHT_LINE_ENDS
+                or right[0] in _TIGHT_LINE_STARTS
+                or (right[0].isdigit() and _NUMBER_BREAK.search(left) is not None))
 
 
 def _chain_words(lines: list[str], evidence: Evidence) -> dict[int, str]:

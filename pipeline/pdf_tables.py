@@ -19,24 +19,45 @@ from pipeline.severity import finding
 _OPEN_ROW_GAP = 2.0
 
 
-def is_open_below(horizontals: list[dict[str, Any]],
-                   bbox: tuple[float, float, float, float]) -> bool:
-    """Whether a table's last rule leaves part of its width open (more than two points)."""
+def open_spans(horizontals: list[dict[str, Any]],
+               bbox: tuple[float, float, float, float]) -> list[tuple[float, float]]:
+    """The parts of a table's width (more than two points) its last rule leaves open."""
     x0, _top, x1, bottom = bbox
     spans = sorted((e["x0"], e["x1"]) for e in horizontals
                    if abs(e["top"] - bottom) <= 1 and e["x1"] > x0 and e["x0"] < x1)
+    gaps = []
     reached = x0
     for left, right in spans:
         if left > reached + _OPEN_ROW_GAP:
-            return True
+            gaps.append((reached, left))
         reached = max(reached, right)
-    return reached < x1 - _OPEN_ROW_GAP
+    return gaps + ([(reached, x1)] if reached < x1 - _OPEN_ROW_GAP else [])
+
+
+def is_open_below(horizontals: list[dict[str, Any]],
+                  bbox: tuple[float, float, float, float]) -> bool:
+    """Whether a table's last rule leaves part of its width open (more than two points)."""
+    return bool(open_spans(horizontals, bbox))
+
+
+def hanging_bottom(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float],
+                   gaps: list[tuple[float, float]]) -> float:
+    """Where an open cell's text ends: a line of it that starts above the table's last rule
+    and hangs below it, in a part of the width that rule leaves open (a browser paints a
+    merged cell carried on to the next page past its fragment's end: `T3製程技術與產品` |
+    `製造`, the glyphs across the line where the other columns' rule is)."""
+    bottom = bbox[3]
+    hanging = [c["bottom"] for c in chars
+               if c["top"] < bbox[3] < (c["top"] + c["bottom"]) / 2 and not c["text"].isspace()
+               and any(left <= (c["x0"] + c["x1"]) / 2 <= right for left, right in gaps)]
+    return max([bottom, *hanging])
 
 
 def find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
     """Tables on the page, a row part without its closing rule restored."""
     tables = page.find_tables()
     bottoms = []
+    sides: list[dict[str, Any]] = []
     verticals = [e for e in page.edges if e["orientation"] == "v"]
     horizontals = [e for e in page.edges if e["orientation"] == "h"]
     for table in tables:
@@ -53,14 +74,18 @@ def find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
             reach = max(further)
         if reach > bottom + _OPEN_ROW_GAP:
             bottoms.append(reach)
-        elif is_open_below(horizontals, table.bbox):
+        elif gaps := open_spans(horizontals, table.bbox):
             # A cell carried on to the next page (a merged 主要職責 cell) left without its
             # closing rule: pdfplumber finds no cell there, and its text would be lost.
-            bottoms.append(bottom)
+            hangs_to = hanging_bottom(page.chars, table.bbox, gaps)
+            bottoms.append(hangs_to + 0.5 if hangs_to > bottom else bottom)
+            # Its side rules, carried on down to there.
+            sides += [_vertical(x, bottom - 1, hangs_to + 0.5) for gap in gaps for x in gap
+                      if hangs_to > bottom]
     tops, ends = open_ends(verticals, horizontals, page.bbox[1], page.bbox[3])
     bottoms = sorted({*bottoms, *ends})
     if not bottoms and not tops:
-        return list(tables)
+        return _with_text(list(tables), page, number, findings)
     for y in bottoms:
         findings.append(finding(
             "split-row-recovered", number, f"y={y:.0f}",
@@ -71,8 +96,29 @@ def find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
             "split-row-recovered", number, f"y={y:.0f}",
             "a table row part continued from the page before had no opening rule (pdfplumber "
             "finds no table there); recovered with a rule at the top of its vertical rules"))
-    return list(page.find_tables(table_settings={"explicit_horizontal_lines":
-                                                 sorted({*bottoms, *tops})}))
+    return _with_text(list(page.find_tables(table_settings={
+        "explicit_horizontal_lines": sorted({*bottoms, *tops}),
+        "explicit_vertical_lines": sides})), page, number, findings)
+
+
+def _vertical(x: float, top: float, bottom: float) -> dict[str, Any]:
+    """A vertical rule as pdfplumber's table finder takes an explicit one (an edge)."""
+    return {"object_type": "line_edge", "orientation": "v", "x0": x, "x1": x, "top": top,
+            "bottom": bottom, "width": 0.0, "height": bottom - top}
+
+
+def _with_text(tables: list[Any], page: Any, number: int, findings: list[Finding]) -> list[Any]:
+    """The tables that hold any text. Rules enclosing nothing (a browser's rules run on into
+    the page's foot below the last row) are no table to read, and dropping them loses no
+    character (``empty-table``)."""
+    kept = []
+    for table in tables:
+        if any(holds(table.bbox, c) for c in page.chars if not c["text"].isspace()):
+            kept.append(table)
+        else:
+            findings.append(finding("empty-table", number, f"y={table.bbox[1]:.0f}",
+                                    "ruled cells holding no text, read as no table"))
+    return kept
 
 
 def open_ends(verticals: list[dict[str, Any]], horizontals: list[dict[str, Any]],

@@ -86,6 +86,7 @@ POLICY: dict[str, Rule] = {
                             "(a narrow repeated header cell), read as the column it begins"),
     "header-not-repeated": Rule("info", "a main-table part printed on a later page without "
                                 "its header, read under the last header's columns"),
+    "empty-table": Rule("info", "ruled cells holding no text at all: no table to read"),
     "running-header": Rule("info", "a line repeated at the top of the pages (a running page "
                            "header), dropped as page furniture"),
     "clipped-copy": Rule("warning", "a line at a page's foot that the next page prints again, "
