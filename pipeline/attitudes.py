@@ -26,7 +26,10 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
     description with a warning (``attitude-description-continued``: a page break inside the
     attitude, or a paragraph of its own?). A code-less line with a colon (`團隊合作：…`) is always
     a new attitude, also below an A-coded name printed without colon or description — the warning
-    then says that it might be the rest of that name: which reading is right is not guessed."""
+    then says that it might be the rest of that name: which reading is right is not guessed.
+    In a section that so far prints code-less names alone, the next line is the next name; below
+    a lone code-less name it is read as its description with a warning
+    (``attitude-description-or-name``)."""
     findings: list[Finding] = []
     out: list[Row] = []
     # The separator set aside at the end of the last attitude's text: a list's, unless the next
@@ -39,14 +42,17 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
         previous = out[-1] if out else {}
         continues = (not match and not layout.BULLET.match(raw) and bool(out)
                      and layout.title_colon(body) is None
-                     and not layout.ATTITUDE_NAME.fullmatch(regex.sub(r"\s+", "", body)))
+                     and not layout.ATTITUDE_NAME.fullmatch(regex.sub(r"\s+", "", body))
+                     and not _names_only(out))
         if continues:
             label = previous["attitude_code"] or previous["name"]
             if previous["description"] is None:
                 previous["description"], set_aside = _without_separator(body)
-                findings.append(finding("attitude-line-joined", row.page, label,
-                                        f"line without code read as the description of the "
-                                        f"attitude above: {body[:30]!r}"))
+                findings.append(finding(
+                    "attitude-line-joined" if previous["attitude_code"]
+                    else "attitude-description-or-name", row.page, label,
+                    f"line without code read as the description of the attitude above: "
+                    f"{body[:30]!r}"))
             else:
                 previous["description"], set_aside = _without_separator(
                     previous["description"] + set_aside + "\n" + body)
@@ -91,6 +97,14 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
                                           attitudes=True))
     ]
     return out, findings
+
+
+def _names_only(attitudes: list[Row]) -> bool:
+    """Whether the section so far prints names alone, no code and no description, two or more
+    (`工作熱忱` | `創意思考` | …): its next code-less line is the next name, whatever its
+    punctuation (`自我管理（學習力/抗壓/職業道德）`), not a description."""
+    return len(attitudes) >= 2 and all(
+        a["attitude_code"] is None and a["description"] is None for a in attitudes)
 
 
 # Several attitudes printed in one line or cell (`A01外部意識、A02溝通協調能力、A03成果導向`, or

@@ -165,6 +165,9 @@ POLICY: dict[str, Rule] = {
     # ---- back matter
     "attitude-without-code": Rule("warning", "an attitude printed without an A code"),
     "attitude-line-joined": Rule("info", "a code-less line read as the description above"),
+    "attitude-description-or-name": Rule("warning", "a code-less line read as the description "
+                                         "of a code-less attitude name above it: it could be "
+                                         "an attitude of its own"),
     "title-colon-choice": Rule("warning", "a line titled at a half-width colon with a full-width "
                                "one after it: the title could end at either"),
     "attitude-description-continued": Rule("warning", "a second line joined to an attitude's "

@@ -86,6 +86,29 @@ def test_an_attitude_description_printed_below_its_name_is_joined_once() -> None
         ("attitude-without-code", "warning", 7, "自我管理")]
 
 
+def test_a_names_only_section_reads_a_punctuated_line_as_the_next_name() -> None:
+    """Code-less names one a row, then `自我管理（學習力/抗壓/職業道德）`: punctuation does not
+    make it the description of `解決問題能力` — the section prints names only. Regression: a
+    fresh seed (layouts 9/239) exported it as that description with an info finding alone
+    (layout-regressions/attitude-names-one-a-row-with-a-punctuated-name)."""
+    names = ("工作熱忱", "解決問題能力", "自我管理（學習力/抗壓/職業道德）", "文化思維")
+    attitudes, findings = parse_attitudes(tuple(GridRow(2, (n,)) for n in names), "X")
+    assert [(a["attitude_code"], a["name"], a["description"]) for a in attitudes] == [
+        (None, name, None) for name in names]
+    assert [f.code for f in findings] == ["attitude-without-code"] * 4
+
+
+def test_a_line_below_a_lone_code_less_name_is_its_description_with_a_warning() -> None:
+    """One code-less name so far: the line below may be its description or the next name;
+    read as the description, and never below a warning (the reading is not certain)."""
+    attitudes, findings = parse_attitudes(
+        (GridRow(2, ("工作熱忱",)), GridRow(2, ("自我管理（學習力/抗壓/職業道德）",))), "X")
+    assert [(a["name"], a["description"]) for a in attitudes] == [
+        ("工作熱忱", "自我管理（學習力/抗壓/職業道德）")]
+    assert [(f.code, f.severity) for f in findings] == [
+        ("attitude-without-code", "warning"), ("attitude-description-or-name", "warning")]
+
+
 def test_a_name_wrapped_inside_its_cell_stays_one_name() -> None:
     """How a PDF prints a name too long for its cell: one cell, a line break inside it."""
     attitudes, findings = parse_attitudes(
