@@ -34,12 +34,6 @@ def open_spans(horizontals: list[dict[str, Any]],
     return gaps + ([(reached, x1)] if reached < x1 - _OPEN_ROW_GAP else [])
 
 
-def is_open_below(horizontals: list[dict[str, Any]],
-                  bbox: tuple[float, float, float, float]) -> bool:
-    """Whether a table's last rule leaves part of its width open (more than two points)."""
-    return bool(open_spans(horizontals, bbox))
-
-
 def hanging_bottom(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float],
                    gaps: list[tuple[float, float]]) -> float:
     """Where an open cell's text ends: a line of it that starts above the table's last rule
