@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
-import regex
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
@@ -267,15 +266,8 @@ def _without_footer_rows(rows: list[tuple[str, ...]], number: int, state: Sectio
     return kept
 
 
-# A footer at the end of a cell's text: the table's last row reached the page's foot, and the
-# footer's glyphs fell in its cell, on a line of their own or beside its last line. (⾴ is the
-# radical a font may print for 頁.)
-_FOOTER_AT_END = regex.compile(
-    r"\s*第\s*([0-9]+)\s*[頁⾴]\s*[，,、/／]?\s*(?:總\s*)?共\s*[0-9]+\s*[頁⾴]\s*$")
-
-
 def _without_footer_lines(cell: str, number: int, state: Sections) -> str:
-    footer = _FOOTER_AT_END.search(cell) if ("頁" in cell or "⾴" in cell) else None
+    footer = layout.FOOTER_AT_END.search(cell) if ("頁" in cell or "⾴" in cell) else None
     if footer is None:
         return cell
     _check_footer(footer.group(0).strip(), footer.group(1), number, state)
@@ -319,6 +311,12 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) 
             for grid, row in zip(table.rows, table.extract(), strict=True)]
     rows = _without_footer_rows(rows, number, state)
     if not rows:
+        return
+    if not any(cell.strip() for row in rows for cell in row):
+        # Rules enclosing no text (a browser's rules run on into the page's foot below the
+        # last row): no table to read, and nothing in it to lose.
+        state.findings.append(finding("empty-table", number, f"y={table.bbox[1]:.0f}",
+                                      "ruled cells holding no text, read as no table"))
         return
     header = headers.classify_header(*rows[:4])
     if header is None:

@@ -18,6 +18,7 @@ import regex
 from pipeline.layout import (
     ATTITUDE_TITLE,
     DUTY,
+    FOOTER_IN_TEXT,
     FURNITURE,
     INDICATOR,
     KNOWLEDGE,
@@ -76,10 +77,6 @@ _FULL_HEADERS = (
 )
 
 
-# A footer with its numbers, however spaced or punctuated, once folded.
-_FOOTER_IN_TEXT = regex.compile(r"第[0-9]+頁總?共[0-9]+頁")
-
-
 # Two header words printed one after the other, as a header row leaked into a field reads
 # (`主要職責工作任務`); a task named `分析工作任務及職能內涵` names two of them in a sentence.
 _HEADER_RUN = regex.compile("(?:" + "|".join(_FOLDED_HEADER_WORDS) + "){2}")
@@ -92,7 +89,7 @@ def leaked_layout(value: str) -> bool:
     if any(p.search(value) for p in FURNITURE):
         return True
     key = fold(value)
-    if _FOOTER_IN_TEXT.search(key):
+    if FOOTER_IN_TEXT.search(key):
         return True
     return (bool(_HEADER_RUN.search(key)) or key in _FOLDED_HEADER_WORDS
             or any(h in key for h in _FULL_HEADERS))

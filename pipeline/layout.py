@@ -173,6 +173,13 @@ FOOTER = regex.compile(r"第\s*(\d+)\s*頁\s*[，,]\s*(?:總)?共\s*(\d+)\s*頁"
 # The footer as a line reads once folded, its numbers optional: a PDF may draw the page numbers
 # as a field apart from the words (`第 頁，總共 頁` on the line, the digits elsewhere).
 FOOTER_FOLDED = regex.compile(r"第(\d*)頁(?:總?共(\d*)頁)?")
+# A footer with both numbers inside a folded text (a header leaked into a field, a row).
+FOOTER_IN_TEXT = regex.compile(r"第[0-9]+頁總?共[0-9]+頁")
+# A footer at the end of a cell's printed text, not folded (where it starts is cut off): the
+# table's last row reached the page's foot and the footer's glyphs fell in its cell, on a line
+# of their own or beside its last line. (⾴ is the radical a font may print for 頁.)
+FOOTER_AT_END = regex.compile(
+    r"\s*第\s*([0-9]+)\s*[頁⾴]\s*[，,、/／]?\s*(?:總\s*)?共\s*[0-9]+\s*[頁⾴]\s*$")
 HTML_TAGS = regex.compile(r"</?p\s*>", regex.IGNORECASE)
 FURNITURE = (
     FOOTER,

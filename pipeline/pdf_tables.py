@@ -79,7 +79,7 @@ def find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
     tops, ends = open_ends(verticals, horizontals, page.bbox[1], page.bbox[3])
     bottoms = sorted({*bottoms, *ends})
     if not bottoms and not tops:
-        return _with_text(list(tables), page, number, findings)
+        return list(tables)
     for y in bottoms:
         findings.append(finding(
             "split-row-recovered", number, f"y={y:.0f}",
@@ -90,29 +90,15 @@ def find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
             "split-row-recovered", number, f"y={y:.0f}",
             "a table row part continued from the page before had no opening rule (pdfplumber "
             "finds no table there); recovered with a rule at the top of its vertical rules"))
-    return _with_text(list(page.find_tables(table_settings={
+    return list(page.find_tables(table_settings={
         "explicit_horizontal_lines": sorted({*bottoms, *tops}),
-        "explicit_vertical_lines": sides})), page, number, findings)
+        "explicit_vertical_lines": sides}))
 
 
 def _vertical(x: float, top: float, bottom: float) -> dict[str, Any]:
     """A vertical rule as pdfplumber's table finder takes an explicit one (an edge)."""
     return {"object_type": "line_edge", "orientation": "v", "x0": x, "x1": x, "top": top,
             "bottom": bottom, "width": 0.0, "height": bottom - top}
-
-
-def _with_text(tables: list[Any], page: Any, number: int, findings: list[Finding]) -> list[Any]:
-    """The tables that hold any text. Rules enclosing nothing (a browser's rules run on into
-    the page's foot below the last row) are no table to read, and dropping them loses no
-    character (``empty-table``)."""
-    kept = []
-    for table in tables:
-        if any(holds(table.bbox, c) for c in page.chars if not c["text"].isspace()):
-            kept.append(table)
-        else:
-            findings.append(finding("empty-table", number, f"y={table.bbox[1]:.0f}",
-                                    "ruled cells holding no text, read as no table"))
-    return kept
 
 
 def open_ends(verticals: list[dict[str, Any]], horizontals: list[dict[str, Any]],
