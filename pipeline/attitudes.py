@@ -29,7 +29,8 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
     then says that it might be the rest of that name: which reading is right is not guessed.
     In a section that so far prints code-less names alone, the next line is the next name; below
     a lone code-less name it is read as its description with a warning
-    (``attitude-description-or-name``)."""
+    (``attitude-description-or-name``). A code-less line after a page break, below a coded
+    name that ended without a separator, is that name's rest (``attitude-name-continued``)."""
     findings: list[Finding] = []
     out: list[Row] = []
     # The separator set aside at the end of the last attitude's text: a list's, unless the next
@@ -40,6 +41,15 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
         match = layout.ATTITUDE_CODE.match(text)
         body = text[match.end():] if match else text
         previous = out[-1] if out else {}
+        if _name_rest(row, raw, match, body, out, set_aside):
+            previous["name"] += "\n" + body  # a wrap: rule 3 of the text policy joins it
+            previous["page_end"] = row.page
+            findings.append(finding(
+                "attitude-name-continued", row.page, previous["attitude_code"],
+                f"a line without code at the top of page {row.page} read as the rest of "
+                f"{previous['attitude_code']}'s name (a page break inside the name), or an "
+                f"attitude of its own without an A code: {body[:30]!r}"))
+            continue
         continues = (not match and not layout.BULLET.match(raw) and bool(out)
                      and layout.title_colon(body) is None
                      and not layout.ATTITUDE_NAME.fullmatch(regex.sub(r"\s+", "", body))
@@ -97,6 +107,20 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
                                           attitudes=True))
     ]
     return out, findings
+
+
+def _name_rest(row: GridRow, raw: str, match: regex.Match[str] | None, body: str,
+               attitudes: list[Row], set_aside: str) -> bool:
+    """Whether a line is the rest of the name above it, cut by a page break: a section whose
+    attitudes all carry codes, the last a name alone that ended without a list separator
+    (`…、A08追` at a page's foot), and on the next page a line with no code, bullet or colon
+    (`求卓越`). A code-less attitude in a coded section would be the odder print."""
+    if match or layout.BULLET.match(raw) or not attitudes or set_aside:
+        return False
+    previous = attitudes[-1]
+    return (previous["description"] is None and row.page > previous["page_end"]
+            and layout.title_colon(body) is None
+            and all(a["attitude_code"] for a in attitudes))
 
 
 def _names_only(attitudes: list[Row]) -> bool:

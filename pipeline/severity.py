@@ -172,6 +172,9 @@ POLICY: dict[str, Rule] = {
                                "one after it: the title could end at either"),
     "attitude-description-continued": Rule("warning", "a second line joined to an attitude's "
                                            "description"),
+    "attitude-name-continued": Rule("warning", "a code-less line after a page break read as "
+                                    "the rest of the coded attitude name above it (the other "
+                                    "reading named)"),
     "attitude-list-split": Rule("warning", "a line of short names without codes read as one "
                                 "attitude each (the other reading named)"),
     "attitudes-on-one-line": Rule("info", "several attitudes printed on one line, one row each"),

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline import pdf_text
 from pipeline.attitudes import parse_attitudes
 from pipeline.extract import extract_file
@@ -107,6 +109,37 @@ def test_a_line_below_a_lone_code_less_name_is_its_description_with_a_warning() 
         ("工作熱忱", "自我管理（學習力/抗壓/職業道德）")]
     assert [(f.code, f.severity) for f in findings] == [
         ("attitude-without-code", "warning"), ("attitude-description-or-name", "warning")]
+
+
+def test_a_coded_name_cut_by_a_page_break_gets_its_rest_from_the_next_page() -> None:
+    """`…、A08追` at a page's foot, `求卓越` at the next page's top: in a section whose attitudes
+    all carry codes, the code-less line is the name's rest, with a warning naming the other
+    reading. Regression: a fresh seed (layouts 10/377) exported `追` and an attitude `求卓越`
+    with nothing located at either
+    (layout-regressions/attitude-name-cut-by-a-page-break-in-a-one-line-list)."""
+    rows = (GridRow(8, ("A01主動積極、A02正直誠信、A03追",)), GridRow(9, ("求卓越",)))
+    attitudes, findings = parse_attitudes(rows, "X")
+    assert [(a["attitude_code"], a["name"], a["page_start"], a["page_end"])
+            for a in attitudes] == [("A01", "主動積極", 8, 8), ("A02", "正直誠信", 8, 8),
+                                    ("A03", "追\n求卓越", 8, 9)]
+    assert [(f.code, f.severity, f.where) for f in findings] == [
+        ("attitudes-on-one-line", "info", "A01主動積極"),
+        ("attitude-name-continued", "warning", "A03")]
+
+
+@pytest.mark.parametrize("rows", [
+    # The same page: no page break cut the name.
+    (GridRow(8, ("A01主動積極、A02追",)), GridRow(8, ("求卓越",))),
+    # The list ended with its separator: the next line is a new item.
+    (GridRow(8, ("A01主動積極、A02正直誠信、",)), GridRow(9, ("求卓越",))),
+    # A code-less attitude above: the section does not code every attitude.
+    (GridRow(8, ("主動積極",)), GridRow(8, ("A02正直",)), GridRow(9, ("求卓越",))),
+])
+def test_a_code_less_line_is_a_name_s_rest_only_across_a_page_break_in_a_coded_list(
+        rows: tuple[GridRow, ...]) -> None:
+    attitudes, findings = parse_attitudes(rows, "X")
+    assert attitudes[-1]["name"] == "求卓越"
+    assert "attitude-name-continued" not in [f.code for f in findings]
 
 
 def test_a_name_wrapped_inside_its_cell_stays_one_name() -> None:
