@@ -133,9 +133,19 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
 
     for block_no, row in enumerate(rows, start=1):
         where = f"block {block_no}"
+        # A block spans the pages of its own cells: a merged 主要職責 cell carried on to the
+        # next page belongs to the duty, not to the duty's last task.
+        own = [p.page for role, pieces in row.cells.items() if role != layout.DUTY
+               for p in pieces]
+        block_start = row.page_start
+        block_end = max(block_start, max(own, default=row.page_end))
+        # A duty's pages are its name's and its blocks': a copy of the name printed again on a
+        # task's row (not merged) that runs on to the next page is no text of the duty.
+        duty_end = row.page_end
         for item in coded(row, layout.DUTY, block_no, layout.CODE_LETTER[layout.DUTY]):
             current_duty = item.code
             if item.code in duty_pages:
+                duty_end = block_end
                 # A duty cell printed again on each of its tasks' rows instead of merged.
                 first = next(d for d in out.duties if d["duty_code"] == item.code)
                 same = same_name(item.text, first["name"])
@@ -165,7 +175,7 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
             findings.append(finding("missing-duty", row.page_start, where,
                                     "a task row before any duty (主要職責) code"))
             continue
-        duty_pages[current_duty][1] = max(duty_pages[current_duty][1], row.page_end)
+        duty_pages[current_duty][1] = max(duty_pages[current_duty][1], duty_end)
 
         level_pieces = row.cells.get(layout.LEVEL, ())
         level_text = "\n".join(p.text.strip() for p in level_pieces) or None
@@ -177,12 +187,6 @@ def parse_main_table(rows: tuple[LogicalRow, ...], standard_code: str,
         elif level is None:
             findings.append(finding("ambiguous-level", row.page_start, where,
                                     f"職能級別 printed as {level_text!r}; level left null"))
-        # A block spans the pages of its own cells: a merged 主要職責 cell carried on to the
-        # next page belongs to the duty, not to the duty's last task.
-        own = [p.page for role, pieces in row.cells.items() if role != layout.DUTY
-               for p in pieces]
-        block_start = row.page_start
-        block_end = max(block_start, max(own, default=row.page_end))
         out.blocks.append(base(block_no=block_no, level=level, level_text=level_text,
                                page_start=block_start, page_end=block_end))
 
