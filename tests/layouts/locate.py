@@ -35,7 +35,9 @@ def page_texts(pdf_path: Path) -> list[str]:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            out.append(squash(textpage.get_text_range()))
+            # PDFium spells a hyphen it takes for a word's break at a line's end U+FFFE (a
+            # bullet `-` printed there is one): the page prints `-`.
+            out.append(squash(textpage.get_text_range()).replace("\ufffe", "-"))
             textpage.close()
             page.close()
         return out
