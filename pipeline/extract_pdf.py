@@ -54,6 +54,7 @@ from pipeline.pdf_text import (
     is_running_header,
     is_wrap,
     mark_word_breaks,
+    with_marks_on_their_lines,
     read_cell_lines,
     read_line,
 )
@@ -158,6 +159,7 @@ def _read_page(page: Any, number: int, state: Sections) -> None:
                                           f"text in a table but in no cell: "
                                           f"{' '.join(lost)[:60]!r}"))
     lines.sort(key=lambda line: line["top"])
+    lines = with_marks_on_their_lines(lines)
     apart = _footer_digits(lines)
     items: list[tuple[float, str, Any]] = [(t.bbox[1], "table", t) for t in tables]
     items += [(line["top"], "line", line) for i, line in enumerate(lines) if i not in apart]

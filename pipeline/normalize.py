@@ -15,7 +15,9 @@ full-width ，：（） into ASCII):
    the engine did for want of room and no space was lost —, one space
    when both sides are Latin/ASCII (`machine` + `learning`). A layout may also break inside an
    over-long Latin word, which no reader can tell from a wrap between two words, so every
-   Latin–Latin join is reported (``latin-wrap-joined``) for an analyst to check.
+   Latin–Latin join is reported (``latin-wrap-joined``) for an analyst to check — unless the
+   line ends with a printed space (a PDF that draws a line's last space, a text export's space
+   before a break): that space is the text's own, kept, nothing to check.
 4. Runs of spaces and tabs inside a line become one space; each field is trimmed. Control
    characters are not text: Word's manual line break (U+000B), form feeds and other line
    separators count as a line break (rule 3), the remaining C0/C1 controls are removed.
@@ -61,6 +63,7 @@ _NUMBER_BREAK = regex.compile(r"[0-9]+\.[0-9]+\.\Z")  # `O1.1.` | `2`; not `2023
 # A Latin word as the evidence for rule 3 counts it: letters and digits, with inner joiners.
 _LATIN_WORD = regex.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'&+._-]*[A-Za-z0-9])?")
 _LAST_WORD = regex.compile(_LATIN_WORD.pattern + r"$")
+_PRINTED_SPACES = " \t\u00a0"
 
 
 @dataclass(frozen=True)
@@ -138,14 +141,22 @@ def join_with_report(text: str, evidence: Evidence | None = None
     layout forced inside a word (``layout.WORD_BREAK``, marked by extract) joins with nothing,
     unless the document prints the two fragments as two words elsewhere."""
     parts = regex.split(f"(\n|{layout.WORD_BREAK})", text)
-    pieces = [(parts[i].strip(), parts[i - 1] if i else "\n") for i in range(0, len(parts), 2)]
-    pieces = [(line, sep) for line, sep in pieces if line]
-    lines = [line for line, _sep in pieces]
+    # Each line, the separator before it, and whether the line before it ends with a printed
+    # space (the text's own: the break is between two words, nothing to decide).
+    pieces: list[tuple[str, str, bool]] = []
+    spaced = False
+    for i in range(0, len(parts), 2):
+        if parts[i].strip():
+            pieces.append((parts[i].strip(), parts[i - 1] if i else "\n", spaced))
+            spaced = parts[i][-1] in _PRINTED_SPACES
+    lines = [line for line, _sep, _spaced in pieces]
     chains = _chain_words(lines, evidence) if evidence is not None else {}
     out = ""
     joins: list[LatinJoin] = []
-    for k, (line, sep) in enumerate(pieces):
-        if out and _is_latin_break(out, line):
+    for k, (line, sep, after_space) in enumerate(pieces):
+        if out and after_space and _is_latin_break(out, line):
+            out += " "
+        elif out and _is_latin_break(out, line):
             left_word = _LAST_WORD.search(out)
             right_word = _LATIN_WORD.match(line)
             left = left_word.group() if left_word else out.rsplit(" ", 1)[-1]

@@ -7,8 +7,9 @@ line: glued to the item above it (`縫機上線能力` + `縫機`, where the nex
 `S10縫機操作能力`), or to the paragraph above it — a value exported wrong with nothing to show.
 
 The copy is told by its glyphs: each one is on the next page's top lines, the same character at
-the same horizontal place (the browser laid the line out once), and characters of the printed
-words it belongs to are missing before or between its own (`S10`, whose run was not painted) —
+the same horizontal place (the browser laid the line out once), and printed text of that line is
+missing from the copy — characters of the words it belongs to, before or between its own (`S10`,
+whose run was not painted), or an item's code one space before them (`P2.3.3` | `恪遵…`) —
 which neither an item printed again in a later row (the same `K07…` at the same place, whole)
 nor text that merely ends where the next page's begins (`等。` | `等。另應…`: only what follows
 is missing) ever shows. No item may start above those words on the next page. Such a line is
@@ -83,14 +84,28 @@ def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any],
             return False
         matched.add(id(others[at]))
         at += 1
-    words = [run for run in _runs(line["chars"]) if any(id(c) in matched for c in run)]
+    runs = _runs(line["chars"])
+    words = [run for run in runs if any(id(c) in matched for c in run)]
     flat = [c for run in words for c in run]
     last = max(i for i, c in enumerate(flat) if id(c) in matched)
-    if all(id(c) in matched for c in flat[:last]):
+    if all(id(c) in matched for c in flat[:last]) and not _code_left_out(runs, words[0]):
         return False
     left, right = min(r[0]["x0"] for r in words), max(r[-1]["x1"] for r in words)
     return not any(_opens_item(run) for upper in above for run in _runs(
         [c for c in upper["chars"] if left <= (c["x0"] + c["x1"]) / 2 <= right]))
+
+
+def _code_left_out(runs: list[list[dict[str, Any]]], first: list[dict[str, Any]]) -> bool:
+    """Whether the printed word before ``first`` on its line is an item's code alone, one space
+    apart (`P2.3.3` | `恪遵…`; a whole item there is another cell's text): the copy, which lacks it, is of a line that opens with that code —
+    its run was not painted — not of text that merely ends where the next page begins."""
+    before = runs[:runs.index(first)]
+    if not before:
+        return False
+    space = first[0]["x1"] - first[0]["x0"]
+    code = layout.BULLET.sub("", "".join(c["text"] for c in before[-1]))
+    return first[0]["x0"] - before[-1][-1]["x1"] < space and any(
+        pattern.fullmatch(code) for pattern in layout.PRINTED_CODE_PATTERNS.values())
 
 
 def without_clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, list[Finding]]:

@@ -227,6 +227,29 @@ def read_line(text: str, number: int, state: Sections, wraps: bool = False,
                                       f"text in no table cell or known line: {text[:60]!r}"))
 
 
+def with_marks_on_their_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Lines (top to bottom) with a line that is a list mark alone (`▪`, `•`) put in front of
+    the line it marks: a mark drawn smaller or raised (its top a few points above the text's)
+    is read as a line of its own, which would be an item holding nothing. The marked line is
+    the next one, level with the mark's middle and starting right of it."""
+    out: list[dict[str, Any]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        marked = lines[i + 1] if i + 1 < len(lines) else None
+        if (marked is not None and layout.BULLET.fullmatch(line["text"].strip())
+                and marked["top"] <= (line["top"] + line["bottom"]) / 2 <= marked["bottom"]
+                and marked["x0"] >= (line["x0"] + line["x1"]) / 2):
+            out.append({**marked, "text": line["text"].strip() + marked["text"],
+                        "x0": line["x0"], "top": min(line["top"], marked["top"]),
+                        "chars": line.get("chars", []) + marked.get("chars", [])})
+            i += 2
+            continue
+        out.append(line)
+        i += 1
+    return out
+
+
 def read_cell_lines(page: Any, bbox: tuple[float, float, float, float], number: int,
                     state: Sections) -> None:
     """A back-matter cell that holds several lines, read line by line like free text: a line
@@ -236,6 +259,7 @@ def read_cell_lines(page: Any, bbox: tuple[float, float, float, float], number: 
     # (a crop would also take the next row's first line where its glyphs reach over the rule).
     chars = _cell_chars(page, bbox)
     lines = chars_to_textmap(chars).extract_text_lines(return_chars=True) if chars else []
+    lines = with_marks_on_their_lines(lines)
     if not lines:
         return
     right = bbox[2] - (min(line["x0"] for line in lines) - bbox[0])
@@ -287,12 +311,16 @@ def mark_word_breaks(page: Any, bbox: tuple[float, float, float, float], text: s
     ``layout.WORD_BREAK`` instead of a line break: the line before it is full to the cell's
     edge and the word is wider than the cell's lines (`HACC` | `P` in a narrow column), so no
     space can have been there — a word the engine had to break. Normalise joins it with
-    nothing, still with a warning. Any other break stays a line break."""
+    nothing, still with a warning. A break after a space the PDF draws at the line's end keeps
+    that space (`Area ` | `Network`: normalise joins it with the space, nothing to check). Any
+    other break stays a line break."""
     if not _LATIN_BREAK.search(text):
         return text
-    lines = chars_to_textmap(_cell_chars(page, bbox)).extract_text_lines(return_chars=True)
+    chars = _cell_chars(page, bbox)
+    lines = chars_to_textmap(chars).extract_text_lines(return_chars=True)
     if [line["text"].strip() for line in lines] != [t.strip() for t in text.split("\n")]:
         return text
+    spaces = [c for c in chars if c["text"] == " "]
     left = min(line["x0"] for line in lines)
     right = bbox[2] - (left - bbox[0])
     out = lines[0]["text"]
@@ -300,15 +328,26 @@ def mark_word_breaks(page: Any, bbox: tuple[float, float, float, float], text: s
         tail, head = _run(above["chars"], True), _run(line["chars"], False)
         breaks = "\n"
         if (tail and head and _LATIN.fullmatch(tail[-1]["text"])
-                and _LATIN.fullmatch(head[0]["text"]) and not _starts_word(tail, head)
+                and _LATIN.fullmatch(head[0]["text"])
                 and layout.role_of_code(line["text"].strip()) is None):
             # (A line opening with an item's code starts that item, whatever the geometry.)
             full = right - above["x1"] < head[0]["x1"] - head[0]["x0"] + _EDGE_SLACK
             word = tail[-1]["x1"] - tail[0]["x0"] + head[-1]["x1"] - head[0]["x0"]
-            if full and word > right - left - _EDGE_SLACK:
+            if _space_drawn_after(tail[-1], spaces):
+                breaks = " \n"
+            elif (full and word > right - left - _EDGE_SLACK
+                    and not _starts_word(tail, head)):
                 breaks = layout.WORD_BREAK
         out += breaks + line["text"]
     return out
+
+
+def _space_drawn_after(last: dict[str, Any], spaces: list[dict[str, Any]]) -> bool:
+    """Whether the PDF draws a space glyph after a line's last character: the line was broken at
+    that space (some engines draw a line's last space, e.g. LibreOffice with a font that has the
+    glyph; a browser never does), so two words, whatever else the document prints."""
+    return any(abs(space["top"] - last["top"]) < _EDGE_SLACK
+               and space["x0"] >= last["x1"] - _EDGE_SLACK for space in spaces)
 
 
 def digits_only(text: str) -> bool:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.normalize import clean_text, join_wrapped_lines, map_ideograph, normalize_tables
+from pipeline.normalize import (
+    clean_text,
+    join_with_report,
+    join_wrapped_lines,
+    latin_evidence,
+    map_ideograph,
+    normalize_tables,
+)
 from pipeline.records import TableSet
 
 
@@ -112,3 +119,19 @@ def test_every_latin_wrap_read_as_a_space_is_reported(sample: TableSet) -> None:
     assert joins == [("latin-wrap-joined", "warning", "indicators:P1.1.1:text")] * 2
     messages = [f.message for f in out.findings if f.code == "latin-wrap-joined"]
     assert "'Total' and 'Isotropic'" in messages[1]
+
+
+def test_a_space_printed_at_a_line_s_end_is_kept_whatever_the_document_prints_elsewhere(
+        ) -> None:
+    """A PDF that draws a line's last space (LibreOffice, with a font that has the glyph) shows
+    the break was between two words: no join to decide, even where the document also prints
+    the pair unbroken (`AreaNetwork` in another cell). Regression: layouts 8/419 exported
+    `Controller AreaNetwork` (layout-regressions/line-end-space-drawn-between-two-latin-words)."""
+    evidence = latin_evidence(["Controller AreaNetwork,"])
+    assert join_with_report("（Controller Area \nNetwork,CAN）", evidence) == (
+        "（Controller Area Network,CAN）", [])
+    text, joins = join_with_report("（Controller Area\nNetwork,CAN）", evidence)
+    assert text == "（Controller AreaNetwork,CAN）"
+    assert [j.reading for j in joins] == ["unbroken"]
+    # Beside a CJK character a wrap still joins with nothing (rule 3).
+    assert join_with_report("控制器 \n區域", evidence) == ("控制器區域", [])

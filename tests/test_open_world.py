@@ -359,6 +359,14 @@ def _glyphs(text: str, x0: float, top: float, size: float = 10.0) -> list[dict[s
     # A paragraph ends where the next page's first one begins, at the same place: only what
     # follows is missing, so it is text of its own, kept.
     (_glyphs("等。", 72.0, 735.0), _glyphs("等。另應注意相關法規", 72.0, 55.0), False),
+    # A line moved to the next page left its text at this page's foot, its code printed one
+    # space before it unpainted (layouts 4/257, layout-regressions/clipped-copy-of-a-line-whose-
+    # code-is-one-space-before-it): dropped.
+    (_glyphs("恪遵永續會展政", 135.0, 735.0), _glyphs("P2.3.3 恪遵永續會展政", 100.0, 55.0),
+     True),
+    # The word one space before it is no item's code: what is missing is not the line's start.
+    (_glyphs("恪遵永續會展政", 135.0, 735.0), _glyphs("依照規範 恪遵永續會展政", 90.0, 55.0),
+     False),
 ])
 def test_a_line_the_page_cut_off_and_the_next_page_prints_again_is_read_once(
         foot: list[dict[str, object]], next_top: list[dict[str, object]], dropped: bool) -> None:
@@ -421,3 +429,22 @@ def test_a_left_cell_title_a_page_break_cut_to_its_first_word_is_read_by_what_it
 def test_the_rest_of_a_cut_level_header_below_it_is_no_text_of_the_row(
         cut: str, below: str, rest: bool) -> None:
     assert headers.header_word_rest(cut, "level", below) is rest
+
+
+def _line(text: str, x0: float, x1: float, top: float, height: float = 11.0) -> dict[str, object]:
+    return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": top + height, "chars": []}
+
+
+def test_a_list_mark_drawn_raised_is_read_on_the_line_it_marks() -> None:
+    """`▪` drawn 3 pt above its text is a line of its own to pdfplumber: read alone it was an
+    attitude with an empty name, which rejected the document (layouts 7/91,
+    layout-regressions/list-mark-raised-above-its-lines-text)."""
+    from pipeline.pdf_text import with_marks_on_their_lines
+
+    lines = [_line("職能內涵（A=attitude態度）", 30.7, 168.2, 550.0),
+             _line("▪", 30.7, 41.7, 559.5), _line("A01自我管理:設立…", 41.7, 602.7, 562.8),
+             _line("▪", 30.7, 41.7, 572.3), _line("A02謹慎細心:對於…", 41.7, 602.7, 575.5),
+             # A mark whose middle is level with no line after it stays as printed.
+             _line("▪", 30.7, 41.7, 600.0), _line("說明", 41.7, 90.0, 640.0)]
+    assert [line["text"] for line in with_marks_on_their_lines(lines)] == [
+        "職能內涵（A=attitude態度）", "▪A01自我管理:設立…", "▪A02謹慎細心:對於…", "▪", "說明"]
