@@ -54,9 +54,9 @@ from pipeline.pdf_text import (
     is_running_header,
     is_wrap,
     mark_word_breaks,
-    with_marks_on_their_lines,
     read_cell_lines,
     read_line,
+    with_marks_on_their_lines,
 )
 from pipeline.records import ExtractedDocument, GridRow, PageGrid, Source
 from pipeline.severity import finding

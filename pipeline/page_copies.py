@@ -97,8 +97,9 @@ def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any],
 
 def _code_left_out(runs: list[list[dict[str, Any]]], first: list[dict[str, Any]]) -> bool:
     """Whether the printed word before ``first`` on its line is an item's code alone, one space
-    apart (`P2.3.3` | `恪遵…`; a whole item there is another cell's text): the copy, which lacks it, is of a line that opens with that code —
-    its run was not painted — not of text that merely ends where the next page begins."""
+    apart (`P2.3.3` | `恪遵…`; a whole item there is another cell's text): the copy, which
+    lacks it, is of a line that opens with that code — its run was not painted — not of text
+    that merely ends where the next page begins."""
     before = runs[:runs.index(first)]
     if not before:
         return False
