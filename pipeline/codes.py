@@ -215,7 +215,8 @@ class CodeSequence:
     is then expected too, besides the next in sequence, but read from a glued print only when
     the name that is left is the name it had before (`T1.12D繪圖` again is T1.1 + 2D繪圖; after
     T1.1…T1.10, `T1.12任務` is task 12, not T1.1 + 2任務). The next code in sequence never moves
-    backwards when an earlier task comes back."""
+    backwards when an earlier task comes back. A code with a fourth number is in sequence under
+    its first three (`P1.1.1.1`, then `P1.1.1.23D…` is P1.1.1.2 + 3D…)."""
 
     def __init__(self, findings: list[Finding]) -> None:
         self.last: dict[str, int] = {}
@@ -223,6 +224,10 @@ class CodeSequence:
         self.findings = findings
 
     def take(self, item: Item, prefix: str, role: str) -> Item:
+        rest = item.code[len(prefix):]
+        if item.code.startswith(prefix) and "." in rest:
+            # A fourth number (`P1.2.1.1`): numbered in sequence under its first three.
+            prefix += rest.rsplit(".", 1)[0] + "."
         expected = f"{prefix}{self.last.get(prefix, 0) + 1}"
         seen = self.names.setdefault(prefix, {}) if role == layout.TASK else {}
         if item.code not in seen:

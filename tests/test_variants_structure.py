@@ -469,3 +469,21 @@ def test_a_level_block_starting_a_page_at_the_same_level_is_not_merged_into_the_
     assert not [f for f in doc.findings if f.code == "row-continued" and f.where == "T3.2"]
     first = next(k["knowledge_code"] for k in tables["task_knowledge"] if k["block_no"] == 12)
     assert first == knowledge[:3]
+
+
+def test_a_four_number_code_glued_to_a_digit_led_text_is_read_in_sequence() -> None:
+    """`P1.1.1.1…` then `P1.1.1.23D工作圖…`: a code with a fourth number is numbered in sequence
+    under its first three, so the second is P1.1.1.2 + `3D工作圖…` (a code-digits-split warning),
+    not P1.1.1.23 (layouts 6/373 and 7/399 exported it so, flagged)."""
+    from pipeline.codes import CodeSequence
+    from pipeline.records import Item
+
+    findings: list[Finding] = []
+    sequence = CodeSequence(findings)
+    read = [sequence.take(Item(code, text, 2, 2), "P1.1.", layout.INDICATOR)
+            for code, text in (("P1.1.1.1", "檢查圖面"), ("P1.1.1.23", "D工作圖檔轉檔"),
+                               ("P1.1.2.1", "確認"), ("P1.1.2.2", "回報"))]
+    assert [(i.code, i.text) for i in read] == [
+        ("P1.1.1.1", "檢查圖面"), ("P1.1.1.2", "3D工作圖檔轉檔"), ("P1.1.2.1", "確認"),
+        ("P1.1.2.2", "回報")]
+    assert [(f.code, f.where) for f in findings] == [("code-digits-split", "indicator:P1.1.1.2")]
