@@ -176,6 +176,19 @@ def _read_page(page: Any, number: int, state: Sections) -> None:
             state.room = None
 
 
+def _continues_profile(rows: list[tuple[str, ...]], at_top: bool) -> bool:
+    """Whether a table after the profile carries its last rows on: it opens with a profile
+    label (`基準級別 | 4`), or, first on its page, with a label-less row (the rest of
+    工作描述 a page break cut, `| 則，進行系統調整…`), alone or above a labelled one."""
+    def label(row: tuple[str, ...]) -> str:
+        return next((c for c in row if c.strip()), "")
+
+    if layout.is_profile_label(label(rows[0])):
+        return True
+    return at_top and not rows[0][0].strip() and (
+        len(rows) == 1 or layout.is_profile_label(label(rows[1])))
+
+
 def _section_title(row: tuple[str, ...]) -> str | None:
     """"attitudes" or "notes" when the row is that section's title, else None."""
     filled = [c for c in row if c.strip()]
@@ -332,8 +345,7 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) 
             _read_back_rows(table, 0, rows, number, state, skip_columns=title_column + 1)
         elif state.current in ("attitudes", "notes"):
             _read_back_rows(table, 0, rows, number, state)
-        elif state.current == "profile" and layout.is_profile_label(
-                next((c for c in rows[0] if c.strip()), "")):
+        elif state.current == "profile" and _continues_profile(rows, at_top):
             # The profile's last rows carried on to the next page (`基準級別 | 4`).
             state.profile.extend(GridRow(number, r) for r in rows)
         elif continued is not None:
