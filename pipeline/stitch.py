@@ -311,8 +311,9 @@ def _start_merged_block(current: _RowBuilder, row: GridRow, findings: list[Findi
 def _carry_duty_name(row: GridRow, cells: list[_Cell], columns: tuple[str | None, ...],
                      current: _RowBuilder, rows: list[LogicalRow],
                      findings: list[Finding]) -> GridRow:
-    """A page's first row that starts a task beside the rest of the duty's name: the merged
-    主要職責 cell carried on from the page before (`T2 天線特性測試` | `驗證`). The fragment joins
+    """A page's first row that starts a task (or continues the last task's row, its cells under
+    their header's columns) beside the rest of the duty's name: the merged 主要職責 cell carried
+    on from the page before (`T2 天線特性測試` | `驗證`). The fragment joins
     the duty cell it continues (``split-cell-joined``) and leaves the row."""
     fragment = next((c for c in cells if c.role is None and c.column < len(columns)
                      and columns[c.column] == layout.DUTY), None)
@@ -370,6 +371,10 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
                 rows.append(current.build())
                 current = _start_merged_block(current, row, findings, row_no, index == 0)
             elif index == 0 and current is not None:
+                if columns_placed and layout.DUTY not in current.cells:
+                    # The rest of a duty cell merged over the rows above, beside the rest of
+                    # the last task's row (`…數位金融產` | `品`).
+                    row = _carry_duty_name(row, cells, page_columns, current, rows, findings)
                 _continue_row(current, row, findings, row_no, page_columns, columns_placed)
             else:
                 findings.append(finding(

@@ -241,3 +241,25 @@ def test_each_page_is_read_against_its_own_headers_grid() -> None:
     assert items(row, layout.KNOWLEDGE) == {"K01": "國際運送承攬業管理程序與規範"}
     assert items(row, layout.INDICATOR) == {"P1.5.1": "確認作業標"}
     assert items(row, layout.SKILL) == {"S01": "領導能力"}
+
+
+def test_the_rest_of_a_merged_duty_cell_beside_the_rest_of_the_last_tasks_row() -> None:
+    """The duty cell merged over T1.1 and T1.2 runs on to the next page (`…數位金融產` | `品`)
+    beside the rest of T1.2's row (`目`, `報告`): in a PDF, whose cells lie under their header's
+    columns, the first is the duty's, the others T1.2's (layouts 5/469 rejected the document:
+    `目` matched no cell of T1.2; layout-regressions/merged-duty-cell-run-on-beside-a-continued-row)."""
+    t11 = ("T1探索客戶數位金融產", "T1.1了解數位金融市場", "O1.1.1新商品目標市場", "P1.1.1執行新商品。",
+           "3", "K01金融市場", "S01人脈拓展")
+    t12 = ("", "T1.2確認開發新商品的機會及監控預算項", "O1.2.1新商品開發成本分析", "P1.2.1分析。",
+           "3", "K03產業分析", "S02策略性思考")
+    rest = ("品", "目", "報告", "", "", "", "")
+    rows, findings = stitch_rows((page(1, t11, t12), page(2, rest)),
+                                 (layout.ROLE_ORDER, layout.ROLE_ORDER), columns_placed=True)
+    assert [clean_text("".join(p.text for p in r.cells[layout.DUTY])) for r in rows
+            if layout.DUTY in r.cells] == ["T1探索客戶數位金融產品"]
+    assert items(rows[1], layout.OUTPUT) == {"O1.2.1": "新商品開發成本分析報告"}
+    assert clean_text("".join(p.text for p in rows[1].cells[layout.TASK])) == (
+        "T1.2確認開發新商品的機會及監控預算項目")
+    assert codes(findings, "unplaceable-fragment") == []
+    assert sorted(codes(findings, "split-cell-joined")) == [
+        "T1.2:output:O1.2.1", "T1.2:task:T1.2", "duty:T1"]
