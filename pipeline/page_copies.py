@@ -9,7 +9,8 @@ line: glued to the item above it (`縫機上線能力` + `縫機`, where the nex
 The copy is told by its glyphs: each one is on the next page's top lines, the same character at
 the same horizontal place (the browser laid the line out once), and printed text of that line is
 missing from the copy — characters of the words it belongs to, before or between its own (`S10`,
-whose run was not painted), or an item's code one space before them (`P2.3.3` | `恪遵…`) —
+whose run was not painted), or the line's start one space before them, an item's code
+(`P2.3.3` | `恪遵…`) or a letter-spaced title's first letters (`說 明 與 補 充` | `事`) —
 which neither an item printed again in a later row (the same `K07…` at the same place, whole)
 nor text that merely ends where the next page's begins (`等。` | `等。另應…`: only what follows
 is missing) ever shows. No item may start above those words on the next page. Such a line is
@@ -18,6 +19,7 @@ dropped from the first page and reported once (``clipped-copy``).
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from pdfplumber.utils.text import chars_to_textmap
@@ -88,22 +90,26 @@ def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any],
     words = [run for run in runs if any(id(c) in matched for c in run)]
     flat = [c for run in words for c in run]
     last = max(i for i, c in enumerate(flat) if id(c) in matched)
-    if all(id(c) in matched for c in flat[:last]) and not _code_left_out(runs, words[0]):
+    if all(id(c) in matched for c in flat[:last]) and not _start_left_out(runs, words[0]):
         return False
     left, right = min(r[0]["x0"] for r in words), max(r[-1]["x1"] for r in words)
     return not any(_opens_item(run) for upper in above for run in _runs(
         [c for c in upper["chars"] if left <= (c["x0"] + c["x1"]) / 2 <= right]))
 
 
-def _code_left_out(runs: list[list[dict[str, Any]]], first: list[dict[str, Any]]) -> bool:
-    """Whether the printed word before ``first`` on its line is an item's code alone, one space
-    apart (`P2.3.3` | `恪遵…`; a whole item there is another cell's text): the copy, which
-    lacks it, is of a line that opens with that code — its run was not painted — not of text
-    that merely ends where the next page begins."""
+def _start_left_out(runs: list[list[dict[str, Any]]], first: list[dict[str, Any]]) -> bool:
+    """Whether the line's start, printed one space before ``first``, is missing from the copy:
+    an item's code alone (`P2.3.3` | `恪遵…`; a whole item there is another cell's text), or
+    the letters of a letter-spaced title (`說 明 與 補 充` | `事`) — the runs the page did not
+    paint, not text that merely ends where the next page begins."""
     before = runs[:runs.index(first)]
     if not before:
         return False
     space = first[0]["x1"] - first[0]["x0"]
+    spaced = [first[0], *(run[-1] for run in reversed(before))]
+    if all(right["x0"] - left["x1"] < space for right, left in itertools.pairwise(spaced)) and (
+            len(before) >= 2 and all(len(run) == 1 for run in [*before, first])):
+        return True
     code = layout.BULLET.sub("", "".join(c["text"] for c in before[-1]))
     return first[0]["x0"] - before[-1][-1]["x1"] < space and any(
         pattern.fullmatch(code) for pattern in layout.PRINTED_CODE_PATTERNS.values())
@@ -115,7 +121,7 @@ def without_clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, l
     if foot is None:
         return page, []
     glyphs = [c for c in foot["chars"] if not c["text"].isspace()]
-    if len(glyphs) < 2:
+    if not glyphs:
         return page, []
     top = next_page.bbox[1] + _TOP_SHARE * (next_page.bbox[3] - next_page.bbox[1])
     upper = [c for c in next_page.chars if c["top"] < top]

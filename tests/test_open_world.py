@@ -364,6 +364,11 @@ def _glyphs(text: str, x0: float, top: float, size: float = 10.0) -> list[dict[s
     # code-is-one-space-before-it): dropped.
     (_glyphs("恪遵永續會展政", 135.0, 735.0), _glyphs("P2.3.3 恪遵永續會展政", 100.0, 55.0),
      True),
+    # One glyph of a letter-spaced title moved to the next page (layouts 5/481, which it
+    # rejected as uncovered text; layout-regressions/letter-spaced-title-glyph-left-at-a-page-foot).
+    (_glyphs("事", 126.0, 735.0), _glyphs("說 明 與 補 充 事 項", 51.0, 55.0), True),
+    # The words before it are no letters of a spaced title: kept.
+    (_glyphs("事", 126.0, 735.0), _glyphs("說明與補充 事 項", 71.0, 55.0), False),
     # The word one space before it is no item's code: what is missing is not the line's start.
     (_glyphs("恪遵永續會展政", 135.0, 735.0), _glyphs("依照規範 恪遵永續會展政", 90.0, 55.0),
      False),
