@@ -15,7 +15,9 @@ full-width ，：（） into ASCII):
    the engine did for want of room and no space was lost —, one space
    when both sides are Latin/ASCII (`machine` + `learning`). A layout may also break inside an
    over-long Latin word, which no reader can tell from a wrap between two words, so every
-   Latin–Latin join is reported (``latin-wrap-joined``) for an analyst to check — unless the
+   Latin–Latin join is reported (``latin-wrap-joined``) for an analyst to check; a lone small
+   letter on one side (`Qualit` | `y`, never `a` or `x`) is no word of its own, so it joins
+   with nothing, reported all the same — unless the
    line ends with a printed space (a PDF that draws a line's last space, a text export's space
    before a break): that space is the text's own, kept, nothing to check.
 4. Runs of spaces and tabs inside a line become one space; each field is trimmed. Control
@@ -64,6 +66,9 @@ _NUMBER_BREAK = regex.compile(r"[0-9]+\.[0-9]+\.\Z")  # `O1.1.` | `2`; not `2023
 _LATIN_WORD = regex.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'&+._-]*[A-Za-z0-9])?")
 _LAST_WORD = regex.compile(_LATIN_WORD.pattern + r"$")
 _PRINTED_SPACES = " \t\u00a0"
+# A small letter alone is no English word (but `a`, and `x` for "times"): a line holding only
+# that much of a Latin word was broken inside it (`Qualit` | `y、Cost`, `Z-wav` | `e`).
+_LONE_LETTER = regex.compile("[b-wyz]")
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,8 @@ def latin_evidence(texts: list[str]) -> Evidence:
 class LatinJoin:
     """One line break between two Latin fragments: their ends, and how it was read — "space"
     (nothing in the document decides), "unbroken" / "words" as the document prints them, or
-    "layout" (a break the PDF's layout forced inside a word)."""
+    "layout" (a break the PDF's layout forced inside a word), "letter" (a lone small letter on
+    one side, no word of its own: `Qualit` | `y`)."""
 
     left: str
     right: str
@@ -166,8 +172,11 @@ def join_with_report(text: str, evidence: Evidence | None = None
                 if evidence is not None and left_word and right_word else "space")
             if sep == layout.WORD_BREAK and reading == "space":
                 reading = "layout"
+            elif reading == "space" and (_LONE_LETTER.fullmatch(left)
+                                         or _LONE_LETTER.fullmatch(right)):
+                reading = "letter"
             joins.append(LatinJoin(left[-12:], right[:12], reading))
-            if reading not in ("unbroken", "layout"):
+            if reading not in ("unbroken", "layout", "letter"):
                 out += " "
         out += line
     return out, joins
@@ -284,7 +293,10 @@ def _latin_finding(join: LatinJoin, page: int | None, where: str) -> Finding:
     """Every line break between Latin fragments is a warning, however it was read: the document
     may spell a word both ways, and only a reader of the page can tell (never below warning)."""
     unbroken, words = join.left + join.right, f"{join.left} {join.right}"
-    if join.reading == "layout":
+    if join.reading == "letter":
+        how = (f"read as {unbroken!r}: a lone small letter is no word of its own; "
+               f"or {words!r}")
+    elif join.reading == "layout":
         how = (f"read as {unbroken!r}: the line before it is full to its cell's edge and the word "
                f"is wider than the cell, so the layout broke it; or {words!r}")
     elif join.reading == "space":

@@ -135,3 +135,18 @@ def test_a_space_printed_at_a_line_s_end_is_kept_whatever_the_document_prints_el
     assert [j.reading for j in joins] == ["unbroken"]
     # Beside a CJK character a wrap still joins with nothing (rule 3).
     assert join_with_report("控制器 \n區域", evidence) == ("控制器區域", [])
+
+
+@pytest.mark.parametrize(("text", "joined", "reading"), [
+    ("QCD(Qualit\ny、Cost、Deliver\ny)的觀念", "QCD(Quality、Cost、Delivery)的觀念", "letter"),
+    ("（ZigBee、Z-wav\ne、LiFi）", "（ZigBee、Z-wave、LiFi）", "letter"),
+    # `a` and `x` are words of their own.
+    ("such as\na test", "such as a test", "space"),
+    ("3\nx 5 mm", "3 x 5 mm", "space"),
+])
+def test_a_lone_small_letter_at_a_break_is_no_word_of_its_own(text: str, joined: str,
+                                                               reading: str) -> None:
+    """Layouts 5/485 and 8/321 exported `Qualit y` and `Deliver y`, flagged."""
+    out, joins = join_with_report(text, latin_evidence([]))
+    assert out == joined
+    assert {j.reading for j in joins} == {reading}
