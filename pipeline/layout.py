@@ -203,8 +203,9 @@ PRIVATE_USE_BULLET = regex.compile("[\uf020-\uf0ff]")
 # Marks printed before a list item: bullets, and a hyphen followed by a space (`-20°C` is text).
 # A digit is never a bullet (`3D列印技術` keeps its 3).
 _MARKS = "•・·‧●▪■◆◇○◎⚫➢►▶＊" + PRIVATE_USE_BULLETS
-# One mark as a pattern (a hyphen only before white space).
-MARK = rf"(?:[{_MARKS}]|-(?=\s))"
+# One mark as a pattern (a hyphen only before white space, a lettered code or a Chinese
+# character: `- A01…`, `-A07團隊意識`, `-高中職畢業`; never in `-5°C`, `e-mail`).
+MARK = rf"(?:[{_MARKS}]|-(?=\s|[TOPKSA][.． ]?[0-9]|\p{{Han}}))"
 BULLET = regex.compile(rf"^(?:{MARK}\s*)+")
 # The same marks in front of an item's code where an item starts in a main-table cell (a line,
 # a `<p>` paragraph, or after white space: `\uf0b7P1.1.1…`, `• K01…`): set aside before the code

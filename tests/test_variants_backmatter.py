@@ -142,6 +142,19 @@ def test_a_code_less_line_is_a_name_s_rest_only_across_a_page_break_in_a_coded_l
     assert "attitude-name-continued" not in [f.code for f in findings]
 
 
+def test_a_hyphen_mark_glued_to_an_attitude_code_is_a_mark() -> None:
+    """`- A06…` and `-A07…` (the gap too narrow for pdfplumber to read a space): both marked
+    items with their codes. Regression: a fresh seed (layouts 11/492) exported A07 without its
+    code, the name `-A07團隊意識`, with no finding on the code
+    (layout-regressions/hyphen-mark-glued-to-an-attitude-code)."""
+    rows = (GridRow(4, ("- A06謹慎細心：對於任務的執行過程。",)),
+            GridRow(4, ("-A07團隊意識：積極參與並支持團隊。",)))
+    attitudes, findings = parse_attitudes(rows, "X")
+    assert [(a["attitude_code"], a["name"]) for a in attitudes] == [
+        ("A06", "謹慎細心"), ("A07", "團隊意識")]
+    assert findings == []
+
+
 def test_a_name_wrapped_inside_its_cell_stays_one_name() -> None:
     """How a PDF prints a name too long for its cell: one cell, a line break inside it."""
     attitudes, findings = parse_attitudes(
