@@ -13,7 +13,8 @@ whose run was not painted), or the line's start one space before them, an item's
 (`P2.3.3` | `恪遵…`) or a letter-spaced title's first letters (`說 明 與 補 充` | `事`) —
 which neither an item printed again in a later row (the same `K07…` at the same place, whole)
 nor text that merely ends where the next page's begins (`等。` | `等。另應…`: only what follows
-is missing) ever shows. No item may start above those words on the next page. Such a line is
+is missing) ever shows — or it is a list mark alone (`●`), which marks nothing without its
+item. No item may start above those words on the next page. Such a line is
 dropped from the first page and reported once (``clipped-copy``).
 """
 
@@ -90,7 +91,10 @@ def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any],
     words = [run for run in runs if any(id(c) in matched for c in run)]
     flat = [c for run in words for c in run]
     last = max(i for i, c in enumerate(flat) if id(c) in matched)
-    if all(id(c) in matched for c in flat[:last]) and not _start_left_out(runs, words[0]):
+    # A list mark alone marks nothing: the item it opens is the one the next page prints there.
+    marks_only = layout.BULLET.fullmatch("".join(g["text"] for g in glyphs)) is not None
+    if (all(id(c) in matched for c in flat[:last]) and not marks_only
+            and not _start_left_out(runs, words[0])):
         return False
     left, right = min(r[0]["x0"] for r in words), max(r[-1]["x1"] for r in words)
     return not any(_opens_item(run) for upper in above for run in _runs(

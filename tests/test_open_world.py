@@ -369,6 +369,9 @@ def _glyphs(text: str, x0: float, top: float, size: float = 10.0) -> list[dict[s
     (_glyphs("事", 126.0, 735.0), _glyphs("說 明 與 補 充 事 項", 51.0, 55.0), True),
     # The words before it are no letters of a spaced title: kept.
     (_glyphs("事", 126.0, 735.0), _glyphs("說明與補充 事 項", 71.0, 55.0), False),
+    # A list mark alone at the foot, its item moved to the next page (layouts 11/475, rejected:
+    # an attitude with an empty name; layout-regressions/list-mark-left-at-a-page-foot).
+    (_glyphs("●", 100.0, 735.0), _glyphs("●A06追求卓越：會為自己設定", 100.0, 55.0), True),
     # The word one space before it is no item's code: what is missing is not the line's start.
     (_glyphs("恪遵永續會展政", 135.0, 735.0), _glyphs("依照規範 恪遵永續會展政", 90.0, 55.0),
      False),
