@@ -353,15 +353,17 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
         # A cell past the header's last column (a text export's row is kept as read) has no
         # role: extract reported it, cell-outside-columns, its one report.
         width = max((j + 1 for j, role in enumerate(page_columns) if role is not None), default=0)
-        for index, printed in enumerate(grid_rows):
+        first = True  # the page's first row with text (a row of empty cells carries nothing)
+        for printed in grid_rows:
             row_no += 1
             row = GridRow(printed.page, tuple(repairs.mend(c, printed.page)
                                               for c in printed.cells[:width]))
             cells = _non_empty_cells(row)
             if not cells:
                 continue
+            starts_page, first = first, False
             has_task = any(c.role == layout.TASK for c in cells)
-            if has_task and index == 0 and current is not None:
+            if has_task and starts_page and current is not None:
                 row = _carry_duty_name(row, cells, page_columns, current, rows, findings)
             if has_task:
                 if current is not None:
@@ -369,8 +371,8 @@ def stitch_rows(pages: tuple[tuple[int, tuple[GridRow, ...]], ...],
                 current = _start_row(row, findings, row_no)
             elif current is not None and _is_next_level_block(cells, current):
                 rows.append(current.build())
-                current = _start_merged_block(current, row, findings, row_no, index == 0)
-            elif index == 0 and current is not None:
+                current = _start_merged_block(current, row, findings, row_no, starts_page)
+            elif starts_page and current is not None:
                 if columns_placed and layout.DUTY not in current.cells:
                     # The rest of a duty cell merged over the rows above, beside the rest of
                     # the last task's row (`…數位金融產` | `品`).

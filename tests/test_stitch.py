@@ -263,3 +263,15 @@ def test_the_rest_of_a_merged_duty_cell_beside_the_rest_of_the_last_tasks_row() 
     assert codes(findings, "unplaceable-fragment") == []
     assert sorted(codes(findings, "split-cell-joined")) == [
         "T1.2:output:O1.2.1", "T1.2:task:T1.2", "duty:T1"]
+
+
+def test_a_row_of_empty_cells_above_a_pages_first_row_does_not_make_it_an_orphan() -> None:
+    """A recovered rule left a row of empty cells at the top of page 2, above the rest of T1.1's
+    row: the first row with text is still the page's first (layouts 11/212 rejected the document
+    as an orphan row; layout-regressions/empty-row-above-a-continued-row)."""
+    rows, findings = stitch_rows((
+        page(1, T11),
+        page(2, ("",) * 7, ("", "", "", "", "", "統和文件 K05風險評估和管理原則", "")),
+    ))
+    assert codes(findings, "orphan-row") == []
+    assert items(rows[0], layout.KNOWLEDGE)["K04"] == "國際運送承攬業相關資訊系統和文件"
