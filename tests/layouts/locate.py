@@ -8,8 +8,8 @@ printed string (code + text, with any bullet): the first occurrence, from a give
 matches at least its code (or its first few characters). Its text is then followed character by
 character; where the match stops short, the rest must be found on the next page (the part a page
 break moved there, after the repeated header), and so on. Anything that cannot be followed this
-way — a text layer that spells a character otherwise, a remainder found nowhere, an item split
-over a page break that the next page also prints whole — gives None:
+way — a text layer that spells a character otherwise, a remainder found nowhere, an item printed
+once split over a page break that the next page also prints whole — gives None:
 that page field is left out of the comparison and counted, never guessed.
 """
 
@@ -100,7 +100,8 @@ class Locator:
                 return None
             position = found
 
-    def find(self, printed: str, code: str = "", start: int = 0) -> Span | None:
+    def find(self, printed: str, code: str = "", start: int = 0,
+             repeats: bool = False) -> Span | None:
         """The first printing of ``printed`` at or after ``start`` that can be followed to its
         end (its code and at least one character after it must match where it starts; the rest
         may continue on later pages)."""
@@ -114,11 +115,13 @@ class Locator:
         position = self.text.find(head, start)
         while position >= 0:
             span = self._follow(item, position)
-            if span is not None and span.page_end > span.page_start and self.text.find(
-                    item, self.starts[span.page_end - 1], self._page_end(span.page_end)) >= 0:
-                # The next page prints the whole item too: the first page's part may be a copy
-                # a browser left at its foot under a clip (PDFium reads clipped glyphs) — or the
-                # item printed again. Which one holds its pages is not guessed.
+            if (span is not None and not repeats and span.page_end > span.page_start
+                    and self.text.find(item, self.starts[span.page_end - 1],
+                                       self._page_end(span.page_end)) >= 0):
+                # An item printed once (not a K/S item, which each block prints again) that the
+                # next page prints whole: the first page's part is a copy a browser left at its
+                # foot under a clip (PDFium reads clipped glyphs), or the item split there and
+                # printed again. Which page holds it is not guessed.
                 return None
             if span is not None:
                 return span

@@ -99,7 +99,8 @@ def locate_pages(std: Standard, doc: Document, locator: Locator) -> dict[tuple[s
                                        ("knowledge", "task_knowledge", task.knowledge),
                                        ("skill", "task_skills", task.skills)):
                 for item in items:
-                    found = (locator.find(printed[(role, task.code, item.code)], item.code, start)
+                    found = (locator.find(printed[(role, task.code, item.code)], item.code, start,
+                                          repeats=role in ("knowledge", "skill"))
                              if span else None)
                     if found:
                         main_end = max(main_end, found.end)
