@@ -31,7 +31,7 @@ from pdfplumber.utils.text import chars_to_textmap
 
 from pipeline import headers, layout
 from pipeline.extract import outside_columns, section_findings
-from pipeline.page_copies import without_clipped_copy
+from pipeline.page_copies import without_clipped_copy, without_copy_above
 from pipeline.pdf_columns import (
     columns_outside_header,
     fold_nested,
@@ -456,7 +456,7 @@ def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
             page_count = len(pages)
             # A page is read once the next one is open: its foot may hold a copy of a line the
             # next page prints (pipeline.page_copies).
-            previous = None
+            previous = kept = None
             for number, page in enumerate(pages, start=1):
                 read_objects(page)
                 chars += len(page.chars)
@@ -466,14 +466,16 @@ def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
                         "undecodable-text",
                         f"page {number}: {unmapped} of {len(page.chars)} characters have no "
                         "Unicode mapping in the PDF's fonts, so its text cannot be read")
+                reading = page
                 if previous is not None:
-                    kept, copies = without_clipped_copy(previous, page, number - 1)
-                    state.findings.extend(copies)
+                    reading, above = without_copy_above(page, previous, number)
+                    kept, copies = without_clipped_copy(kept, reading, number - 1)
+                    state.findings.extend(copies + above)
                     _read_page(kept, number - 1, state)
                     previous.close()
-                previous = page
+                previous, kept = page, reading
             if previous is not None:
-                _read_page(previous, page_count, state)
+                _read_page(kept, page_count, state)
                 previous.close()
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise UnreadablePdf("encrypted-pdf", "encrypted: opening it needs a password") from exc

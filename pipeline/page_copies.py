@@ -16,6 +16,9 @@ nor text that merely ends where the next page's begins (`等。` | `等。另應
 is missing) ever shows — or it is a list mark alone (`●`), which marks nothing without its
 item. No item may start above those words on the next page. Such a line is
 dropped from the first page and reported once (``clipped-copy``).
+
+The other way round too: the end of the foot's last line painted again in the next page's top
+margin, above its first table rule, its start not (``without_copy_above``).
 """
 
 from __future__ import annotations
@@ -144,3 +147,32 @@ def without_clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, l
         f"line {foot['text'][:40]!r} at the foot of page {number}: part of a line printed "
         f"again at the top of page {number + 1}, glyph for glyph at the same places (a copy "
         "the page cut off), read once")]
+
+
+def without_copy_above(page: Any, previous_page: Any, number: int) -> tuple[Any, list[Finding]]:
+    """The page without a line painted above its first table rule that repeats the end of a
+    line at the previous page's foot: a browser splitting a row across the page break may paint
+    the last line's glyphs again in the next page's top margin (`指引⼿冊`, its `◎K05` not), a
+    copy no reader sees. Told as the foot's copy is: each glyph of the line at the same place on
+    one of the previous page's foot lines, whose start it lacks (``_is_lossy_copy``)."""
+    # (A rule drawn above the page's edge, a row's border continued from the page before,
+    # is not on it.)
+    rules = [e["top"] for e in page.horizontal_edges if e["top"] >= page.bbox[1]]
+    if not rules:
+        return page, []
+    first_rule = min(rules)
+    above = _lines([c for c in page.chars if c["bottom"] <= first_rule + _SAME_PLACE])
+    if not above:
+        return page, []
+    line = above[0]
+    glyphs = [c for c in line["chars"] if not c["text"].isspace()]
+    foot = previous_page.bbox[3] - _FOOT_SHARE * (previous_page.bbox[3] - previous_page.bbox[1])
+    lower = _lines([c for c in previous_page.chars if c["top"] >= foot])
+    if len(glyphs) < 2 or not any(_is_lossy_copy(glyphs, other, []) for other in lower):
+        return page, []
+    gone = {id(c) for c in line["chars"]}
+    return page.filter(lambda obj: id(obj) not in gone), [finding(
+        "clipped-copy", number, "page top",
+        f"line {line['text'][:40]!r} above the first table of page {number}: the end of a line "
+        f"at the foot of page {number - 1}, glyph for glyph at the same places (a copy painted "
+        "in the margin), read once")]

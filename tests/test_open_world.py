@@ -326,11 +326,14 @@ def test_an_indicator_line_left_in_a_knowledge_cell_rejects_the_document(tmp_pat
 class _Page:
     """As much of a pdfplumber page as pipeline.page_copies reads."""
 
-    def __init__(self, chars: list[dict[str, object]], height: float = 800.0) -> None:
+    def __init__(self, chars: list[dict[str, object]], height: float = 800.0,
+                 rules: tuple[float, ...] = ()) -> None:
         self.chars, self.bbox = chars, (0.0, 0.0, 600.0, height)
+        self.horizontal_edges = [{"top": y} for y in rules]
 
     def filter(self, keep):  # type: ignore[no-untyped-def]
-        return _Page([c for c in self.chars if keep(c)], self.bbox[3])
+        return _Page([c for c in self.chars if keep(c)], self.bbox[3],
+                     tuple(e["top"] for e in self.horizontal_edges))
 
 
 def _glyphs(text: str, x0: float, top: float, size: float = 10.0) -> list[dict[str, object]]:
@@ -456,3 +459,26 @@ def test_a_list_mark_drawn_raised_is_read_on_the_line_it_marks() -> None:
              _line("▪", 30.7, 41.7, 600.0), _line("說明", 41.7, 90.0, 640.0)]
     assert [line["text"] for line in with_marks_on_their_lines(lines)] == [
         "職能內涵（A=attitude態度）", "▪A01自我管理:設立…", "▪A02謹慎細心:對於…", "▪", "說明"]
+
+
+@pytest.mark.parametrize(("top_line", "dropped"), [
+    # The end of the foot's last line painted again above the next page's first rule, its
+    # code not (layouts 12/45, rejected as uncovered text;
+    # layout-regressions/line-end-painted-again-above-the-next-pages-table).
+    (_glyphs("指引⼿冊", 125.0, 34.0), True),
+    # The whole line there: an item printed again, not a copy.
+    (_glyphs("◎K05 指引⼿冊", 100.0, 34.0), False),
+    # Other glyphs at those places: text of its own.
+    (_glyphs("資訊安全", 125.0, 34.0), False),
+])
+def test_a_line_end_painted_again_above_the_next_pages_first_rule_is_read_once(
+        top_line: list[dict[str, object]], dropped: bool) -> None:
+    from pipeline.page_copies import without_copy_above
+
+    previous = _Page(_glyphs("◎K05 指引⼿冊", 100.0, 785.0))
+    table = _glyphs("◎T5.1 收費與交件", 100.0, 60.0)
+    page = _Page(top_line + table, rules=(-6.7, 45.0, 120.0))
+    kept, findings = without_copy_above(page, previous, 2)
+    assert len(kept.chars) == len(table) + (0 if dropped else len(top_line))
+    assert [(f.code, f.where) for f in findings] == ([("clipped-copy", "page top")] if dropped
+                                                     else [])
