@@ -16,8 +16,9 @@ full-width ，：（） into ASCII):
    when both sides are Latin/ASCII (`machine` + `learning`). A layout may also break inside an
    over-long Latin word, which no reader can tell from a wrap between two words, so every
    Latin–Latin join is reported (``latin-wrap-joined``) for an analyst to check; a lone small
-   letter on one side (`Qualit` | `y`, never `a` or `x`) is no word of its own, so it joins
-   with nothing, reported all the same — unless the
+   letter on one side (`Qualit` | `y`, never `a` or `x`) is no word of its own, nor is a break
+   between two digits (`2200` | `0`) one between numbers, so these join with nothing, reported
+   all the same — unless the
    line ends with a printed space (a PDF that draws a line's last space, a text export's space
    before a break): that space is the text's own, kept, nothing to check.
 4. Runs of spaces and tabs inside a line become one space; each field is trimmed. Control
@@ -99,7 +100,7 @@ class LatinJoin:
     """One line break between two Latin fragments: their ends, and how it was read — "space"
     (nothing in the document decides), "unbroken" / "words" as the document prints them, or
     "layout" (a break the PDF's layout forced inside a word), "letter" (a lone small letter on
-    one side, no word of its own: `Qualit` | `y`)."""
+    one side, no word of its own: `Qualit` | `y`), "number" (between two digits: `2200` | `0`)."""
 
     left: str
     right: str
@@ -175,8 +176,10 @@ def join_with_report(text: str, evidence: Evidence | None = None
             elif reading == "space" and (_LONE_LETTER.fullmatch(left)
                                          or _LONE_LETTER.fullmatch(right)):
                 reading = "letter"
+            elif reading == "space" and left[-1].isdigit() and right[0].isdigit():
+                reading = "number"
             joins.append(LatinJoin(left[-12:], right[:12], reading))
-            if reading not in ("unbroken", "layout", "letter"):
+            if reading not in ("unbroken", "layout", "letter", "number"):
                 out += " "
         out += line
     return out, joins
@@ -293,7 +296,10 @@ def _latin_finding(join: LatinJoin, page: int | None, where: str) -> Finding:
     """Every line break between Latin fragments is a warning, however it was read: the document
     may spell a word both ways, and only a reader of the page can tell (never below warning)."""
     unbroken, words = join.left + join.right, f"{join.left} {join.right}"
-    if join.reading == "letter":
+    if join.reading == "number":
+        how = (f"read as {unbroken!r}: Unicode line breaking never breaks between two digits, "
+               f"so the layout broke a number; or {words!r}")
+    elif join.reading == "letter":
         how = (f"read as {unbroken!r}: a lone small letter is no word of its own; "
                f"or {words!r}")
     elif join.reading == "layout":
