@@ -17,7 +17,7 @@ from typing import Any
 
 from tests.layouts.content import null_fields
 from tests.layouts.document import Document
-from tests.layouts.locate import Locator, Span
+from tests.layouts.locate import Locator, Span, squash
 from tests.layouts.params import LayoutParams
 from tests.render.model import Standard
 from tests.render.paginate import Placement
@@ -66,6 +66,20 @@ def _dummy_placement(std: Standard, page_count: int) -> Placement:
     return placement
 
 
+# How far (characters of the joined text) the level cell may start after the row's last
+# indicator: right after it in the text layer, or past a page's furniture and repeated header.
+_LEVEL_REACH = 200
+
+
+def _level_pages(locator: Locator, level: str, after: int) -> Pages:
+    """The pages of a level printed in words, found right after the row's indicators; None
+    (unknown) where it is not found there."""
+    span = locator.find(level, "", after)
+    if span is None or span.start - after > _LEVEL_REACH:
+        return None
+    return _pages(span)
+
+
 def locate_pages(std: Standard, doc: Document, locator: Locator) -> dict[tuple[str, str], Pages]:
     """(table, key label) → (page_start, page_end) or None, for every row with pages."""
     out: dict[tuple[str, str], Pages] = {}
@@ -94,16 +108,22 @@ def locate_pages(std: Standard, doc: Document, locator: Locator) -> dict[tuple[s
             span = locator.find(printed[("task", task.code)], task.code, main_start)
             row: list[Pages] = [_pages(span)]
             start = span.start if span else main_start
+            after = start  # where the row's text read so far ends
             for role, table, items in (("output", "outputs", task.outputs),
                                        ("indicator", "indicators", task.indicators),
                                        ("knowledge", "task_knowledge", task.knowledge),
                                        ("skill", "task_skills", task.skills)):
+                if role == "knowledge" and span and len(squash(task.level)) > 1:
+                    # A level printed in words (`5級以上`) may run on to the next page with
+                    # the row: its cell, after the indicators', spans pages too.
+                    row.append(_level_pages(locator, task.level, after))
                 for item in items:
                     found = (locator.find(printed[(role, task.code, item.code)], item.code, start,
                                           repeats=role in ("knowledge", "skill"))
                              if span else None)
                     if found:
                         main_end = max(main_end, found.end)
+                        after = max(after, found.end)
                     pages = _pages(found)
                     row.append(pages)
                     if role in ("output", "indicator"):
