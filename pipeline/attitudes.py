@@ -111,16 +111,17 @@ def parse_attitudes(rows: tuple[GridRow, ...], code: str) -> tuple[list[Row], li
 
 def _name_rest(row: GridRow, raw: str, match: regex.Match[str] | None, body: str,
                attitudes: list[Row], set_aside: str) -> bool:
-    """Whether a line is the rest of the name above it, cut by a page break: a section whose
-    attitudes all carry codes, the last a name alone that ended without a list separator
-    (`…、A08追` at a page's foot), and on the next page a line with no code, bullet or colon
-    (`求卓越`). A code-less attitude in a coded section would be the odder print."""
+    """Whether a line is the rest of the name above it, cut by a page break: a section of names
+    alone, each with its code, the last ended without a list separator (`…、A08追` at a page's
+    foot), and on the next page a line that reads as a name's part (short, no code, bullet,
+    colon or punctuation: `求卓越`). A code-less attitude in a coded section would be the odder
+    print. Where the section gives descriptions, such a line is the description (`A02謹慎細心`
+    | `對於任務…`), read as before."""
     if match or layout.BULLET.match(raw) or not attitudes or set_aside:
         return False
-    previous = attitudes[-1]
-    return (previous["description"] is None and row.page > previous["page_end"]
-            and layout.title_colon(body) is None
-            and all(a["attitude_code"] for a in attitudes))
+    return (row.page > attitudes[-1]["page_end"] and layout.title_colon(body) is None
+            and layout.ATTITUDE_NAME.fullmatch(regex.sub(r"\s+", "", body)) is not None
+            and all(a["attitude_code"] and a["description"] is None for a in attitudes))
 
 
 def _names_only(attitudes: list[Row]) -> bool:

@@ -226,7 +226,7 @@ class CodeSequence:
     def take(self, item: Item, prefix: str, role: str) -> Item:
         rest = item.code[len(prefix):]
         if item.code.startswith(prefix) and "." in rest:
-            # A fourth number (`P1.2.1.1`): numbered in sequence under its first three.
+            # A further number (`P1.2.1.1`): numbered in sequence under the ones before it.
             prefix += rest.rsplit(".", 1)[0] + "."
         expected = f"{prefix}{self.last.get(prefix, 0) + 1}"
         seen = self.names.setdefault(prefix, {}) if role == layout.TASK else {}

@@ -347,6 +347,12 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) 
             _read_back_rows(table, 0, rows, number, state)
         elif state.current == "profile" and _continues_profile(rows, at_top):
             # The profile's last rows carried on to the next page (`基準級別 | 4`).
+            rest = next((c for c in rows[0] if c.strip()), "")
+            if not rows[0][0].strip() and rest:
+                state.findings.append(finding(
+                    "split-cell-joined", number, "profile",
+                    f"a label-less row at the top of page {number} read as the rest of the "
+                    f"profile's last field on the page before: {rest[:30]!r}"))
             state.profile.extend(GridRow(number, r) for r in rows)
         elif continued is not None:
             state.findings.append(finding(

@@ -16,11 +16,11 @@ full-width ，：（） into ASCII):
    when both sides are Latin/ASCII (`machine` + `learning`). A layout may also break inside an
    over-long Latin word, which no reader can tell from a wrap between two words, so every
    Latin–Latin join is reported (``latin-wrap-joined``) for an analyst to check; a lone small
-   letter on one side (`Qualit` | `y`, never `a` or `x`) is no word of its own, nor is a break
-   between two digits (`2200` | `0`) one between numbers, so these join with nothing, reported
-   all the same — unless the
-   line ends with a printed space (a PDF that draws a line's last space, a text export's space
-   before a break): that space is the text's own, kept, nothing to check.
+   letter on one side (`Qualit` | `y`, never `a` or `x`) is no word of its own, and a break
+   between two digits (`2200` | `0`) is likelier inside a number, so these join with nothing
+   (not before a list's entry, `2.建立`), reported all the same. Before all of this: a line
+   that ends with a printed space (a PDF that draws a line's last space, a text export's space
+   before a break) joins with that space, the text's own — nothing to check.
 4. Runs of spaces and tabs inside a line become one space; each field is trimmed. Control
    characters are not text: Word's manual line break (U+000B), form feeds and other line
    separators count as a line break (rule 3), the remaining C0/C1 controls are removed.
@@ -70,6 +70,9 @@ _PRINTED_SPACES = " \t\u00a0"
 # A small letter alone is no English word (but `a`, and `x` for "times"): a line holding only
 # that much of a Latin word was broken inside it (`Qualit` | `y、Cost`, `Z-wav` | `e`).
 _LONE_LETTER = regex.compile("[b-wyz]")
+# A line opening a list's entry (`2.建立`, `b) 建立`; a list never starts at `0、`, and `y)的`
+# closes a bracket): a line of its own, whatever ends the last.
+_LIST_START = regex.compile(r"[1-9][0-9]?[.、)）](?![0-9])|[a-z][.)]\s")
 
 
 @dataclass(frozen=True)
@@ -144,9 +147,12 @@ def _chain_words(lines: list[str], evidence: Evidence) -> dict[int, str]:
 
 def join_with_report(text: str, evidence: Evidence | None = None
                      ) -> tuple[str, list[LatinJoin]]:
-    """Rule 3, and each line break it read between two Latin fragments. A break the PDF's
-    layout forced inside a word (``layout.WORD_BREAK``, marked by extract) joins with nothing,
-    unless the document prints the two fragments as two words elsewhere."""
+    """Rule 3, and each line break it read between two Latin fragments. A line ending with a
+    printed space joins the next with that space, nothing to report. Otherwise the document's
+    own spelling decides (`HAC` | `CP` → `HACCP` where it prints `HACCP`); failing that, a break
+    the PDF's layout forced inside a word (``layout.WORD_BREAK``, marked by extract), a lone
+    small letter (`Qualit` | `y`) or two digits (`2200` | `0`) join with nothing, unless the
+    next line opens a list's entry (`2.建立`); anything else with one space."""
     parts = regex.split(f"(\n|{layout.WORD_BREAK})", text)
     # Each line, the separator before it, and whether the line before it ends with a printed
     # space (the text's own: the break is between two words, nothing to decide).
@@ -173,6 +179,8 @@ def join_with_report(text: str, evidence: Evidence | None = None
                 if evidence is not None and left_word and right_word else "space")
             if sep == layout.WORD_BREAK and reading == "space":
                 reading = "layout"
+            elif reading == "space" and _LIST_START.match(line):
+                pass  # (`…ISO 9001` | `2.建立文件`: a list's next entry, not a word's rest)
             elif reading == "space" and (_LONE_LETTER.fullmatch(left)
                                          or _LONE_LETTER.fullmatch(right)):
                 reading = "letter"
@@ -297,8 +305,9 @@ def _latin_finding(join: LatinJoin, page: int | None, where: str) -> Finding:
     may spell a word both ways, and only a reader of the page can tell (never below warning)."""
     unbroken, words = join.left + join.right, f"{join.left} {join.right}"
     if join.reading == "number":
-        how = (f"read as {unbroken!r}: Unicode line breaking never breaks between two digits, "
-               f"so the layout broke a number; or {words!r}")
+        how = (f"read as {unbroken!r}: a break between two digits is likelier inside a number "
+               f"(no engine breaks there but for want of room) than at a space between two; "
+               f"or {words!r}")
     elif join.reading == "letter":
         how = (f"read as {unbroken!r}: a lone small letter is no word of its own; "
                f"or {words!r}")

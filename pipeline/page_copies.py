@@ -76,9 +76,11 @@ def _opens_item(run: list[dict[str, Any]]) -> bool:
 def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any],
                    above: list[dict[str, Any]]) -> bool:
     """Whether each glyph is drawn again on ``line`` at its place, in order, the words it is
-    found in there lack characters before or between the glyphs' own, and no item starts above
-    those words on the next page (``above``: its lines over ``line``): the moved text opens the
-    page there."""
+    found in there lack characters before or between the glyphs' own — or the line's start
+    before them (``_start_left_out``), or the glyphs are a list mark alone —, and no item
+    starts above those words on the next page (``above``: its lines over ``line``): the moved
+    text opens the page there. One glyph is enough only for a list mark or a letter-spaced
+    title's letter; any other single glyph could match by chance."""
     others = [c for c in line["chars"] if not c["text"].isspace()]
     matched: set[int] = set()
     at = 0
@@ -96,30 +98,36 @@ def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any],
     last = max(i for i, c in enumerate(flat) if id(c) in matched)
     # A list mark alone marks nothing: the item it opens is the one the next page prints there.
     marks_only = layout.BULLET.fullmatch("".join(g["text"] for g in glyphs)) is not None
-    if (all(id(c) in matched for c in flat[:last]) and not marks_only
-            and not _start_left_out(runs, words[0])):
+    start_left_out = _start_left_out(runs, words[0])
+    if len(glyphs) < 2 and not marks_only and start_left_out != "letters":
+        return False
+    if all(id(c) in matched for c in flat[:last]) and not marks_only and not start_left_out:
         return False
     left, right = min(r[0]["x0"] for r in words), max(r[-1]["x1"] for r in words)
     return not any(_opens_item(run) for upper in above for run in _runs(
         [c for c in upper["chars"] if left <= (c["x0"] + c["x1"]) / 2 <= right]))
 
 
-def _start_left_out(runs: list[list[dict[str, Any]]], first: list[dict[str, Any]]) -> bool:
-    """Whether the line's start, printed one space before ``first``, is missing from the copy:
-    an item's code alone (`P2.3.3` | `恪遵…`; a whole item there is another cell's text), or
-    the letters of a letter-spaced title (`說 明 與 補 充` | `事`) — the runs the page did not
-    paint, not text that merely ends where the next page begins."""
+def _start_left_out(runs: list[list[dict[str, Any]]], first: list[dict[str, Any]]) -> str:
+    """What of the line's start, printed one space before ``first``, the copy lacks: "code", an
+    item's code alone (`P2.3.3` | `恪遵…`; a whole item there is another cell's text), or
+    "letters", the letters of a letter-spaced title (`說 明 與 補 充` | `事`: single glyphs
+    evenly apart) — the runs the page did not paint, not text that merely ends where the next
+    page begins. "" for neither."""
     before = runs[:runs.index(first)]
     if not before:
-        return False
-    space = first[0]["x1"] - first[0]["x0"]
-    spaced = [first[0], *(run[-1] for run in reversed(before))]
-    if all(right["x0"] - left["x1"] < space for right, left in itertools.pairwise(spaced)) and (
-            len(before) >= 2 and all(len(run) == 1 for run in [*before, first])):
-        return True
+        return ""
+    space = 0.6 * (first[0]["x1"] - first[0]["x0"])  # a space, not a cell's padding and rule
+    letters = [first[0], *(run[-1] for run in reversed(before))]
+    gaps = [right["x0"] - left["x1"] for right, left in itertools.pairwise(letters)]
+    if (len(before) >= 2 and all(len(run) == 1 for run in [*before, first])
+            and all(0 < gap < space for gap in gaps) and max(gaps) - min(gaps) < _SAME_PLACE):
+        return "letters"
     code = layout.BULLET.sub("", "".join(c["text"] for c in before[-1]))
-    return first[0]["x0"] - before[-1][-1]["x1"] < space and any(
-        pattern.fullmatch(code) for pattern in layout.PRINTED_CODE_PATTERNS.values())
+    if gaps[0] < space and any(
+            pattern.fullmatch(code) for pattern in layout.PRINTED_CODE_PATTERNS.values()):
+        return "code"
+    return ""
 
 
 def without_clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, list[Finding]]:

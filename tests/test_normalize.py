@@ -158,3 +158,16 @@ def test_a_break_between_two_digits_is_inside_a_number() -> None:
     out, joins = join_with_report("（如ISO22000、FSSC 2200\n0、SQF）", latin_evidence([]))
     assert out == "（如ISO22000、FSSC 22000、SQF）"
     assert [(j.left, j.right, j.reading) for j in joins] == [("2200", "0", "number")]
+
+
+@pytest.mark.parametrize(("text", "joined"), [
+    ("1.遵守 ISO 9001\n2.建立文件", "1.遵守 ISO 9001 2.建立文件"),
+    ("依 ISO 9001\nb. 建立", "依 ISO 9001 b. 建立"),
+])
+def test_a_list_entry_after_a_break_is_no_rest_of_a_word_or_number(text: str,
+                                                                   joined: str) -> None:
+    """A cold review: the letter and number readings glued a list's next entry on
+    (`ISO 90012.建立文件`)."""
+    out, joins = join_with_report(text, latin_evidence([]))
+    assert out == joined
+    assert [j.reading for j in joins] == ["space"]

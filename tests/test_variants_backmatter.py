@@ -234,3 +234,16 @@ def test_an_uncertain_free_text_join_is_a_located_finding() -> None:
     # A reading that could be wrong is a warning, never below (the severity policy, #13).
     assert [(f.code, f.severity, f.page, f.where) for f in state.findings] == [
         ("free-text-wrap-joined", "warning", 7, "notes")]
+
+
+def test_a_description_a_page_break_moved_below_its_name_is_still_the_description() -> None:
+    """`A02謹慎細心` at a page's foot, its description on the next page: a section that gives
+    descriptions reads the line as the description, not as the rest of the name (a cold review
+    found the page-break rule taking it for the name's rest)."""
+    rows = (GridRow(5, ("A01團隊合作",)), GridRow(5, ("能與他人合作完成工作任務。",)),
+            GridRow(5, ("A02謹慎細心",)), GridRow(6, ("對於任務的執行過程，能謹慎考量每個細節。",)))
+    attitudes, findings = parse_attitudes(rows, "X")
+    assert [(a["attitude_code"], a["name"], a["description"]) for a in attitudes] == [
+        ("A01", "團隊合作", "能與他人合作完成工作任務。"),
+        ("A02", "謹慎細心", "對於任務的執行過程，能謹慎考量每個細節。")]
+    assert "attitude-name-continued" not in [f.code for f in findings]

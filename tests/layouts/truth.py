@@ -74,7 +74,7 @@ _LEVEL_REACH = 200
 def _level_pages(locator: Locator, level: str, after: int) -> Pages:
     """The pages of a level printed in words, found right after the row's indicators; None
     (unknown) where it is not found there."""
-    span = locator.find(level, "", after)
+    span = locator.find(level, "", after, repeats=True)  # (rows print the same level again)
     if span is None or span.start - after > _LEVEL_REACH:
         return None
     return _pages(span)
