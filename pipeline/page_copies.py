@@ -130,6 +130,21 @@ def _start_left_out(runs: list[list[dict[str, Any]]], first: list[dict[str, Any]
     return ""
 
 
+def _all_placed(glyphs: list[dict[str, Any]], chars: list[dict[str, Any]]) -> bool:
+    """Whether each glyph is drawn among ``chars`` at its horizontal place: the cheap test that
+    settles most pages before any line is built."""
+    places: dict[str, list[float]] = {}
+    for char in chars:
+        places.setdefault(char["text"], []).append(char["x0"])
+    return all(any(abs(x - g["x0"]) < _SAME_PLACE for x in places.get(g["text"], ()))
+               for g in glyphs)
+
+
+def _without_line(page: Any, line: dict[str, Any]) -> Any:
+    gone = {id(c) for c in line["chars"]}
+    return page.filter(lambda obj: id(obj) not in gone)
+
+
 def without_clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, list[Finding]]:
     """The page without a line its foot cut off that the next page prints again."""
     foot = _foot_line(page)
@@ -140,17 +155,12 @@ def without_clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, l
         return page, []
     top = next_page.bbox[1] + _TOP_SHARE * (next_page.bbox[3] - next_page.bbox[1])
     upper = [c for c in next_page.chars if c["top"] < top]
-    places: dict[str, list[float]] = {}
-    for char in upper:
-        places.setdefault(char["text"], []).append(char["x0"])
-    if not all(any(abs(x - g["x0"]) < _SAME_PLACE for x in places.get(g["text"], ()))
-               for g in glyphs):
+    if not _all_placed(glyphs, upper):
         return page, []  # (most pages: what follows only confirms it)
     lines = _lines(upper)
     if not any(_is_lossy_copy(glyphs, line, lines[:i]) for i, line in enumerate(lines)):
         return page, []
-    gone = {id(c) for c in foot["chars"]}
-    return page.filter(lambda obj: id(obj) not in gone), [finding(
+    return _without_line(page, foot), [finding(
         "clipped-copy", number, "page foot",
         f"line {foot['text'][:40]!r} at the foot of page {number}: part of a line printed "
         f"again at the top of page {number + 1}, glyph for glyph at the same places (a copy "
@@ -175,11 +185,11 @@ def without_copy_above(page: Any, previous_page: Any, number: int) -> tuple[Any,
     line = above[0]
     glyphs = [c for c in line["chars"] if not c["text"].isspace()]
     foot = previous_page.bbox[3] - _FOOT_SHARE * (previous_page.bbox[3] - previous_page.bbox[1])
-    lower = _lines([c for c in previous_page.chars if c["top"] >= foot])
-    if len(glyphs) < 2 or not any(_is_lossy_copy(glyphs, other, []) for other in lower):
+    lower = [c for c in previous_page.chars if c["top"] >= foot]
+    if len(glyphs) < 2 or not _all_placed(glyphs, lower) or not any(
+            _is_lossy_copy(glyphs, other, []) for other in _lines(lower)):
         return page, []
-    gone = {id(c) for c in line["chars"]}
-    return page.filter(lambda obj: id(obj) not in gone), [finding(
+    return _without_line(page, line), [finding(
         "clipped-copy", number, "page top",
         f"line {line['text'][:40]!r} above the first table of page {number}: the end of a line "
         f"at the foot of page {number - 1}, glyph for glyph at the same places (a copy painted "
