@@ -16,8 +16,9 @@ full-width ，：（） into ASCII):
    when both sides are Latin/ASCII (`machine` + `learning`). A layout may also break inside an
    over-long Latin word, which no reader can tell from a wrap between two words, so every
    Latin–Latin join is reported (``latin-wrap-joined``) for an analyst to check; a lone small
-   letter on one side (`Qualit` | `y`, never `a` or `x`) is no word of its own, and a break
-   between two digits (`2200` | `0`) is likelier inside a number, so these join with nothing
+   letter on one side (`Qualit` | `y`, never `a` or `x`) is no word of its own, a lone
+   capital beside a capital (`AST` | `M`) is an acronym's letter, and a break between two
+   digits (`2200` | `0`) is likelier inside a number, so these join with nothing
    (not before a list's entry, `2.建立`), reported all the same. Before all of this: a line
    that ends with a printed space (a PDF that draws a line's last space, a text export's space
    before a break) joins with that space, the text's own — nothing to check.
@@ -70,6 +71,13 @@ _PRINTED_SPACES = " \t\u00a0"
 # A small letter alone is no English word (but `a`, and `x` for "times"): a line holding only
 # that much of a Latin word was broken inside it (`Qualit` | `y、Cost`, `Z-wav` | `e`).
 _LONE_LETTER = regex.compile("[b-wyz]")
+# A lone capital beside a capital across the break (`AST` | `M`, `C` | `AS`, `OT` | `A`) is an
+# acronym's letter: of the 5,822 all-capital words the catalogue prints, a lone capital stands
+# one space from another capital only in `P CBA` (3 times). (Two all-capital words one space
+# apart are rarer still, 4 times, but as likely as an acronym broken between two of its
+# letters: over layout seeds 4 to 7 reading them as one fixed `VP` | `LS` and broke
+# `ROUGH` | `MIX`.)
+_LONE_CAPITAL = regex.compile("[A-Z]")
 # A line opening a list's entry (`2.建立`, `b) 建立`; a list never starts at `0、`, and `y)的`
 # closes a bracket): a line of its own, whatever ends the last.
 _LIST_START = regex.compile(r"[1-9][0-9]?[.、)）](?![0-9])|[a-z][.)]\s")
@@ -103,7 +111,8 @@ class LatinJoin:
     """One line break between two Latin fragments: their ends, and how it was read — "space"
     (nothing in the document decides), "unbroken" / "words" as the document prints them, or
     "layout" (a break the PDF's layout forced inside a word), "letter" (a lone small letter on
-    one side, no word of its own: `Qualit` | `y`), "number" (between two digits: `2200` | `0`)."""
+    one side, no word of its own: `Qualit` | `y`; or a lone capital beside a capital, an
+    acronym's letter: `AST` | `M`), "number" (between two digits: `2200` | `0`)."""
 
     left: str
     right: str
@@ -122,6 +131,13 @@ def _is_latin_break(left: str, right: str) -> bool:
     return not (is_wide(left[-1]) or is_wide(right[0]) or left[-1] in _TIGHT_LINE_ENDS
                 or right[0] in _TIGHT_LINE_STARTS
                 or (right[0].isdigit() and _NUMBER_BREAK.search(left) is not None))
+
+
+def _acronym_break(left: str, right: str) -> bool:
+    """Whether a break falls inside an acronym: a lone capital on one side, a capital next to
+    it on the other (`PM` | `I`, `L` | `TE-M`, `PrH` | `A`; not `Type` | `A`)."""
+    return bool((_LONE_CAPITAL.fullmatch(left) and _LONE_CAPITAL.match(right))
+                or (_LONE_CAPITAL.fullmatch(right) and _LONE_CAPITAL.fullmatch(left[-1])))
 
 
 def _chain_words(lines: list[str], evidence: Evidence) -> dict[int, str]:
@@ -182,7 +198,8 @@ def join_with_report(text: str, evidence: Evidence | None = None
             elif reading == "space" and _LIST_START.match(line):
                 pass  # (`…ISO 9001` | `2.建立文件`: a list's next entry, not a word's rest)
             elif reading == "space" and (_LONE_LETTER.fullmatch(left)
-                                         or _LONE_LETTER.fullmatch(right)):
+                                         or _LONE_LETTER.fullmatch(right)
+                                         or _acronym_break(left, right)):
                 reading = "letter"
             elif reading == "space" and left[-1].isdigit() and right[0].isdigit():
                 reading = "number"
@@ -309,8 +326,8 @@ def _latin_finding(join: LatinJoin, page: int | None, where: str) -> Finding:
                f"(no engine breaks there but for want of room) than at a space between two; "
                f"or {words!r}")
     elif join.reading == "letter":
-        how = (f"read as {unbroken!r}: a lone small letter is no word of its own; "
-               f"or {words!r}")
+        how = (f"read as {unbroken!r}: a lone small letter is no word of its own, nor a lone "
+               f"capital beside a capital (an acronym's letter); or {words!r}")
     elif join.reading == "layout":
         how = (f"read as {unbroken!r}: the line before it is full to its cell's edge and the word "
                f"is wider than the cell, so the layout broke it; or {words!r}")
