@@ -17,8 +17,8 @@ full-width ，：（） into ASCII):
    over-long Latin word, which no reader can tell from a wrap between two words, so every
    Latin–Latin join is reported (``latin-wrap-joined``) for an analyst to check; a lone small
    letter on one side (`Qualit` | `y`, never `a` or `x`) is no word of its own, a lone
-   capital beside a capital (`AST` | `M`) is an acronym's letter, and a break between two
-   digits (`2200` | `0`) is likelier inside a number, so these join with nothing
+   capital beside a word in capitals (`AST` | `M`) is an acronym's letter, and a break between
+   two digits (`2200` | `0`) is likelier inside a number, so these join with nothing
    (not before a list's entry, `2.建立`), reported all the same. Before all of this: a line
    that ends with a printed space (a PDF that draws a line's last space, a text export's space
    before a break) joins with that space, the text's own — nothing to check.
@@ -71,16 +71,16 @@ _PRINTED_SPACES = " \t\u00a0"
 # A small letter alone is no English word (but `a`, and `x` for "times"): a line holding only
 # that much of a Latin word was broken inside it (`Qualit` | `y、Cost`, `Z-wav` | `e`).
 _LONE_LETTER = regex.compile("[b-wyz]")
-# A lone capital beside a capital across the break (`AST` | `M`, `C` | `AS`, `OT` | `A`) is an
-# acronym's letter: of the 5,822 all-capital words the catalogue prints, a lone capital stands
-# one space from another capital only in `P CBA` (3 times). (Two all-capital words one space
-# apart are rarer still, 4 times, but as likely as an acronym broken between two of its
-# letters: over layout seeds 4 to 7 reading them as one fixed `VP` | `LS` and broke
-# `ROUGH` | `MIX`.)
-_LONE_CAPITAL = regex.compile("[A-Z]")
-# A line opening a list's entry (`2.建立`, `b) 建立`; a list never starts at `0、`, and `y)的`
-# closes a bracket): a line of its own, whatever ends the last.
-_LIST_START = regex.compile(r"[1-9][0-9]?[.、)）](?![0-9])|[a-z][.)]\s")
+# A lone capital beside a word in capitals across the break (`AST` | `M`, `C` | `AS`, `OT` |
+# `A`) is an acronym's letter: of the 2,262 words in capitals the catalogue prints, a lone
+# capital stands one space from another capital once, `P CBA` (which is PCBA). (Two words in
+# capitals one space apart are printed twice, `ROUGH MIX`, `SIGNEDCOMMERCIAL INVOICE`, yet a
+# break between them is as likely as one inside an acronym: over layout seeds 4 to 7 reading
+# them as one fixed `VP` | `LS` and broke `ROUGH` | `MIX`.)
+_CAPITALS = regex.compile("[A-Z]+(?:-[A-Z]+)*")
+# A line opening a list's entry (`2.建立`, `b) 建立`, `A.品質`; a list never starts at `0、`,
+# `y)的` closes a bracket, and `M、` ends an acronym): a line of its own, whatever ends the last.
+_LIST_START = regex.compile(r"[1-9][0-9]?[.、)）](?![0-9])|[a-z][.)]\s|[A-Z][.)](?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,8 @@ class LatinJoin:
     """One line break between two Latin fragments: their ends, and how it was read — "space"
     (nothing in the document decides), "unbroken" / "words" as the document prints them, or
     "layout" (a break the PDF's layout forced inside a word), "letter" (a lone small letter on
-    one side, no word of its own: `Qualit` | `y`; or a lone capital beside a capital, an
-    acronym's letter: `AST` | `M`), "number" (between two digits: `2200` | `0`)."""
+    one side, no word of its own: `Qualit` | `y`), "acronym" (a lone capital beside a word in
+    capitals: `AST` | `M`), "number" (between two digits: `2200` | `0`)."""
 
     left: str
     right: str
@@ -134,10 +134,10 @@ def _is_latin_break(left: str, right: str) -> bool:
 
 
 def _acronym_break(left: str, right: str) -> bool:
-    """Whether a break falls inside an acronym: a lone capital on one side, a capital next to
-    it on the other (`PM` | `I`, `L` | `TE-M`, `PrH` | `A`; not `Type` | `A`)."""
-    return bool((_LONE_CAPITAL.fullmatch(left) and _LONE_CAPITAL.match(right))
-                or (_LONE_CAPITAL.fullmatch(right) and _LONE_CAPITAL.fullmatch(left[-1])))
+    """Whether a break falls inside an acronym: capitals alone on both sides, one of them a
+    single letter (`PM` | `I`, `L` | `TE-M`; not `Type` | `A`, `A` | `Study`, `5G` | `A`)."""
+    return (bool(_CAPITALS.fullmatch(left) and _CAPITALS.fullmatch(right))
+            and min(len(left), len(right)) == 1)
 
 
 def _chain_words(lines: list[str], evidence: Evidence) -> dict[int, str]:
@@ -167,8 +167,9 @@ def join_with_report(text: str, evidence: Evidence | None = None
     printed space joins the next with that space, nothing to report. Otherwise the document's
     own spelling decides (`HAC` | `CP` → `HACCP` where it prints `HACCP`); failing that, a break
     the PDF's layout forced inside a word (``layout.WORD_BREAK``, marked by extract), a lone
-    small letter (`Qualit` | `y`) or two digits (`2200` | `0`) join with nothing, unless the
-    next line opens a list's entry (`2.建立`); anything else with one space."""
+    small letter (`Qualit` | `y`), a lone capital beside a word in capitals (`AST` | `M`) or two
+    digits (`2200` | `0`) join with nothing, unless the next line opens a list's entry
+    (`2.建立`); anything else with one space."""
     parts = regex.split(f"(\n|{layout.WORD_BREAK})", text)
     # Each line, the separator before it, and whether the line before it ends with a printed
     # space (the text's own: the break is between two words, nothing to decide).
@@ -198,13 +199,14 @@ def join_with_report(text: str, evidence: Evidence | None = None
             elif reading == "space" and _LIST_START.match(line):
                 pass  # (`…ISO 9001` | `2.建立文件`: a list's next entry, not a word's rest)
             elif reading == "space" and (_LONE_LETTER.fullmatch(left)
-                                         or _LONE_LETTER.fullmatch(right)
-                                         or _acronym_break(left, right)):
+                                         or _LONE_LETTER.fullmatch(right)):
                 reading = "letter"
+            elif reading == "space" and _acronym_break(left, right):
+                reading = "acronym"
             elif reading == "space" and left[-1].isdigit() and right[0].isdigit():
                 reading = "number"
             joins.append(LatinJoin(left[-12:], right[:12], reading))
-            if reading not in ("unbroken", "layout", "letter", "number"):
+            if reading not in ("unbroken", "layout", "letter", "acronym", "number"):
                 out += " "
         out += line
     return out, joins
@@ -326,8 +328,12 @@ def _latin_finding(join: LatinJoin, page: int | None, where: str) -> Finding:
                f"(no engine breaks there but for want of room) than at a space between two; "
                f"or {words!r}")
     elif join.reading == "letter":
-        how = (f"read as {unbroken!r}: a lone small letter is no word of its own, nor a lone "
-               f"capital beside a capital (an acronym's letter); or {words!r}")
+        how = (f"read as {unbroken!r}: a lone small letter is no word of its own; "
+               f"or {words!r}")
+    elif join.reading == "acronym":
+        how = (f"read as {unbroken!r}: a lone capital beside a word in capitals is an "
+               f"acronym's letter (LibreOffice breaks acronyms where a line is full); "
+               f"or {words!r}")
     elif join.reading == "layout":
         how = (f"read as {unbroken!r}: the line before it is full to its cell's edge and the word "
                f"is wider than the cell, so the layout broke it; or {words!r}")

@@ -17,8 +17,8 @@ is missing) ever shows — or it is a list mark alone (`●`), which marks nothi
 item. No item may start above those words on the next page. Such a line is
 dropped from the first page and reported once (``clipped-copy``).
 
-The other way round too: the end of the foot's last line painted again in the next page's top
-margin, above its first table rule, its start not (``without_copy_above``).
+The other way round too: part of the foot's last line painted again in the next page's top
+margin, above its first table rule if it has one (``without_copy_above``).
 """
 
 from __future__ import annotations
@@ -168,17 +168,18 @@ def without_clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, l
 
 
 def without_copy_above(page: Any, previous_page: Any, number: int) -> tuple[Any, list[Finding]]:
-    """The page without a line painted above its first table rule that repeats the end of a
-    line at the previous page's foot: a browser splitting a row across the page break may paint
-    the last line's glyphs again in the next page's top margin (`指引⼿冊`, its `◎K05` not), a
-    copy no reader sees. Told as the foot's copy is: each glyph of the line at the same place on
-    one of the previous page's foot lines, whose start it lacks (``_is_lossy_copy``)."""
+    """The page without its first line, above any table rule, when it repeats a line at the
+    previous page's foot: a browser splitting a row across the page break may paint the last
+    line's glyphs again in the next page's top margin (`指引⼿冊`, its `◎K05` not), and a line
+    that overran the foot's margin by a fraction of a point is painted there too, the glyphs
+    whose ink reaches down that far (`議擔任 職類 職業 學 或能力條件` under
+    `建議擔任此職類/職業之學歷/經歷/或能力條件：`) — a copy no reader sees. Told as the foot's
+    copy is: each glyph of the line at the same place on one of the previous page's foot
+    lines, which has characters the copy lacks before or between them (``_is_lossy_copy``)."""
     # (A rule drawn above the page's edge, a row's border continued from the page before,
     # is not on it.)
     rules = [e["top"] for e in page.horizontal_edges if e["top"] >= page.bbox[1]]
-    if not rules:
-        return page, []
-    first_rule = min(rules)
+    first_rule = min(rules, default=page.bbox[3])
     above = _lines([c for c in page.chars if c["bottom"] <= first_rule + _SAME_PLACE])
     if not above:
         return page, []
@@ -191,6 +192,6 @@ def without_copy_above(page: Any, previous_page: Any, number: int) -> tuple[Any,
         return page, []
     return _without_line(page, line), [finding(
         "clipped-copy", number, "page top",
-        f"line {line['text'][:40]!r} above the first table of page {number}: the end of a line "
-        f"at the foot of page {number - 1}, glyph for glyph at the same places (a copy painted "
-        "in the margin), read once")]
+        f"line {line['text'][:40]!r} at the top of page {number}: part of a line at the foot "
+        f"of page {number - 1}, glyph for glyph at the same places (a copy painted in the "
+        "margin), read once")]

@@ -17,6 +17,12 @@ from pipeline.severity import finding
 
 # A rule this far below a table's last detected rule means a row part with no closing rule.
 _OPEN_ROW_GAP = 2.0
+# How far apart (points) two rules may be and still be snapped into one. pdfplumber's default, 3,
+# chains rules of different tables: a profile column at 159.7/160.4 and the main table's at
+# 163.4/164.2 (a browser's 0.75-point border rects) became one line at 161, off the main
+# table's row rules, and a task cell read as merged over two rows (layout 15/121, exported
+# silently wrong). The two sides of one border are under a point apart.
+TABLE_SETTINGS: dict[str, Any] = {"snap_tolerance": 2}
 
 
 def open_spans(horizontals: list[dict[str, Any]],
@@ -49,7 +55,7 @@ def hanging_bottom(chars: list[dict[str, Any]], bbox: tuple[float, float, float,
 
 def find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
     """Tables on the page, a row part without its closing rule restored."""
-    tables = page.find_tables()
+    tables = page.find_tables(table_settings=TABLE_SETTINGS)
     bottoms = []
     sides: list[dict[str, Any]] = []
     verticals = [e for e in page.edges if e["orientation"] == "v"]
@@ -91,6 +97,7 @@ def find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
             "a table row part continued from the page before had no opening rule (pdfplumber "
             "finds no table there); recovered with a rule at the top of its vertical rules"))
     return list(page.find_tables(table_settings={
+        **TABLE_SETTINGS,
         "explicit_horizontal_lines": sorted({*bottoms, *tops}),
         "explicit_vertical_lines": sides}))
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.pdf_tables import TABLE_SETTINGS
 from pipeline.records import Finding
 from pipeline.spec import TABLES, Table
 
@@ -261,7 +262,7 @@ def find_region(page: Any, needle: str) -> Bbox:
     whole = _whole_code(needle)
     tiers = (rf"(?m)^\s*{whole}", whole, rf"(?m)^\s*{re.escape(needle)}")
     cells: list[tuple[Bbox, str]] = []
-    for table in page.find_tables():
+    for table in page.find_tables(table_settings=TABLE_SETTINGS):
         for row, texts in zip(table.rows, table.extract(), strict=True):
             cells += [(bbox, text) for bbox, text in zip(row.cells, texts, strict=True)
                       if bbox is not None and text]
@@ -282,7 +283,7 @@ def continuation_region(page: Any, first: Bbox) -> Bbox:
     line that starts a coded item. The page's tables' top when no cell lies under it."""
     x0, _top, x1, _bottom = first
     column = []
-    for table in page.find_tables():
+    for table in page.find_tables(table_settings=TABLE_SETTINGS):
         for row, texts in zip(table.rows, table.extract(), strict=True):
             column += [(bbox, text or "") for bbox, text in zip(row.cells, texts, strict=True)
                        if bbox is not None and min(bbox[2], x1) - max(bbox[0], x0)

@@ -153,20 +153,24 @@ def test_a_lone_small_letter_at_a_break_is_no_word_of_its_own(text: str, joined:
 
 
 @pytest.mark.parametrize(("text", "joined", "reading"), [
-    ("金屬材料（AST\nM、JIS、BS及ISO）", "金屬材料（ASTM、JIS、BS及ISO）", "letter"),
-    ("TQF、C\nAS、BR\nC、G-GA\nP、Halal", "TQF、CAS、BRC、G-GAP、Halal", "letter"),
-    ("LTE、L\nTE-M、NB-IoT", "LTE、LTE-M、NB-IoT", "letter"),
-    ("（RAMS,PrH\nA）", "（RAMS,PrHA）", "letter"),
-    # A capital after a word in small letters is a word of its own (`Type A`); two words in
-    # capitals may be two (`ROUGH MIX`): nothing decides.
+    ("金屬材料（AST\nM、JIS、BS及ISO）", "金屬材料（ASTM、JIS、BS及ISO）", "acronym"),
+    ("TQF、C\nAS、BR\nC、G-GA\nP、Halal", "TQF、CAS、BRC、G-GAP、Halal", "acronym"),
+    ("LTE、L\nTE-M、NB-IoT", "LTE、LTE-M、NB-IoT", "acronym"),
+    # A capital beside a word not in capitals alone is a word of its own (`Type A`, `A Study`,
+    # `5G A`, a code), and two words in capitals may be two (`ROUGH MIX`): nothing decides.
     ("Type\nA 設備", "Type A 設備", "space"),
+    ("A\nStudy", "A Study", "space"),
+    ("5G\nA", "5G A", "space"),
+    ("等級 A\nS08", "等級 A S08", "space"),
     ("（ROUGH\nMIX）", "（ROUGH MIX）", "space"),
+    # A capital opening a list's entry is no acronym's letter.
+    ("熟悉ISO\nA.品質手冊", "熟悉ISO A.品質手冊", "space"),
 ])
-def test_a_lone_capital_beside_a_capital_is_an_acronyms_letter(text: str, joined: str,
-                                                               reading: str) -> None:
+def test_a_lone_capital_beside_a_word_in_capitals_is_an_acronyms_letter(
+        text: str, joined: str, reading: str) -> None:
     """LibreOffice breaks an acronym where the line is full (layouts 7/297 `AST M`, 4/301
-    `C AS`, `BR C`, `G-GA P`, 13/36 `L TE-M`, flagged); of the catalogue's 5,822 all-capital
-    words, a lone capital stands one space from a capital only in `P CBA`."""
+    `C AS`, `BR C`, `G-GA P`, 13/36 `L TE-M`, flagged); of the 2,262 words in capitals the
+    catalogue prints, a lone capital stands one space from a capital once (`P CBA`, PCBA)."""
     out, joins = join_with_report(text, latin_evidence([]))
     assert out == joined
     assert {j.reading for j in joins} == {reading}
