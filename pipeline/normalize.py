@@ -80,7 +80,19 @@ _LONE_LETTER = regex.compile("[b-wyz]")
 _CAPITALS = regex.compile("[A-Z]+(?:-[A-Z]+)*")
 # A line opening a list's entry (`2.建立`, `b) 建立`, `A.品質`; a list never starts at `0、`,
 # `y)的` closes a bracket, and `M、` ends an acronym): a line of its own, whatever ends the last.
-_LIST_START = regex.compile(r"[1-9][0-9]?[.、)）](?![0-9])|[a-z][.)]\s|[A-Z][.)](?![A-Za-z0-9])")
+_LIST_START = regex.compile(
+    r"(?P<number>[1-9][0-9]?)(?P<mark>[.、)）])(?![0-9])|[a-z][.)]\s|[A-Z][.)](?![A-Za-z0-9])")
+
+
+def _opens_entry(line: str, before: str) -> bool:
+    """Whether a line opens a list's entry: a numbered one past the first only after the entry
+    before it (`1.遵守 ISO 9001` | `2.建立`, but `Trace3` | `2、realviewICE` with no `1、` is a
+    number's rest)."""
+    start = _LIST_START.match(line)
+    if start is None:
+        return False
+    number = start.group("number")
+    return number in (None, "1") or f"{int(number) - 1}{start.group('mark')}" in before
 
 
 @dataclass(frozen=True)
@@ -196,7 +208,7 @@ def join_with_report(text: str, evidence: Evidence | None = None
                 if evidence is not None and left_word and right_word else "space")
             if sep == layout.WORD_BREAK and reading == "space":
                 reading = "layout"
-            elif reading == "space" and _LIST_START.match(line):
+            elif reading == "space" and _opens_entry(line, out):
                 pass  # (`…ISO 9001` | `2.建立文件`: a list's next entry, not a word's rest)
             elif reading == "space" and (_LONE_LETTER.fullmatch(left)
                                          or _LONE_LETTER.fullmatch(right)):

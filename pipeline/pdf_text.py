@@ -231,23 +231,39 @@ def with_marks_on_their_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any
     """Lines (top to bottom) with a line that is a list mark alone (`▪`, `•`) put in front of
     the line it marks: a mark drawn smaller or raised (its top a few points above the text's)
     is read as a line of its own, which would be an item holding nothing. The marked line is
-    the next one, level with the mark's middle and starting right of it."""
+    the next one, level with the mark's middle and starting right of it — or the one before,
+    for a mark drawn a little lower than its text in another font and read apart from it (its
+    foot touching a table below: `⚫` | `A05應對…`)."""
     out: list[dict[str, Any]] = []
     i = 0
     while i < len(lines):
         line = lines[i]
-        marked = lines[i + 1] if i + 1 < len(lines) else None
-        if (marked is not None and layout.BULLET.fullmatch(line["text"].strip())
-                and marked["top"] <= (line["top"] + line["bottom"]) / 2 <= marked["bottom"]
-                and marked["x0"] >= (line["x0"] + line["x1"]) / 2):
-            out.append({**marked, "text": line["text"].strip() + marked["text"],
-                        "x0": line["x0"], "top": min(line["top"], marked["top"]),
-                        "chars": line.get("chars", []) + marked.get("chars", [])})
+        after = lines[i + 1] if i + 1 < len(lines) else None
+        beyond = lines[i + 2] if i + 2 < len(lines) else None
+        if after is not None and _marks(line, after):
+            out.append(_marked(line, after))
             i += 2
-            continue
-        out.append(line)
-        i += 1
+        elif (after is not None and _marks(after, line)
+                and not (beyond is not None and _marks(after, beyond))):
+            out.append(_marked(after, line))
+            i += 2
+        else:
+            out.append(line)
+            i += 1
     return out
+
+
+def _marks(mark: dict[str, Any], marked: dict[str, Any]) -> bool:
+    """Whether a line is a list mark alone, level with ``marked`` and left of its start."""
+    return (layout.BULLET.fullmatch(mark["text"].strip()) is not None
+            and marked["top"] <= (mark["top"] + mark["bottom"]) / 2 <= marked["bottom"]
+            and marked["x0"] >= (mark["x0"] + mark["x1"]) / 2)
+
+
+def _marked(mark: dict[str, Any], marked: dict[str, Any]) -> dict[str, Any]:
+    return {**marked, "text": mark["text"].strip() + marked["text"], "x0": mark["x0"],
+            "top": min(mark["top"], marked["top"]),
+            "chars": mark.get("chars", []) + marked.get("chars", [])}
 
 
 def read_cell_lines(page: Any, bbox: tuple[float, float, float, float], number: int,

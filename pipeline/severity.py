@@ -89,9 +89,9 @@ POLICY: dict[str, Rule] = {
     "empty-table": Rule("info", "ruled cells holding no text at all: no table to read"),
     "running-header": Rule("info", "a line repeated at the top of the pages (a running page "
                            "header), dropped as page furniture"),
-    "clipped-copy": Rule("warning", "a line at a page's foot that the next page prints again, "
-                         "glyph for glyph at the same places, part of it missing: a copy the "
-                         "page cut off, read once"),
+    "clipped-copy": Rule("warning", "a line printed on both sides of a page break, glyph for "
+                         "glyph at the same places, part of it missing: a copy the page cut off "
+                         "at its foot or painted in the next page's top margin, read once"),
     # ---- the main table
     "cell-outside-columns": Rule("error", "a main-table cell under no header column",
                                  "inspect interim/<file>/extract.json at that page and row"),
@@ -191,7 +191,9 @@ POLICY: dict[str, Rule] = {
     # ---- text policy
     "latin-wrap-joined": Rule("warning", "a line break between two Latin fragments, read as the "
                               "document spells the word elsewhere on one line (`HAC` + `CP` → "
-                              "`HACCP`), else as a space; both readings named"),
+                              "`HACCP`), else as the page shows it (a word the layout had to "
+                              "break, a lone small letter, an acronym's lone capital, two "
+                              "digits) or as a space; both readings named"),
     "private-use-removed": Rule("info", "private-use bullet characters removed"),
     "ideograph-mapped": Rule("info", "Kangxi radicals or compatibility ideographs mapped"),
     # ---- consistency of the tables

@@ -184,6 +184,14 @@ def test_a_break_between_two_digits_is_inside_a_number() -> None:
     assert [(j.left, j.right, j.reading) for j in joins] == [("2200", "0", "number")]
 
 
+def test_a_numbered_entry_needs_the_entry_before_it() -> None:
+    """Layout 15/257 exported `Trace3 2、realviewICE` (flagged): `2、` opened no list, there
+    was no `1、` before it."""
+    out, joins = join_with_report("（如：Trace3\n2、realviewICE、FIDO等）", latin_evidence([]))
+    assert out == "（如：Trace32、realviewICE、FIDO等）"
+    assert [j.reading for j in joins] == ["number"]
+
+
 @pytest.mark.parametrize(("text", "joined"), [
     ("1.遵守 ISO 9001\n2.建立文件", "1.遵守 ISO 9001 2.建立文件"),
     ("依 ISO 9001\nb. 建立", "依 ISO 9001 b. 建立"),

@@ -461,6 +461,21 @@ def test_a_list_mark_drawn_raised_is_read_on_the_line_it_marks() -> None:
         "職能內涵（A=attitude態度）", "▪A01自我管理:設立…", "▪A02謹慎細心:對於…", "▪", "說明"]
 
 
+def test_a_list_mark_drawn_lower_and_read_apart_marks_the_line_before_it() -> None:
+    """`⚫` (another font) drawn a point lower than `A05…`, its foot touching the notes table
+    below, was read apart and after its line: an attitude with an empty name, which rejected
+    the document (layouts 16/208, layout-regressions/list-mark-drawn-lower-touching-the-table-
+    below). A mark level with the next line still marks that one."""
+    from pipeline.pdf_text import with_marks_on_their_lines
+
+    lines = [_line("⚫A04彈性：能夠…", 66.0, 600.0, 1011.0),
+             _line("A05應對不確定性：當狀況…", 74.8, 600.0, 1023.0),
+             _line("⚫", 66.0, 74.8, 1024.1),
+             _line("⚫", 66.0, 74.8, 1040.0), _line("A06…", 74.8, 300.0, 1038.5)]
+    assert [line["text"] for line in with_marks_on_their_lines(lines)] == [
+        "⚫A04彈性：能夠…", "⚫A05應對不確定性：當狀況…", "⚫A06…"]
+
+
 @pytest.mark.parametrize(("top_line", "dropped"), [
     # The end of the foot's last line painted again above the next page's first rule, its
     # code not (layouts 12/45, rejected as uncovered text;
