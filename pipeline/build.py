@@ -17,8 +17,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -341,10 +340,8 @@ def build(sources: list[Path], interim: Path, jobs: int, time_limit_s: int,
     todo.sort(key=lambda w: (-_size(w), w.source.name))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
         try:
-            futures = [pool.submit(_process_one, (w, interim, time_limit_s, contain_failures))
-                       for w in todo]
-            for future in futures:
-                done = _result(future)
+            for done in pool.map(_process_one, [(w, interim, time_limit_s, contain_failures)
+                                                for w in todo]):
                 results.append(done)
                 on_done(len(results), len(todo), done)
         except BaseException:
@@ -354,23 +351,6 @@ def build(sources: list[Path], interim: Path, jobs: int, time_limit_s: int,
                 worker.kill()
             raise
     return results
-
-
-# How often (seconds) the parent wakes while it waits for a worker's document.
-_WAKE_S = 0.2
-
-
-def _result(future: Future[DocumentResult]) -> DocumentResult:
-    """A worker's result, waited for in short steps: the kernel may hand Ctrl-C to the pool's
-    own thread rather than the main one, and a main thread blocked without a timeout then ran
-    Python's handler only once the document had finished (`make test` saw a slow document's
-    error printed before the interrupt, now and then). Waking every step lets the handler
-    raise KeyboardInterrupt at once."""
-    while True:
-        try:
-            return future.result(timeout=_WAKE_S)
-        except FutureTimeout:
-            continue
 
 
 def print_plan(todo: list[DocumentWork]) -> None:
