@@ -179,7 +179,8 @@ def without_copy_above(page: Any, previous_page: Any, number: int) -> tuple[Any,
     # (A rule drawn above the page's edge, a row's border continued from the page before,
     # is not on it.)
     rules = [e["top"] for e in page.horizontal_edges if e["top"] >= page.bbox[1]]
-    first_rule = min(rules, default=page.bbox[3])
+    # (On a page without rules, its top share only: no need to build the whole page's lines.)
+    first_rule = min(rules, default=page.bbox[1] + _TOP_SHARE * (page.bbox[3] - page.bbox[1]))
     above = _lines([c for c in page.chars if c["bottom"] <= first_rule + _SAME_PLACE])
     if not above:
         return page, []
