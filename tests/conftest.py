@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -77,6 +78,13 @@ def sample() -> TableSet:
 @pytest.fixture(scope="session")
 def sample_normalized() -> TableSet:
     return normalized(SAMPLE)
+
+
+def ctrl_c_as_a_terminal_gives_it() -> None:
+    """``preexec_fn`` for a child a test stops with Ctrl-C: SIGINT back to its default action.
+    A shell starts a background job (`bash .ci/run &`) with SIGINT ignored, and make and Python
+    keep a signal ignored that they were started with, so Ctrl-C would then not stop them."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_make(tmp: Path, *args: str, env: dict[str, str] | None = None

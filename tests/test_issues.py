@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.snapshot import SNAPSHOT_FILE
-from tests.conftest import COMMITTED, REPO, SAMPLE, V5
+from tests.conftest import COMMITTED, REPO, SAMPLE, V5, ctrl_c_as_a_terminal_gives_it
 from tests.conftest import run_make as make
 from tests.render.bad_inputs import off_page_border_pdf, runaway_pdf
 
@@ -62,7 +62,8 @@ def _make(tmp: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         ["make", "--no-print-directory", "-C", str(REPO), f"RAW={tmp / 'raw'}",
          f"INTERIM={tmp / 'interim'}", f"CURATED={tmp / 'curated'}", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=ctrl_c_as_a_terminal_gives_it)
 
 
 @pytest.fixture
@@ -126,7 +127,7 @@ def test_issue_15_ctrl_c_printed_a_40_line_keyboard_interrupt_traceback(slow_run
     _out, err = running.communicate(timeout=60)
     lines = err.splitlines()
     assert "Traceback" not in err
-    assert lines[0].startswith("interrupted (Ctrl-C): stopped; ")
+    assert lines[0].startswith("interrupted (Ctrl-C): stopped; "), err
     # make's own line about its step ("make[1]:" when the tests run under make).
     assert len(lines) == 2 and re.fullmatch(
         rf"make(\[\d+\])?: \*\*\* \[Makefile:{_build_line()}: {re.escape(str(slow_run))}"

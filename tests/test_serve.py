@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline.serve import FACET_COLUMNS, datasette_metadata
 from pipeline.spec import TABLES
-from tests.conftest import REPO
+from tests.conftest import REPO, ctrl_c_as_a_terminal_gives_it
 
 
 def test_the_metadata_carries_every_label_the_facets_and_the_views() -> None:
@@ -58,7 +58,8 @@ def test_make_serve_shows_the_tasks_table_with_its_labels(two_versions: Path) ->
         ["make", "--no-print-directory", "-C", str(REPO), f"RAW={two_versions / 'raw'}",
          f"INTERIM={two_versions / 'interim'}", f"CURATED={two_versions / 'curated'}", "serve",
          f"PORT={port}"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        preexec_fn=ctrl_c_as_a_terminal_gives_it)
     try:
         page = _fetch(f"http://127.0.0.1:{port}/icap/tasks", seconds=30)
         assert "工作任務代碼 — Task code" in page  # the 中文 label, from the spec
