@@ -20,6 +20,7 @@ A line break the layout forced inside a Latin word is marked for normalise
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ from pipeline.pdf_tables import (
     uncovered_chars,
 )
 from pipeline.pdf_text import (
+    HeaderStart,
     Sections,
     digits_only,
     end_running_headers,
@@ -168,6 +170,7 @@ def _read_page(page: Any, number: int, state: Sections) -> None:
     first_table = min((t.bbox[1] for t in tables), default=0.0)
     for top, kind, obj in sorted(items, key=lambda item: item[0]):
         if kind == "line":
+            _unknown_header_start(state)
             read_line(obj["text"], number, state, is_wrap(state.room, obj["chars"]),
                       at_top=top == first_top)
             state.room = right - obj["x1"]
@@ -319,12 +322,90 @@ def _take_header_rest(body: list[tuple[str, ...]], header: headers.Header, numbe
     return [tuple(first), *body[1:]]
 
 
+def _header_start(table: Any, rows: list[tuple[str, ...]], number: int,
+                  state: Sections) -> HeaderStart | None:
+    """The table as a header's possible first rows: a few rows of words, no item code among
+    them (a header names columns; a body row holds codes)."""
+    if len(rows) > headers.MAX_HEADER_ROWS or len(table.rows) != len(rows) or any(
+            layout.role_of_code(layout.BULLET.sub("", line.strip()))
+            for row in rows for cell in row for line in cell.split("\n")):
+        return None
+    cells = tuple(tuple((box[0], text) for box, text in zip(grid.cells, row, strict=True)
+                        if box is not None)
+                  for grid, row in zip(table.rows, rows, strict=True))
+    first = " | ".join(c for c in rows[0] if c)[:40]
+    return HeaderStart(number, cells, first, len(state.findings))
+
+
+def _unknown_header_start(state: Sections) -> None:
+    """The table kept as a header's possible start, now known to be no such thing: an unknown
+    table after all, reported where it was read."""
+    start, state.header_start = state.header_start, None
+    if start is not None:
+        state.findings.insert(start.at, finding(
+            "unknown-table", start.page, "table",
+            f"a table whose first row is not a known header: {start.first!r}"))
+
+
+def _with_header_start(table: Any, rows: list[tuple[str, ...]], header: headers.Header | None,
+                       number: int, at_top: bool, state: Sections
+                       ) -> tuple[list[tuple[str, ...]], headers.Header | None, int]:
+    """The table's rows and header, with the first rows of its header if the page before ended
+    with them (``Sections.header_start``), and how many rows that added."""
+    start = state.header_start
+    placed = (_placed(start, table) if start is not None and header is None and at_top
+              and start.page == number - 1 else None)
+    joined = headers.classify_header(*[*placed, *rows][:4]) if placed else None
+    if (start is None or not placed or joined is None or joined.kind != "main"
+            or joined.rows <= len(placed)):
+        _unknown_header_start(state)
+        return rows, header, 0
+    state.header_start = None
+    state.findings.append(finding(
+        "header-split", number, "main table header",
+        f"the header's first row(s) at the foot of page {number - 1} ({start.first!r}) and "
+        f"its rest at the top of page {number}: read as one header"))
+    return [*placed, *rows], joined, len(placed)
+
+
+# Points within which a cell's left edge at one page's foot is a column's edge on the next (one
+# table's rules, drawn from the same widths).
+_SAME_EDGE = 1.0
+
+
+def _placed(start: HeaderStart, table: Any) -> list[tuple[str, ...]] | None:
+    """A header's first rows from the page before laid on this table's grid columns: each cell
+    in the column whose left edge is its own ("" under the columns it spans, as pdfplumber
+    gives a merged cell). None when a cell starts at no column's edge: another table's
+    columns."""
+    edges = []
+    for j in range(len(table.rows[0].cells)):
+        cell = next((r.cells[j] for r in table.rows if r.cells[j] is not None), None)
+        if cell is None:
+            return None
+        edges.append(cell[0])
+    placed = []
+    for row in start.rows:
+        texts = [""] * len(edges)
+        for left, text in row:
+            column = next((j for j, edge in enumerate(edges) if abs(edge - left) < _SAME_EDGE),
+                          None)
+            if column is None:
+                return None
+            texts[column] = text
+        placed.append(tuple(texts))
+    return placed
+
+
 def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) -> None:
     rows = [tuple(mark_word_breaks(table.page, box, text)
                   if box is not None and text else text
                   for box, text in zip(grid.cells, _cells(row), strict=True))
             for grid, row in zip(table.rows, table.extract(), strict=True)]
     rows = _without_footer_rows(rows, number, state)
+    # above: rows of the header printed at the foot of the page before.
+    rows, header, above = _with_header_start(
+        table, rows, headers.classify_header(*rows[:4]) if rows else None, number, at_top, state)
     if not rows:
         return
     if not any(cell.strip() for row in rows for cell in row):
@@ -333,7 +414,6 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) 
         state.findings.append(finding("empty-table", number, f"y={table.bbox[1]:.0f}",
                                       "ruled cells holding no text, read as no table"))
         return
-    header = headers.classify_header(*rows[:4])
     if header is None:
         left = _left_title(rows[0])
         continued = (_continued_columns(table, state, at_top) if state.current == "main"
@@ -361,6 +441,8 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) 
                 "last header's"))
             state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in rows
                                                      if not _is_main_header(r)), (), continued))
+        elif (kept := _header_start(table, rows, number, state)) is not None:
+            state.header_start = kept  # an unknown table, unless the next page completes it
         else:
             first = " | ".join(c for c in rows[0] if c)[:40]
             state.findings.append(finding(
@@ -376,7 +458,8 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) 
                 f"header word(s) {', '.join(key for _j, key in header.cut)} printed cut short, "
                 "read as the column they begin"))
             body = _take_header_rest(body, header, number, state)
-        boxes = header_boxes(table, header)
+        # (The table's own grid holds the header's rows below any printed on the page before.)
+        boxes = header_boxes(table, dataclasses.replace(header, rows=header.rows - above))
         state.main_boxes = [(role, box[0], box[2]) for j, box in boxes
                             if (role := columns[j]) is not None]
         first_row = sum(len(g.rows) for g in state.main)
@@ -384,7 +467,7 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) 
         outside = columns_outside_header(table, boxes)
         if outside:
             # Located as stitch counts: rows after the fold, the header's columns.
-            row_of = outer_row_numbers(table, boxes, header.rows)
+            row_of = outer_row_numbers(table, boxes, header.rows - above)
             column_of = outside_column_numbers(boxes, outside)
             for i, row in enumerate(body):
                 state.findings += outside_columns([(column_of[j], row[j]) for j in outside],
@@ -409,7 +492,7 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) 
             state.main.append(PageGrid(number, tuple(GridRow(number, r) for r in body),
                                        tuple(printed), columns))
         if tail and folded is None:
-            _read_back_rows(table, header.rows + titles[0], tail, number, state)
+            _read_back_rows(table, header.rows - above + titles[0], tail, number, state)
         else:
             for row in tail:
                 section = _section_title(row)
@@ -497,6 +580,7 @@ def extract_pdf(path: Path, source: Source) -> ExtractedDocument:
         raise UnreadablePdf("no-text-layer",
                             f"no text layer on any of its {page_count} page(s): a scanned image? "
                             "(OCR it first)")
+    _unknown_header_start(state)
     end_running_headers(state)
     findings = list(state.findings)
     findings += section_findings(bool(state.versions), bool(state.profile), bool(state.main),

@@ -27,6 +27,19 @@ from pipeline.records import Finding, GridRow, PageGrid
 from pipeline.severity import finding
 
 
+@dataclass(frozen=True)
+class HeaderStart:
+    """A table at a page's foot that no header rule recognises: it may be a main-table header's
+    first rows, whose rest heads the next page (an engine breaks a header of several rows like
+    any row). Each cell as (left edge, text); ``at``: where its unknown-table finding goes if
+    the next page does not complete it."""
+
+    page: int
+    rows: tuple[tuple[tuple[float, str], ...], ...]
+    first: str
+    at: int
+
+
 @dataclass
 class Sections:
     """What the pages held so far, and where the reading is (``current``: the section a line or
@@ -56,6 +69,8 @@ class Sections:
     # A section title printed in a left cell beside its text, as read so far (a page break may
     # cut it: the rest heads the next page's part of the table).
     left_title: str = ""
+    # The last table read, when it may begin a header that the next page completes.
+    header_start: HeaderStart | None = None
 
 
 # Characters a line may not end with (opening brackets) or start with (closing punctuation):

@@ -84,6 +84,8 @@ POLICY: dict[str, Rule] = {
                            "first page's", "report the layout"),
     "header-word-cut": Rule("info", "a main-table header word printed cut short at its end "
                             "(a narrow repeated header cell), read as the column it begins"),
+    "header-split": Rule("info", "a main-table header whose first row(s) end a page and whose "
+                         "rest heads the next, read as one header"),
     "header-not-repeated": Rule("info", "a main-table part printed on a later page without "
                                 "its header, read under the last header's columns"),
     "empty-table": Rule("info", "ruled cells holding no text at all: no table to read"),
