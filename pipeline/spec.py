@@ -158,7 +158,7 @@ VERSIONS = Table(
 DUTIES = Table(
     name="duties",
     grain="One row per duty (主要職責, T1, T2, …).",
-    description="Duties; page_start/page_end span all rows of the duty's tasks.",
+    description="Duties; page_start/page_end span the duty's name and all rows of its tasks.",
     columns=(
         _standard_code(),
         Column("duty_code", "string", "Duty code, e.g. T1.", "主要職責代碼"),

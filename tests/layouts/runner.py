@@ -30,7 +30,7 @@ from tests.layouts.compare import Outcome, compare, run_stages
 from tests.layouts.locate import Locator, page_texts
 from tests.layouts.params import LayoutParams, draw
 from tests.layouts.render import REPO, Case, build, render_all
-from tests.layouts.truth import layout_truth
+from tests.layouts.truth import layout_truth, unprinted
 from tests.render.corpus import all_standards, is_renderable
 
 RESULTS = REPO / "docs" / "layouts-results.json"
@@ -61,6 +61,11 @@ def read_case(case: Case, pdf: Path) -> Outcome:
     try:
         std, doc = build(case)
         locator = Locator(page_texts(pdf))
+        left_out = unprinted(doc, locator)
+        if left_out:
+            outcome.failure = (f"not rendered whole: the PDF holds no {left_out[0][:30]!r} "
+                               f"({len(left_out)} item(s) of the back matter left out)")
+            return outcome
         truth = layout_truth(std, case.params, doc, locator, pdf.name,
                              hashlib.sha256(pdf.read_bytes()).hexdigest())
         result = run_stages(pdf)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.layouts.content import null_fields
-from tests.layouts.document import Document
+from tests.layouts.document import ROLES, Document, Table
 from tests.layouts.locate import Locator, Span, squash
 from tests.layouts.params import LayoutParams
 from tests.render.model import Standard
@@ -101,8 +101,18 @@ def locate_pages(std: Standard, doc: Document, locator: Locator) -> dict[tuple[s
     main_start, main_end = cursor, cursor
     block_no = 0
     first: dict[tuple[str, str], Pages] = {}
+    duty_cursor = main_start
+    main = next(b for b in doc.blocks if isinstance(b, Table) and b.kind == "main")
+    duty_column = len(main.rows[-1].cells) == len(ROLES)  # (a task's row: a cell per role)
     for duty in std.duties:
         duty_pages: list[Pages] = []
+        # The duty's name, where a duty column prints it: its cell may run on to a page that
+        # none of its tasks' cells reach (a long name beside a short last row).
+        name = (locator.find(printed[("duty", duty.code)], duty.code, duty_cursor)
+                if duty_column else None)
+        if name is not None:
+            duty_pages.append(_pages(name))
+            duty_cursor = name.end
         for task in duty.tasks:
             block_no += 1
             span = locator.find(printed[("task", task.code)], task.code, main_start)
@@ -151,6 +161,24 @@ def locate_pages(std: Standard, doc: Document, locator: Locator) -> dict[tuple[s
             out[("notes", f"{section}/{i + 1}")] = _pages(span)
             cursor = span.end if span else cursor
     return out
+
+
+def unprinted(doc: Document, locator: Locator) -> list[str]:
+    """Attitudes and notes the rendered PDF does not hold at all (neither their first nor their
+    last characters, white space aside): the engine left them out (LibreOffice has dropped a
+    notes table's rows after a page break, printing an empty last page), so no reading of the
+    PDF can give them and the case says nothing about the pipeline."""
+    out = []
+    for key, text in doc.printed.items():
+        item = squash(text)
+        if (key[0] in ("attitude", "note") and len(item) >= UNPRINTED_PROBE
+                and item[:UNPRINTED_PROBE] not in locator.text
+                and item[-UNPRINTED_PROBE:] not in locator.text):
+            out.append(text)
+    return out
+
+
+UNPRINTED_PROBE = 8  # characters
 
 
 KEYS = {
