@@ -80,7 +80,9 @@ def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any],
     before them (``_start_left_out``), or the glyphs are a list mark alone —, and no item
     starts above those words on the next page (``above``: its lines over ``line``): the moved
     text opens the page there. One glyph is enough only for a list mark or a letter-spaced
-    title's letter; any other single glyph could match by chance."""
+    title's letter, or a glyph of the next page's first line inside a word whose start the
+    copy lacks (`構` | `建構方式…`, `修` | `…室內裝修`); any other single glyph could match by
+    chance."""
     others = [c for c in line["chars"] if not c["text"].isspace()]
     matched: set[int] = set()
     at = 0
@@ -99,7 +101,7 @@ def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any],
     # A list mark alone marks nothing: the item it opens is the one the next page prints there.
     marks_only = layout.BULLET.fullmatch("".join(g["text"] for g in glyphs)) is not None
     start_left_out = _start_left_out(runs, words[0])
-    if len(glyphs) < 2 and not marks_only and start_left_out != "letters":
+    if len(glyphs) < 2 and not marks_only and start_left_out != "letters" and above:
         return False
     if all(id(c) in matched for c in flat[:last]) and not marks_only and not start_left_out:
         return False
