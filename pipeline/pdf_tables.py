@@ -40,15 +40,21 @@ def open_spans(horizontals: list[dict[str, Any]],
     return gaps + ([(reached, x1)] if reached < x1 - _OPEN_ROW_GAP else [])
 
 
+# Points below the last rule where a hanging line may start: the browser may paint the line
+# right at the fragment's end (`風險所` 0.05 pt under the rule it continues past).
+_HANG_SLACK = 0.5
+
+
 def hanging_bottom(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float],
                    gaps: list[tuple[float, float]]) -> float:
     """Where an open cell's text ends: a line of it that starts above the table's last rule
-    and hangs below it, in a part of the width that rule leaves open (a browser paints a
-    merged cell carried on to the next page past its fragment's end: `T3製程技術與產品` |
-    `製造`, the glyphs across the line where the other columns' rule is)."""
+    (or right at it) and hangs below it, in a part of the width that rule leaves open (a
+    browser paints a merged cell carried on to the next page past its fragment's end:
+    `T3製程技術與產品` | `製造`, the glyphs across the line where the other columns' rule is)."""
     bottom = bbox[3]
     hanging = [c["bottom"] for c in chars
-               if c["top"] < bbox[3] < (c["top"] + c["bottom"]) / 2 and not c["text"].isspace()
+               if c["top"] < bbox[3] + _HANG_SLACK < (c["top"] + c["bottom"]) / 2
+               and not c["text"].isspace()
                and any(left <= (c["x0"] + c["x1"]) / 2 <= right for left, right in gaps)]
     return max([bottom, *hanging])
 
@@ -83,6 +89,10 @@ def find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
             sides += [_vertical(x, bottom - 1, hangs_to + 0.5) for gap in gaps for x in gap
                       if hangs_to > bottom]
     tops, ends = open_ends(verticals, horizontals, page.bbox[1], page.bbox[3])
+    # A row part that holds no text is nothing to recover: a browser may paint the borders of
+    # a row continued from the page before in the top margin above the repeated header, where
+    # a recovered rule would make an empty first row of the header.
+    tops = [y for y in tops if _text_below(page, y, horizontals)]
     bottoms = sorted({*bottoms, *ends})
     if not bottoms and not tops:
         return list(tables)
@@ -100,6 +110,15 @@ def find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
         **TABLE_SETTINGS,
         "explicit_horizontal_lines": sorted({*bottoms, *tops}),
         "explicit_vertical_lines": sides}))
+
+
+def _text_below(page: Any, y: float, horizontals: list[dict[str, Any]]) -> bool:
+    """Whether any character lies between height ``y`` and the next horizontal rule below (a
+    rule, not the corner piece a browser draws at a border's end)."""
+    below = min((h["top"] for h in horizontals if h["top"] > y + _OPEN_ROW_GAP
+                 and h["x1"] - h["x0"] > _OPEN_ROW_GAP), default=page.bbox[3])
+    return any(y <= (c["top"] + c["bottom"]) / 2 <= below and not c["text"].isspace()
+               for c in page.chars)
 
 
 def _vertical(x: float, top: float, bottom: float) -> dict[str, Any]:
