@@ -101,9 +101,14 @@ def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any],
     # A list mark alone marks nothing: the item it opens is the one the next page prints there.
     marks_only = layout.BULLET.fullmatch("".join(g["text"] for g in glyphs)) is not None
     start_left_out = _start_left_out(runs, words[0])
+    # An item's code one space before a later word of the copy that the copy lacks (`念` |
+    # `S07 衝突管`: another cell's line of the same row).
+    code_left_out = any(runs[runs.index(word) - 1] not in words
+                        and _start_left_out(runs, word) == "code" for word in words[1:])
     if len(glyphs) < 2 and not marks_only and start_left_out != "letters" and above:
         return False
-    if all(id(c) in matched for c in flat[:last]) and not marks_only and not start_left_out:
+    if (all(id(c) in matched for c in flat[:last]) and not marks_only and not start_left_out
+            and not code_left_out):
         return False
     left, right = min(r[0]["x0"] for r in words), max(r[-1]["x1"] for r in words)
     return not any(_opens_item(run) for upper in above for run in _runs(
