@@ -301,7 +301,8 @@ def read_cell_lines(page: Any, bbox: tuple[float, float, float, float], number: 
 
 
 _LATIN_BREAK = regex.compile(r"[A-Za-z0-9]\n[A-Za-z0-9]")
-_LATIN = regex.compile(r"[A-Za-z0-9]")
+# (A Latin ligature is letters too: pdfplumber gives Chromium's `ﬁ` as one character, U+FB01.)
+_LATIN = regex.compile(r"[A-Za-z0-9\uFB00-\uFB06]")
 # Slack (points) for comparing a line's end with its cell's edge.
 _EDGE_SLACK = 1.0
 
