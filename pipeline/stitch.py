@@ -188,6 +188,17 @@ def _place_fragments(cells: list[_Cell], open_roles: list[str], row_width: int,
     return placed
 
 
+# A code the page cut at the end of a cell's text (`…\nO3.2.`).
+_CUT_CODE_AT_END = regex.compile(r"(?<!\S)" + _CODE_CUT_AT_PAGE_END.pattern + r"\Z")
+
+
+def _continues_cut_code(builder: _RowBuilder, role: str | None) -> bool:
+    """Whether the row's ``role`` cell so far ends with the start of that role's code."""
+    pieces = builder.cells.get(role or "", [])
+    cut = _CUT_CODE_AT_END.search(_bare(pieces[-1].text)) if pieces else None
+    return cut is not None and _ROLE_OF_LETTER[cut.group(1)] == role
+
+
 def _continue_row(
     builder: _RowBuilder, row: GridRow, findings: list[Finding], row_no: int,
     columns: tuple[str | None, ...], columns_placed: bool = False,
@@ -203,6 +214,12 @@ def _continue_row(
                  and layout.LEVEL in builder.cells
                  and layout.LEVEL_REST.fullmatch(layout.squash(_bare(c.text)))) else c
              for c in _non_empty_cells(row)]
+    # The rest of a code the page cut (`O3.2.` | `1` in a narrow 工作產出 column) reads like a
+    # level digit: under its own column's header, after that cut, it continues the code.
+    found = [_Cell(c.column, c.text, columns[c.column], True)
+             if (c.role == layout.LEVEL and c.column < len(columns)
+                 and _continues_cut_code(builder, columns[c.column])) else c
+             for c in found]
     cells = _place_fragments(found, open_roles, len(row.cells), columns)
     if columns_placed:
         cells = [_Cell(c.column, c.text, None, True)

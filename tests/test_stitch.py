@@ -275,3 +275,25 @@ def test_a_row_of_empty_cells_above_a_pages_first_row_does_not_make_it_an_orphan
     ))
     assert codes(findings, "orphan-row") == []
     assert items(rows[0], layout.KNOWLEDGE)["K04"] == "國際運送承攬業相關資訊系統和文件"
+
+
+def test_the_rest_of_an_output_code_a_page_cut_is_not_read_as_a_level() -> None:
+    """A narrow 工作產出 column: the page ends after `O3.2.` and the next page's part of the row
+    holds `1` under 工作產出 — a digit like a level, but under the output's header and after its
+    cut code it is the code's rest (layouts 18/148 read it as a second level, `conflicting-level`,
+    and rejected the document). A digit under 職能級別 is still a level."""
+    columns = layout.ROLE_ORDER
+    doc = ExtractedDocument(
+        source=Source("cut.pdf", "", "pdf", 2), title=GridRow(1, ("標題",)), versions=(),
+        profile=(), attitudes=(), notes=(),
+        main=(PageGrid(1, (GridRow(1, ("T3系統維運", "T3.2調整及改善主機系統", "O3.2.",
+                                       "P3.2.1系統發生資安問題之頻率與影", "3", "K02產業分析",
+                                       "S08問題解決")),), (), columns),
+              PageGrid(2, (GridRow(2, ("", "", "1", "響性。", "", "", "")),), (),
+                       columns)))
+    stitched = stitch_document(doc)
+    assert [f.code for f in stitched.findings if f.severity == "error"] == []
+    row = stitched.rows[0]
+    assert items(row, layout.OUTPUT) == {"O3.2.1": ""}
+    assert items(row, layout.INDICATOR) == {"P3.2.1": "系統發生資安問題之頻率與影響性。"}
+    assert [p.text for p in row.cells[layout.LEVEL]] == ["3"]
