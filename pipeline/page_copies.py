@@ -38,6 +38,8 @@ _SAME_PLACE = 0.6
 # The share of the next page, from its top, whose lines may hold the moved line; the share of the
 # page, from its foot, where the copy lies (it is what overflowed the page).
 _TOP_SHARE = 0.35
+# Points two drawings of one glyph may differ in size (none: it is one laid-out line).
+_SAME_SIZE = 0.1
 _FOOT_SHARE = 0.25
 
 
@@ -88,7 +90,8 @@ def _is_lossy_copy(glyphs: list[dict[str, Any]], line: dict[str, Any],
     at = 0
     for glyph in glyphs:
         while at < len(others) and not (others[at]["text"] == glyph["text"]
-                                        and abs(others[at]["x0"] - glyph["x0"]) < _SAME_PLACE):
+                                        and abs(others[at]["x0"] - glyph["x0"]) < _SAME_PLACE
+                                        and abs(others[at]["size"] - glyph["size"]) < _SAME_SIZE):
             at += 1
         if at == len(others):
             return False
@@ -165,6 +168,13 @@ def without_clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, l
     if not _all_placed(glyphs, upper):
         return page, []  # (most pages: what follows only confirms it)
     lines = _lines(upper)
+    if len(glyphs) == 1:
+        # A line this page prints at its top too is a running page header, no moved line: a
+        # glyph alone must not match inside it (`師` of a title printed over every page).
+        own = page.bbox[1] + _TOP_SHARE * (page.bbox[3] - page.bbox[1])
+        running = {layout.squash(line["text"])
+                   for line in _lines([c for c in page.chars if c["top"] < own])}
+        lines = [line for line in lines if layout.squash(line["text"]) not in running]
     if not any(_is_lossy_copy(glyphs, line, lines[:i]) for i, line in enumerate(lines)):
         return page, []
     return _without_line(page, foot), [finding(

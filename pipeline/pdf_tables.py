@@ -53,7 +53,7 @@ def hanging_bottom(chars: list[dict[str, Any]], bbox: tuple[float, float, float,
     `T3製程技術與產品` | `製造`, the glyphs across the line where the other columns' rule is)."""
     bottom = bbox[3]
     hanging = [c["bottom"] for c in chars
-               if c["top"] < bbox[3] + _HANG_SLACK < (c["top"] + c["bottom"]) / 2
+               if c["top"] < bbox[3] + _HANG_SLACK and bbox[3] < (c["top"] + c["bottom"]) / 2
                and not c["text"].isspace()
                and any(left <= (c["x0"] + c["x1"]) / 2 <= right for left, right in gaps)]
     return max([bottom, *hanging])
@@ -92,7 +92,7 @@ def find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
     # A row part that holds no text is nothing to recover: a browser may paint the borders of
     # a row continued from the page before in the top margin above the repeated header, where
     # a recovered rule would make an empty first row of the header.
-    tops = [y for y in tops if _text_below(page, y, horizontals)]
+    tops = [y for y in tops if _text_below(page, y, verticals, horizontals)]
     bottoms = sorted({*bottoms, *ends})
     if not bottoms and not tops:
         return list(tables)
@@ -112,13 +112,20 @@ def find_tables(page: Any, number: int, findings: list[Finding]) -> list[Any]:
         "explicit_vertical_lines": sides}))
 
 
-def _text_below(page: Any, y: float, horizontals: list[dict[str, Any]]) -> bool:
-    """Whether any character lies between height ``y`` and the next horizontal rule below (a
-    rule, not the corner piece a browser draws at a border's end)."""
+def _text_below(page: Any, y: float, verticals: list[dict[str, Any]],
+                horizontals: list[dict[str, Any]]) -> bool:
+    """Whether any character lies between the vertical rules that start at height ``y`` and
+    below it, down to the next horizontal rule across them (a rule, not the corner piece a
+    browser draws at a border's end)."""
+    xs = [e["x0"] for e in verticals if abs(e["top"] - y) <= 1]
+    if not xs:
+        return True
+    left, right = min(xs), max(xs)
     below = min((h["top"] for h in horizontals if h["top"] > y + _OPEN_ROW_GAP
-                 and h["x1"] - h["x0"] > _OPEN_ROW_GAP), default=page.bbox[3])
-    return any(y <= (c["top"] + c["bottom"]) / 2 <= below and not c["text"].isspace()
-               for c in page.chars)
+                 and h["x1"] - h["x0"] > _OPEN_ROW_GAP and h["x0"] < right and h["x1"] > left),
+                default=page.bbox[3])
+    return any(y <= (c["top"] + c["bottom"]) / 2 <= below and left <= c["x0"] <= right
+               and not c["text"].isspace() for c in page.chars)
 
 
 def _vertical(x: float, top: float, bottom: float) -> dict[str, Any]:

@@ -188,8 +188,9 @@ def _place_fragments(cells: list[_Cell], open_roles: list[str], row_width: int,
     return placed
 
 
-# A code the page cut at the end of a cell's text (`…\nO3.2.`).
-_CUT_CODE_AT_END = regex.compile(r"(?<!\S)" + _CODE_CUT_AT_PAGE_END.pattern + r"\Z")
+# A code the page cut after a separator at the end of a cell's text (`…\nO3.2.`): a whole
+# code (`O3.2.1`) or a lone letter (`維生素 K`) continues with no digit.
+_CUT_CODE_AT_END = regex.compile(r"(?<!\S)([OPKS])(?:[.． ]?[0-9]+)*[.．]\Z")
 
 
 def _continues_cut_code(builder: _RowBuilder, role: str | None) -> bool:
@@ -215,9 +216,10 @@ def _continue_row(
                  and layout.LEVEL_REST.fullmatch(layout.squash(_bare(c.text)))) else c
              for c in _non_empty_cells(row)]
     # The rest of a code the page cut (`O3.2.` | `1` in a narrow 工作產出 column) reads like a
-    # level digit: under its own column's header, after that cut, it continues the code.
+    # level digit: under its own column's header (a PDF's geometry: a text export shifts
+    # cells), after that cut, it continues the code.
     found = [_Cell(c.column, c.text, columns[c.column], True)
-             if (c.role == layout.LEVEL and c.column < len(columns)
+             if (columns_placed and c.role == layout.LEVEL and c.column < len(columns)
                  and _continues_cut_code(builder, columns[c.column])) else c
              for c in found]
     cells = _place_fragments(found, open_roles, len(row.cells), columns)

@@ -378,6 +378,15 @@ def _glyphs(text: str, x0: float, top: float, size: float = 10.0) -> list[dict[s
     # The word one space before it is no item's code: what is missing is not the line's start.
     (_glyphs("恪遵永續會展政", 135.0, 735.0), _glyphs("依照規範 恪遵永續會展政", 90.0, 55.0),
      False),
+    # One glyph a browser left at the foot, inside a word of the next page's first line whose
+    # start it lacks (layouts 15/216, layout-regressions/clipped-copy-one-glyph-of-the-next-
+    # pages-first-line-mid-cell): dropped.
+    (_glyphs("構", 110.0, 735.0), _glyphs("建構方式與流程。", 100.0, 55.0), True),
+    # The same glyph at the same place but not on the next page's first line: kept.
+    (_glyphs("構", 110.0, 735.0), _glyphs("K05互動媒體", 100.0, 55.0)
+     + _glyphs("建構方式與流程。", 100.0, 67.0), False),
+    # The same character drawn at another size is another glyph: kept.
+    (_glyphs("構", 109.5, 735.0), _glyphs("建構方式與流程。", 100.0, 55.0, size=9.5), False),
 ])
 def test_a_line_the_page_cut_off_and_the_next_page_prints_again_is_read_once(
         foot: list[dict[str, object]], next_top: list[dict[str, object]], dropped: bool) -> None:
@@ -400,6 +409,22 @@ def test_an_item_printed_again_beside_another_cells_text_is_no_clipped_copy() ->
     next_line = _glyphs("•K13環規與塞規", 377.5, 141.5, size=9.0) + foot_copy(foot, 141.5)
     kept, findings = without_clipped_copy(_Page(foot), _Page(next_line), 2)
     assert (len(kept.chars), findings) == (len(foot), [])
+
+
+def test_a_glyph_alone_at_a_foot_is_no_copy_of_the_running_header_it_lines_up_with() -> None:
+    """`師` ends a cell alone on the page's last line, at the very place where the title printed
+    over every page has its `師`: a running header is no line moved to the next page, so the
+    glyph is kept (the cold review of the one-glyph rule found it dropped)."""
+    from pipeline.page_copies import without_clipped_copy
+
+    def header(top: float) -> list[dict[str, object]]:
+        return _glyphs("天線設計工程師職能基準", 200.0, top, size=9.0)
+
+    body = _glyphs("S09縫機上線能力", 100.0, 700.0, size=9.0)
+    foot = _glyphs("師", 200.0 + 6 * 9.0, 735.0, size=9.0)
+    next_page = header(20.0) + _glyphs("K05互動媒體設計", 100.0, 55.0, size=9.0)
+    kept, findings = without_clipped_copy(_Page(header(20.0) + body + foot), _Page(next_page), 1)
+    assert (len(kept.chars), findings) == (len(header(20.0) + body + foot), [])
 
 
 def foot_copy(glyphs: list[dict[str, object]], top: float) -> list[dict[str, object]]:
@@ -497,3 +522,16 @@ def test_a_line_end_painted_again_above_the_next_pages_first_rule_is_read_once(
     assert len(kept.chars) == len(table) + (0 if dropped else len(top_line))
     assert [(f.code, f.where) for f in findings] == ([("clipped-copy", "page top")] if dropped
                                                      else [])
+
+
+@pytest.mark.parametrize(("top", "bottom", "hangs_to"), [
+    (95.2, 105.4, 105.4),   # a line across the fragment's last rule: the open cell's text
+    (100.05, 111.0, 111.0),  # painted right at the rule (layouts 12/295, `風險所`): the same
+    (101.0, 112.0, 100.0),  # a point below it: a line of its own, not the cell's
+])
+def test_an_open_cells_line_hangs_from_it_only_across_or_right_at_its_last_rule(
+        top: float, bottom: float, hangs_to: float) -> None:
+    from pipeline.pdf_tables import hanging_bottom
+
+    glyph = {"text": "險", "x0": 60.0, "x1": 70.0, "top": top, "bottom": bottom}
+    assert hanging_bottom([glyph], (50.0, 20.0, 300.0, 100.0), [(50.0, 100.0)]) == hangs_to

@@ -6,6 +6,8 @@ using the sample's own fragments, so each test is one case an analyst can find i
 
 from __future__ import annotations
 
+import dataclasses
+
 from pipeline import layout
 from pipeline.codes import split_items
 from pipeline.normalize import clean_text
@@ -281,7 +283,8 @@ def test_the_rest_of_an_output_code_a_page_cut_is_not_read_as_a_level() -> None:
     """A narrow 工作產出 column: the page ends after `O3.2.` and the next page's part of the row
     holds `1` under 工作產出 — a digit like a level, but under the output's header and after its
     cut code it is the code's rest (layouts 18/148 read it as a second level, `conflicting-level`,
-    and rejected the document). A digit under 職能級別 is still a level."""
+    and rejected the document). It needs the page's geometry: in a text export, which shifts
+    a row's cells, the same digit is still read as a level (and the conflict reported)."""
     columns = layout.ROLE_ORDER
     doc = ExtractedDocument(
         source=Source("cut.pdf", "", "pdf", 2), title=GridRow(1, ("標題",)), versions=(),
@@ -297,3 +300,6 @@ def test_the_rest_of_an_output_code_a_page_cut_is_not_read_as_a_level() -> None:
     assert items(row, layout.OUTPUT) == {"O3.2.1": ""}
     assert items(row, layout.INDICATOR) == {"P3.2.1": "系統發生資安問題之頻率與影響性。"}
     assert [p.text for p in row.cells[layout.LEVEL]] == ["3"]
+
+    as_text = dataclasses.replace(doc, source=Source("cut.txt", "", "txt", 2))
+    assert "conflicting-level" in {f.code for f in stitch_document(as_text).findings}
