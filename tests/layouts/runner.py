@@ -125,8 +125,9 @@ def figures(outcomes: list[Outcome]) -> dict[str, Any]:
             code, page, where, message = o.errors[0]
             entry["example"] = f"{o.name} p.{page}: {code}: {where}: {message}"[:400]
     first_error = Counter(o.errors[0][0] for o in read if o.rejected and o.errors)
+    # (Sorted: a set's order changes from run to run, and ties keep the order first seen.)
     error_documents = Counter(code for o in read if o.rejected
-                              for code in {c for c, *_ in o.errors})
+                              for code in sorted({c for c, *_ in o.errors}))
     silent = [{"document": o.name, "table": d.table, "key": d.key, "column": d.column,
                "got": d.got, "expected": d.expected, "params": o.params}
               for o in accepted for d in o.silent]
