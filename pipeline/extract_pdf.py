@@ -34,6 +34,7 @@ from pipeline import headers, layout
 from pipeline.extract import outside_columns, section_findings
 from pipeline.page_copies import without_clipped_copy, without_copy_above
 from pipeline.pdf_columns import (
+    column_cell,
     columns_outside_header,
     fold_nested,
     header_boxes,
@@ -60,7 +61,7 @@ from pipeline.pdf_text import (
     read_line,
     with_marks_on_their_lines,
 )
-from pipeline.records import ExtractedDocument, GridRow, PageGrid, Source
+from pipeline.records import ExtractedDocument, Finding, GridRow, PageGrid, Source
 from pipeline.severity import finding
 
 
@@ -254,7 +255,7 @@ def _continued_columns(table: Any, state: Sections, at_top: bool
         return None
     roles: list[str | None] = []
     for j in range(len(table.rows[0].cells)):
-        cell = next((r.cells[j] for r in table.rows if r.cells[j] is not None), None)
+        cell = column_cell(table, j)
         middle = None if cell is None else (cell[0] + cell[2]) / 2
         role = next((r for r, left, right in state.main_boxes
                      if middle is not None and left <= middle <= right), None)
@@ -333,8 +334,7 @@ def _header_start(table: Any, rows: list[tuple[str, ...]], number: int,
     cells = tuple(tuple((box[0], text) for box, text in zip(grid.cells, row, strict=True)
                         if box is not None)
                   for grid, row in zip(table.rows, rows, strict=True))
-    first = " | ".join(c for c in rows[0] if c)[:40]
-    return HeaderStart(number, cells, first, len(state.findings))
+    return HeaderStart(number, cells, _first_row(rows), len(state.findings))
 
 
 def _unknown_header_start(state: Sections) -> None:
@@ -342,9 +342,16 @@ def _unknown_header_start(state: Sections) -> None:
     table after all, reported where it was read."""
     start, state.header_start = state.header_start, None
     if start is not None:
-        state.findings.insert(start.at, finding(
-            "unknown-table", start.page, "table",
-            f"a table whose first row is not a known header: {start.first!r}"))
+        state.findings.insert(start.at, _unknown_table(start.page, start.first))
+
+
+def _first_row(rows: list[tuple[str, ...]]) -> str:
+    return " | ".join(c for c in rows[0] if c)[:40]
+
+
+def _unknown_table(number: int, first: str) -> Finding:
+    return finding("unknown-table", number, "table",
+                   f"a table whose first row is not a known header: {first!r}")
 
 
 def _with_header_start(table: Any, rows: list[tuple[str, ...]], header: headers.Header | None,
@@ -380,7 +387,7 @@ def _placed(start: HeaderStart, table: Any) -> list[tuple[str, ...]] | None:
     columns."""
     edges = []
     for j in range(len(table.rows[0].cells)):
-        cell = next((r.cells[j] for r in table.rows if r.cells[j] is not None), None)
+        cell = column_cell(table, j)
         if cell is None:
             return None
         edges.append(cell[0])
@@ -444,10 +451,7 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) 
         elif (kept := _header_start(table, rows, number, state)) is not None:
             state.header_start = kept  # an unknown table, unless the next page completes it
         else:
-            first = " | ".join(c for c in rows[0] if c)[:40]
-            state.findings.append(finding(
-                "unknown-table", number, "table",
-                f"a table whose first row is not a known header: {first!r}"))
+            state.findings.append(_unknown_table(number, _first_row(rows)))
         return
     state.current = header.kind
     printed, body, columns = rows[:header.rows], rows[header.rows:], header.columns

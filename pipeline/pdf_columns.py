@@ -36,12 +36,18 @@ def header_boxes(table: Any, header: headers.Header) -> list[tuple[int, Box]]:
     return boxes
 
 
+def column_cell(table: Any, j: int) -> Box | None:
+    """A grid column's first cell in any row (None under a cell spanning it in every row): where
+    the column lies."""
+    return next((r.cells[j] for r in table.rows if r.cells[j] is not None), None)
+
+
 def columns_outside_header(table: Any, boxes: list[tuple[int, Box]]) -> list[int]:
     """Grid columns of a table that lie under no header column (a row whose rules reach past
     the header: pdfplumber adds a column for it, empty in every other row)."""
     outside = []
     for j in range(len(table.rows[0].cells)):
-        cell = next((r.cells[j] for r in table.rows if r.cells[j] is not None), None)
+        cell = column_cell(table, j)
         if cell is None:
             continue
         middle = (cell[0] + cell[2]) / 2

@@ -66,7 +66,8 @@ class _Cell:
 
 
 # The start of an output, indicator, K or S code, all a page's part of a cell holds.
-_CODE_CUT_AT_PAGE_END = regex.compile(r"([OPKS])(?:[.． ]?[0-9]+)*[.．]?")
+_CODE_START = r"([OPKS])(?:[.． ]?[0-9]+)*"
+_CODE_CUT_AT_PAGE_END = regex.compile(_CODE_START + r"[.．]?")
 _ROLE_OF_LETTER = {"O": layout.OUTPUT, "P": layout.INDICATOR, "K": layout.KNOWLEDGE,
                    "S": layout.SKILL}
 
@@ -190,7 +191,7 @@ def _place_fragments(cells: list[_Cell], open_roles: list[str], row_width: int,
 
 # A code the page cut after a separator at the end of a cell's text (`…\nO3.2.`): a whole
 # code (`O3.2.1`) or a lone letter (`維生素 K`) continues with no digit.
-_CUT_CODE_AT_END = regex.compile(r"(?<!\S)([OPKS])(?:[.． ]?[0-9]+)*[.．]\Z")
+_CUT_CODE_AT_END = regex.compile(r"(?<!\S)" + _CODE_START + r"[.．]\Z")
 
 
 def _continues_cut_code(builder: _RowBuilder, role: str | None) -> bool:
