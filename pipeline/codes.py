@@ -56,15 +56,21 @@ def split_items(pieces: tuple[Piece, ...], role: str,
     spans: list[tuple[int, int, int]] = []
     cut = False
     for piece in pieces:
+        # (Extract marks a word filling a cell's last line at a page's foot: layout.WORD_BREAK.)
+        word_cut = text.endswith(layout.WORD_BREAK)
+        text = text.removesuffix(layout.WORD_BREAK)
         head = _CODE_AT_END.search(text)
         tail = _CODE_TAIL.match(piece.text)
         if head and tail and layout.is_broken_code(head.group("head"), tail.group()):
             cut = True  # a code a page break cut (`K0` | `7玩家…`): its two parts are one code
+        elif word_cut and continues_word(text, piece.text):
+            text += layout.WORD_BREAK  # the rest of a word the page cut (`…Communic` | `ation）`)
         elif text:
             text += "\n"
         start = len(text)
         text += tags_to_breaks(piece.text)
         spans.append((start, len(text), piece.page))
+    text = text.removesuffix(layout.WORD_BREAK)
     if cut:
         # The part on the next page may itself go on over a wrap (`O` | `3.1.` `\n` `1`).
         text, spans = _join_broken_codes(text, spans)
@@ -88,6 +94,16 @@ def split_items(pieces: tuple[Piece, ...], role: str,
             code_as_printed=None if match.group(0) == code else match.group(0),
         ))
     return items, leading.strip()
+
+
+def continues_word(before: str, after: str) -> bool:
+    """Whether the text after a page break can be the rest of the Latin word before it: it opens
+    with a Latin letter, neither an item's code nor a word of its own (a capital and a small
+    letter after a small letter: `Transmission` | `Control`, as ``pdf_text`` reads a line)."""
+    rest = after.lstrip()
+    return (bool(rest) and rest[0].isascii() and rest[0].isalpha()
+            and layout.role_of_code(rest) is None
+            and not (before[-1:].islower() and rest[0].isupper() and rest[1:2].islower()))
 
 
 def _join_broken_codes(text: str, spans: list[tuple[int, int, int]]

@@ -405,10 +405,11 @@ def _placed(start: HeaderStart, table: Any) -> list[tuple[str, ...]] | None:
 
 
 def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) -> None:
-    rows = [tuple(mark_word_breaks(table.page, box, text)
+    last = len(table.rows) - 1
+    rows = [tuple(mark_word_breaks(table.page, box, text, at_foot=i == last)
                   if box is not None and text else text
                   for box, text in zip(grid.cells, _cells(row), strict=True))
-            for grid, row in zip(table.rows, table.extract(), strict=True)]
+            for i, (grid, row) in enumerate(zip(table.rows, table.extract(), strict=True))]
     rows = _without_footer_rows(rows, number, state)
     # above: rows of the header printed at the foot of the page before.
     rows, header, above = _with_header_start(

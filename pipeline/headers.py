@@ -285,13 +285,14 @@ def classify_header(first: Sequence[str | None], second: Sequence[str | None] | 
         return None
     rows = [r for r in (first, second, third, fourth) if r is not None]
     # The most rows that name every column whole (a body row adds no header word: its cells
-    # hold codes and text); else the fewest that name them at all, some word cut short (a
-    # narrow repeated header row clips it), and a spill row after them.
+    # hold codes and text); else the most that name them at all, some word cut short (a
+    # narrow repeated header row clips it: `工\n作\n產` over `K=knowledge`, 19/32), and a
+    # spill row after them.
     matches = [(count, matched) for count in range(1, min(MAX_HEADER_ROWS, len(rows)) + 1)
                if (matched := _match_main(rows[:count])) is not None]
     whole = [(count, matched) for count, matched in matches if not matched[1]]
     if whole or matches:
-        count, (columns, cut) = whole[-1] if whole else matches[0]
+        count, (columns, cut) = whole[-1] if whole else matches[-1]
         still_cut = _header_spill(rows[count], columns, cut) if count < len(rows) else None
         if still_cut is not None:
             return Header("main", count + 1, columns, still_cut)

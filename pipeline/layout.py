@@ -212,7 +212,7 @@ BULLET = regex.compile(rf"^(?:{MARK}\s*)+")
 # is read (``mark-before-code``).
 MARK_BEFORE_CODE = regex.compile(
     rf"(?m)(?:(?<=^)|(?<=\s)|(?<=<[pP]\s*>))[ \t]*(?:{MARK}\s*)+"
-    r"(?=[TOPKS][.． ]?[0-9]|[OPKS]\s*$|0[1-9][0-9]*\.[0-9])"
+    r"(?=[TOPKS][.． ]?[0-9]|[TOPKS]\s*$|0[1-9][0-9]*\.[0-9])"
     # and a mark that ends a cell's part on a page: its item is printed on the next page.
     rf"|(?:^|(?<=\n))[ \t]*(?:{MARK}\s*)+$")
 

@@ -150,6 +150,35 @@ def _all_placed(glyphs: list[dict[str, Any]], chars: list[dict[str, Any]]) -> bo
                for g in glyphs)
 
 
+def _ruled_row(page: Any, char: dict[str, Any]) -> tuple[float, list[float]] | None:
+    """The height and the column rules (left edges) of the ruled row a glyph lies in: the
+    vertical rules across its middle, or None where fewer than two are."""
+    middle = (char["top"] + char["bottom"]) / 2
+    rules = [e for e in page.vertical_edges if e["top"] < middle < e["bottom"]]
+    if len(rules) < 2:
+        return None
+    return (max(e["bottom"] for e in rules) - min(e["top"] for e in rules),
+            sorted(e["x0"] for e in rules))
+
+
+def _row_painted_again(page: Any, glyph: dict[str, Any], next_page: Any,
+                       first: dict[str, Any]) -> bool:
+    """Whether a glyph alone at the foot is the first glyph of the next page's first line, drawn
+    in a ruled row of the same height between the same column rules as that line's row: the
+    row the next page prints, which the browser moved there but began to paint at this page's
+    foot too (its first glyph `其` and its rules, under a clip: 19/33's `其他補充說明`). A line
+    that merely begins as the foot's ends needs no ruled row of the same height and columns."""
+    opening = next((c for c in first["chars"] if not c["text"].isspace()), None)
+    if opening is None or not (opening["text"] == glyph["text"]
+                               and abs(opening["x0"] - glyph["x0"]) < _SAME_PLACE
+                               and abs(opening["size"] - glyph["size"]) < _SAME_SIZE):
+        return False
+    here, there = _ruled_row(page, glyph), _ruled_row(next_page, opening)
+    return (here is not None and there is not None and abs(here[0] - there[0]) < 2 * _SAME_PLACE
+            and len(here[1]) == len(there[1])
+            and all(abs(a - b) < _SAME_PLACE for a, b in zip(here[1], there[1], strict=True)))
+
+
 def _without_line(page: Any, line: dict[str, Any]) -> Any:
     gone = {id(c) for c in line["chars"]}
     return page.filter(lambda obj: id(obj) not in gone)
@@ -175,7 +204,10 @@ def without_clipped_copy(page: Any, next_page: Any, number: int) -> tuple[Any, l
         running = {layout.squash(line["text"])
                    for line in _lines([c for c in page.chars if c["top"] < own])}
         lines = [line for line in lines if layout.squash(line["text"]) not in running]
-    if not any(_is_lossy_copy(glyphs, line, lines[:i]) for i, line in enumerate(lines)):
+    moved_row = (len(glyphs) == 1 and bool(lines)
+                 and _row_painted_again(page, glyphs[0], next_page, lines[0]))
+    if not moved_row and not any(_is_lossy_copy(glyphs, line, lines[:i])
+                                 for i, line in enumerate(lines)):
         return page, []
     return _without_line(page, foot), [finding(
         "clipped-copy", number, "page foot",

@@ -301,6 +301,7 @@ def read_cell_lines(page: Any, bbox: tuple[float, float, float, float], number: 
 
 
 _LATIN_BREAK = regex.compile(r"[A-Za-z0-9]\n[A-Za-z0-9]")
+_ENDS_WITH_LETTER = regex.compile(r"[A-Za-z\uFB00-\uFB06]\s*\Z")
 # (A Latin ligature is letters too: pdfplumber gives Chromium's `ﬁ` as one character, U+FB01.)
 _LATIN = regex.compile(r"[A-Za-z0-9\uFB00-\uFB06]")
 # Slack (points) for comparing a line's end with its cell's edge.
@@ -338,15 +339,23 @@ def _starts_word(tail: list[dict[str, Any]], head: list[dict[str, Any]]) -> bool
     return tail[-1]["text"].islower() and right[:1].isupper() and right[1:2].islower()
 
 
-def mark_word_breaks(page: Any, bbox: tuple[float, float, float, float], text: str) -> str:
+def mark_word_breaks(page: Any, bbox: tuple[float, float, float, float], text: str,
+                     at_foot: bool = False) -> str:
     """A cell's text with each line break the layout forced inside a Latin word marked
     ``layout.WORD_BREAK`` instead of a line break: the line before it is full to the cell's
     edge and the word is wider than the cell's lines (`HACC` | `P` in a narrow column), so no
     space can have been there — a word the engine had to break. Normalise joins it with
     nothing, still with a warning. A break after a space the PDF draws at the line's end keeps
     that space (`Area ` | `Network`: normalise joins it with the space, nothing to check). Any
-    other break stays a line break."""
-    if not _LATIN_BREAK.search(text):
+    other break stays a line break.
+
+    ``at_foot``: the cell is in the table's last row on its page, which the page's foot may
+    cut. When its last line is one Latin word filling the line from edge to edge
+    (`ProcessCommunic`), the word is wider than the cell, so a page break there is inside it:
+    the text ends with the mark, and the cell's rest on the next page, if it opens with the
+    word's rest, joins it as one word (``codes.split_items``)."""
+    cut_at_foot = at_foot and bool(_ENDS_WITH_LETTER.search(text))
+    if not _LATIN_BREAK.search(text) and not cut_at_foot:
         return text
     chars = _cell_chars(page, bbox)
     lines = chars_to_textmap(chars).extract_text_lines(return_chars=True)
@@ -371,6 +380,10 @@ def mark_word_breaks(page: Any, bbox: tuple[float, float, float, float], text: s
                     and not _starts_word(tail, head)):
                 breaks = layout.WORD_BREAK
         out += breaks + line["text"]
+    tail = _run(lines[-1]["chars"], True) if cut_at_foot else []
+    if (tail and tail[0]["x0"] - left < _EDGE_SLACK
+            and right - lines[-1]["x1"] < tail[-1]["x1"] - tail[-1]["x0"] + _EDGE_SLACK):
+        out += layout.WORD_BREAK
     return out
 
 

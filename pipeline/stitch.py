@@ -139,7 +139,15 @@ class _RowBuilder:
 def _start_row(row: GridRow, findings: list[Finding], row_no: int) -> _RowBuilder:
     """A row that begins a new row-group: every cell must announce its role."""
     builder = _RowBuilder(row.page)
-    for cell in _non_empty_cells(row):
+    cells = _non_empty_cells(row)
+    task_column = next((c.column for c in cells if c.role == layout.TASK), None)
+    for cell in cells:
+        if (cell.role is None and task_column is not None and cell.column < task_column
+                and _bare(cell.text) == layout.CODE_LETTER[layout.DUTY]):
+            # A duty code the page cut after its letter, in a one-character duty column (`T` at
+            # the page's foot, `2智慧…` heading the next): the rest continues this duty cell and
+            # parse reads the two parts as one code. (Left of the row's task, so no task's.)
+            cell = _Cell(cell.column, cell.text, layout.DUTY, False)
         if cell.role is None or cell.leads_with_fragment:
             findings.append(finding(
                 "unplaceable-cell", row.page, f"row {row_no} column {cell.column + 1}",

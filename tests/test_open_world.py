@@ -59,6 +59,12 @@ FULL_WIDTH_HEADER = ["主要職責", "工作任務", "工作產出", "行為指�
       [None, None, None, None, "級別", None, None]], 2),
     # A spilled word below a header already whole.
     ([FULL_WIDTH_HEADER, ["", "", "", "", "級別", "", ""]], 2),
+    # A narrow column's word cut short by a repeated three-row header (`工\n作\n產`, its `出`
+    # pushed into the first body row): all three rows, the third not read as body text
+    # (layouts 19/32, layout-regressions/main-header-word-cut-over-a-third-header-row).
+    ([["工作職責", "工作任務", "工\n作\n產", "行為指標", "職能", "職能內涵", None],
+      [None, None, None, None, "級別", "知識", "技能"],
+      [None, None, None, None, None, "K=knowledge", "S=skills"]], 3),
     # 職業內涵: a misprint real standards carry.
     ([[*FULL_WIDTH_HEADER[:5], "職業內涵 (K=knowledge 知識)", "職業內涵 (S=skills 技能)"]], 1),
 ])
@@ -327,13 +333,17 @@ class _Page:
     """As much of a pdfplumber page as pipeline.page_copies reads."""
 
     def __init__(self, chars: list[dict[str, object]], height: float = 800.0,
-                 rules: tuple[float, ...] = ()) -> None:
+                 rules: tuple[float, ...] = (),
+                 columns: tuple[tuple[float, float, float], ...] = ()) -> None:
         self.chars, self.bbox = chars, (0.0, 0.0, 600.0, height)
         self.horizontal_edges = [{"top": y} for y in rules]
+        self.vertical_edges = [{"top": top, "bottom": bottom, "x0": x}
+                               for top, bottom, x in columns]
 
     def filter(self, keep):  # type: ignore[no-untyped-def]
         return _Page([c for c in self.chars if keep(c)], self.bbox[3],
-                     tuple(e["top"] for e in self.horizontal_edges))
+                     tuple(e["top"] for e in self.horizontal_edges),
+                     tuple((e["top"], e["bottom"], e["x0"]) for e in self.vertical_edges))
 
 
 def _glyphs(text: str, x0: float, top: float, size: float = 10.0) -> list[dict[str, object]]:
@@ -425,6 +435,38 @@ def test_a_glyph_alone_at_a_foot_is_no_copy_of_the_running_header_it_lines_up_wi
     next_page = header(20.0) + _glyphs("K05互動媒體設計", 100.0, 55.0, size=9.0)
     kept, findings = without_clipped_copy(_Page(header(20.0) + body + foot), _Page(next_page), 1)
     assert (len(kept.chars), findings) == (len(header(20.0) + body + foot), [])
+
+
+def _row_rules(top: float, bottom: float) -> tuple[tuple[float, float, float], ...]:
+    return tuple((top, bottom, x) for x in (38.2, 134.2, 572.8))
+
+
+@pytest.mark.parametrize(("next_row", "dropped"), [
+    # The row the next page prints, its rules and first glyph painted at this page's foot too
+    # (layouts 19/33, layout-regressions/clipped-copy-first-glyph-of-a-moved-row-…): dropped.
+    (_row_rules(38.3, 53.2), True),
+    # A row of another height: a line that merely begins as the foot's ends, kept.
+    (_row_rules(38.3, 75.0), False),
+    # Other columns: kept.
+    (tuple((38.3, 53.2, x) for x in (38.2, 300.0, 572.8)), False),
+])
+def test_a_glyph_alone_at_the_foot_in_the_next_pages_first_row_painted_twice_is_a_copy(
+        next_row: tuple[tuple[float, float, float], ...], dropped: bool) -> None:
+    """A browser moved the notes table's `其他補充說明` row to the next page but painted its
+    rules and its first glyph at this page's foot as well, under a clip: only what follows the
+    glyph is missing, as when a paragraph merely ends where the next begins — the ruled row of
+    the same height between the same rules tells the copy (it was exported as a fourth
+    qualification, `其`, silently)."""
+    from pipeline.page_copies import without_clipped_copy
+
+    above = _glyphs("＊需通過公司內部主管考核。", 138.2, 740.9, size=11.0)
+    foot = _glyphs("其", 138.2, 752.9, size=11.0)
+    page = _Page(above + foot, 792.0,
+                 columns=(*_row_rules(704.8, 753.5), *_row_rules(753.5, 768.5)))
+    next_page = _Page(_glyphs("其他補充說明", 138.2, 37.6, size=11.0), 792.0, columns=next_row)
+    kept, findings = without_clipped_copy(page, next_page, 5)
+    assert [c["text"] for c in kept.chars] == [c["text"] for c in above + ([] if dropped else foot)]
+    assert [f.code for f in findings] == (["clipped-copy"] if dropped else [])
 
 
 def foot_copy(glyphs: list[dict[str, object]], top: float) -> list[dict[str, object]]:

@@ -17,6 +17,7 @@ from pipeline.records import (
     GridRow,
     LogicalRow,
     PageGrid,
+    Piece,
     Source,
     TableSet,
 )
@@ -303,3 +304,52 @@ def test_the_rest_of_an_output_code_a_page_cut_is_not_read_as_a_level() -> None:
 
     as_text = dataclasses.replace(doc, source=Source("cut.txt", "", "txt", 2))
     assert "conflicting-level" in {f.code for f in stitch_document(as_text).findings}
+
+
+def test_a_duty_code_a_page_cut_after_its_letter_is_one_code() -> None:
+    """A one-character 主要職責 column: the page ends with the duty cell's `⚫T` alone and the next
+    page's part of the row opens with `2智` (layouts 18/71: `unplaceable-cell` for the lone `T`,
+    then a duty name printed again, and the document was rejected). Left of the row's task
+    cell, the letter is the duty's code cut by the page; its rest heads the next page's part."""
+    columns = layout.ROLE_ORDER
+    doc = ExtractedDocument(
+        source=Source("cut.pdf", "", "pdf", 2), title=GridRow(1, ("標題",)), versions=(),
+        profile=(), attitudes=(), notes=(),
+        main=(PageGrid(1, (GridRow(1, ("⚫T\n2智\n慧畜", "⚫T2.2智慧自動化設備導入", "⚫O2.2.1設備紀錄",
+                                       "⚫P2.2.1導入設備。", "6", "⚫K10飼養管理",
+                                       "⚫S01資訊應用")),
+                           GridRow(1, ("⚫T", "⚫T2.3節能畜舍環境", "⚫O2.3.1畜舍用",
+                                       "⚫P2.3.1", "5", "⚫K12瞭解", "⚫S01資訊")),), (), columns),
+              PageGrid(2, (GridRow(2, ("2智\n慧畜", "與水電控管", "水紀錄表", "監控用水。", "",
+                                       "各類機械", "科技應用")),), (), columns)))
+    stitched = stitch_document(doc)
+    assert [f.code for f in stitched.findings if f.severity == "error"] == []
+    cut = stitched.rows[1]
+    assert [(p.text, p.page) for p in cut.cells[layout.DUTY]] == [("T", 1), ("2智\n慧畜", 2)]
+    assert items(cut, layout.DUTY) == {"T2": "智慧畜"}
+    assert items(cut, layout.TASK) == {"T2.3": "節能畜舍環境與水電控管"}
+
+
+def test_a_latin_word_a_page_cut_is_joined_only_with_its_rest() -> None:
+    """Extract marks a cell's last line that one Latin word fills edge to edge at a page's foot
+    (``layout.WORD_BREAK``: the word is wider than the cell). Layouts 18/128 printed
+    `ProcessCommunic` there and `ation）與Web` on the next page, read `Communic ation`. The next
+    page's part joins the word when it opens with its rest; a code or a word of its own (a
+    capital and a small letter after a small letter) keeps the line break, and a mark with no
+    next part is no text."""
+    def joined(*texts: str) -> str:
+        found, leading = split_items(tuple(Piece(t, n) for n, t in enumerate(texts, 1)),
+                                     layout.SKILL)
+        assert leading == ""
+        return " | ".join(f"{i.code}:{clean_text(i.text)}:{i.page_start}-{i.page_end}"
+                          for i in found)
+
+    cut = "S18 各式IPC（Inter-\nProcessCommunic" + layout.WORD_BREAK
+    assert joined(cut, "ation）與Web") == "S18:各式IPC（Inter-ProcessCommunication）與Web:1-2"
+    assert joined("S18 HAC" + layout.WORD_BREAK, "CP計畫") == "S18:HACCP計畫:1-2"
+    assert joined(cut, "Works") == "S18:各式IPC（Inter-ProcessCommunic Works:1-2"
+    assert joined(cut, "S19 規劃") == "S18:各式IPC（Inter-ProcessCommunic:1-1 | S19:規劃:2-2"
+    assert joined(cut, "資料") == "S18:各式IPC（Inter-ProcessCommunic資料:1-2"
+    assert joined(cut) == "S18:各式IPC（Inter-ProcessCommunic:1-1"
+    # Without the mark (the word did not fill its line), a Latin break is a line break.
+    assert joined("S18 Process", "ation") == "S18:Process ation:1-2"
