@@ -381,7 +381,9 @@ def mark_word_breaks(page: Any, bbox: tuple[float, float, float, float], text: s
                 breaks = layout.WORD_BREAK
         out += breaks + line["text"]
     tail = _run(lines[-1]["chars"], True) if cut_at_foot else []
-    if (tail and tail[0]["x0"] - left < _EDGE_SLACK
+    # (A lone letter is no such word: rather an item's code the page cut, `●O` | `2.2.1`.)
+    letters = [c for c in tail if c["text"].isalpha()]
+    if (len(letters) >= 2 and tail[0]["x0"] - left < _EDGE_SLACK
             and right - lines[-1]["x1"] < tail[-1]["x1"] - tail[-1]["x0"] + _EDGE_SLACK):
         out += layout.WORD_BREAK
     return out
