@@ -169,6 +169,12 @@ def _read_page(page: Any, number: int, state: Sections) -> None:
     right = _text_right(page, lines, tables, state)
     first_top = min((top for top, _kind, _obj in items), default=0.0)
     first_table = min((t.bbox[1] for t in tables), default=0.0)
+    # The table the page's foot may cut: the lowest, with no text below it but the footer.
+    lowest = max(tables, key=lambda t: t.bbox[1], default=None)
+    if lowest is not None and any(
+            kind == "line" and top > lowest.bbox[3] and footer_number(obj["text"]) is None
+            and not digits_only(obj["text"]) for top, kind, obj in items):
+        lowest = None
     for top, kind, obj in sorted(items, key=lambda item: item[0]):
         if kind == "line":
             _unknown_header_start(state)
@@ -176,7 +182,7 @@ def _read_page(page: Any, number: int, state: Sections) -> None:
                       at_top=top == first_top)
             state.room = right - obj["x1"]
         else:
-            _read_table(obj, number, state, at_top=top == first_table)
+            _read_table(obj, number, state, at_top=top == first_table, at_foot=obj is lowest)
             state.room = None
 
 
@@ -404,8 +410,9 @@ def _placed(start: HeaderStart, table: Any) -> list[tuple[str, ...]] | None:
     return placed
 
 
-def _read_table(table: Any, number: int, state: Sections, at_top: bool = False) -> None:
-    last = len(table.rows) - 1
+def _read_table(table: Any, number: int, state: Sections, at_top: bool = False,
+                at_foot: bool = False) -> None:
+    last = len(table.rows) - 1 if at_foot else -1  # (the row the page's foot may cut)
     rows = [tuple(mark_word_breaks(table.page, box, text, at_foot=i == last)
                   if box is not None and text else text
                   for box, text in zip(grid.cells, _cells(row), strict=True))

@@ -161,6 +161,18 @@ def _ruled_row(page: Any, char: dict[str, Any]) -> tuple[float, list[float]] | N
             sorted(e["x0"] for e in rules))
 
 
+def _alone_in_row(page: Any, glyph: dict[str, Any]) -> bool:
+    """Whether the glyph is all the ruled row around it prints (a row the browser began to
+    paint: a genuine row ending in a glyph alone, the last of a paragraph, holds its lines)."""
+    middle = (glyph["top"] + glyph["bottom"]) / 2
+    rules = [e for e in page.vertical_edges if e["top"] < middle < e["bottom"]]
+    top, bottom = max(e["top"] for e in rules), min(e["bottom"] for e in rules)
+    left, right = min(e["x0"] for e in rules), max(e["x0"] for e in rules)
+    return all(c is glyph or c["text"].isspace() for c in page.chars
+               if top <= (c["top"] + c["bottom"]) / 2 <= bottom
+               and left <= (c["x0"] + c["x1"]) / 2 <= right)
+
+
 def _row_painted_again(page: Any, glyph: dict[str, Any], next_page: Any,
                        first: dict[str, Any]) -> bool:
     """Whether a glyph alone at the foot is the first glyph of the next page's first line, drawn
@@ -174,7 +186,8 @@ def _row_painted_again(page: Any, glyph: dict[str, Any], next_page: Any,
                                and abs(opening["size"] - glyph["size"]) < _SAME_SIZE):
         return False
     here, there = _ruled_row(page, glyph), _ruled_row(next_page, opening)
-    return (here is not None and there is not None and abs(here[0] - there[0]) < 2 * _SAME_PLACE
+    return (here is not None and there is not None and _alone_in_row(page, glyph)
+            and abs(here[0] - there[0]) < 2 * _SAME_PLACE
             and len(here[1]) == len(there[1])
             and all(abs(a - b) < _SAME_PLACE for a, b in zip(here[1], there[1], strict=True)))
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.layout import WORD_BREAK
 from pipeline.records import Finding, Severity
 
 
@@ -225,7 +226,9 @@ def finding(code: str, page: int | None, where: str, message: str,
     rule = POLICY[code]
     if as_warning and not rule.as_warning:
         raise ValueError(f"{code} has no warning case in the severity policy")
-    return Finding(code, "warning" if as_warning else rule.severity, page, where, message)
+    # (A message quotes printed text: without the marks extract leaves in it, WORD_BREAK.)
+    return Finding(code, "warning" if as_warning else rule.severity, page, where,
+                   message.replace(WORD_BREAK, ""))
 
 
 def severity_of(code: str) -> Severity:

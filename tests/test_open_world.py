@@ -441,16 +441,23 @@ def _row_rules(top: float, bottom: float) -> tuple[tuple[float, float, float], .
     return tuple((top, bottom, x) for x in (38.2, 134.2, 572.8))
 
 
-@pytest.mark.parametrize(("next_row", "dropped"), [
+_FOOT_ROWS = (*_row_rules(704.8, 753.5), *_row_rules(753.5, 768.5))
+
+
+@pytest.mark.parametrize(("foot_rows", "next_row", "dropped"), [
     # The row the next page prints, its rules and first glyph painted at this page's foot too
     # (layouts 19/33, layout-regressions/clipped-copy-first-glyph-of-a-moved-row-…): dropped.
-    (_row_rules(38.3, 53.2), True),
+    (_FOOT_ROWS, _row_rules(38.3, 53.2), True),
     # A row of another height: a line that merely begins as the foot's ends, kept.
-    (_row_rules(38.3, 75.0), False),
+    (_FOOT_ROWS, _row_rules(38.3, 75.0), False),
     # Other columns: kept.
-    (tuple((38.3, 53.2, x) for x in (38.2, 300.0, 572.8)), False),
+    (_FOOT_ROWS, tuple((38.3, 53.2, x) for x in (38.2, 300.0, 572.8)), False),
+    # The glyph ends a row that prints other lines (a paragraph's last character, wrapped
+    # alone), even one as high as the next page's first: kept.
+    (_row_rules(740.0, 768.5), _row_rules(38.3, 66.8), False),
 ])
 def test_a_glyph_alone_at_the_foot_in_the_next_pages_first_row_painted_twice_is_a_copy(
+        foot_rows: tuple[tuple[float, float, float], ...],
         next_row: tuple[tuple[float, float, float], ...], dropped: bool) -> None:
     """A browser moved the notes table's `其他補充說明` row to the next page but painted its
     rules and its first glyph at this page's foot as well, under a clip: only what follows the
@@ -461,8 +468,7 @@ def test_a_glyph_alone_at_the_foot_in_the_next_pages_first_row_painted_twice_is_
 
     above = _glyphs("＊需通過公司內部主管考核。", 138.2, 740.9, size=11.0)
     foot = _glyphs("其", 138.2, 752.9, size=11.0)
-    page = _Page(above + foot, 792.0,
-                 columns=(*_row_rules(704.8, 753.5), *_row_rules(753.5, 768.5)))
+    page = _Page(above + foot, 792.0, columns=foot_rows)
     next_page = _Page(_glyphs("其他補充說明", 138.2, 37.6, size=11.0), 792.0, columns=next_row)
     kept, findings = without_clipped_copy(page, next_page, 5)
     assert [c["text"] for c in kept.chars] == [c["text"] for c in above + ([] if dropped else foot)]

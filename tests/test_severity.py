@@ -62,3 +62,14 @@ def test_committed_findings_page_is_generated_from_the_policy() -> None:
 
     committed = (REPO / "docs" / "findings.md").read_text(encoding="utf-8")
     assert committed == render_findings(), "run `make docs` and commit the result"
+
+
+def test_a_message_quotes_printed_text_without_extracts_word_break_marks() -> None:
+    """Extract marks a word the layout broke (U+200B, ``layout.WORD_BREAK``); a finding quoting
+    the cell (`基準級別 printed as 'N/A'`) shows the text as printed, not the mark (the cold
+    review of the page-foot word found it in profile messages)."""
+    from pipeline.layout import WORD_BREAK
+
+    made = finding("unknown-table", 2, "y=700",
+                   f"first row 'N/A{WORD_BREAK}' | 'HAC{WORD_BREAK}CP'")
+    assert made.message == "first row 'N/A' | 'HACCP'"
