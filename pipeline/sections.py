@@ -177,7 +177,11 @@ def category_pairs(name: str, code: str, page: int, label: str
         kinds = "／/" if separator.group(1) in "／/" else separator.group(1)
         names = [n.strip() for n in _split_outside_brackets(name, kinds)]
         parts = [c.strip() for c in regex.split(f"[{regex.escape(kinds)}]", code)]
-        if len(parts) == len(names) and all(names) and all(parts):
+        # The names so split must be alike: each a group／name pair (`製造／生產管理`) or none.
+        # A name that holds the separator itself (`科學、技術、工程、數學／工程及技術`) splits
+        # into unlike parts (`技術`, `工程`): no such pairing is read.
+        alike = len({regex.search(r"[／/]", n) is not None for n in names}) == 1
+        if len(parts) == len(names) and all(names) and all(parts) and alike:
             return list(zip(names, parts, strict=True)), finding(
                 "category-split", page, label,
                 f"{len(parts)} name/code pairs printed in one {label} row, one category each")

@@ -109,6 +109,15 @@ def test_several_categories_per_field_are_one_row_each_in_printed_order(
      [("供給、配送及倉儲經理人員、運輸事務人員", "1324、4323")], "category-not-split"),
     ("製造業/電力設備及配備製造業", "C2841、C2842",
      [("製造業/電力設備及配備製造業", "C2841、C2842")], "category-not-split"),
+    # Split on 、, names must be alike — each a group／name pair or none: a group name that
+    # holds a 、 (科學、技術、工程、數學) splits into unlike parts, and the glued names of the
+    # corpus's lossy content (layouts 20/85) were read as four categories, silently.
+    ("製造／生產管理、資訊科技／網路規劃與建置管理", "MPM、INM",
+     [("製造／生產管理", "MPM"), ("資訊科技／網路規劃與建置管理", "INM")], "category-split"),
+    ("製造 / 生產管理資訊科技 / 軟體開發及程式設計科學、技術、工程、數學/工程及技術",
+     "MPM、ISD、SET、INM",
+     [("製造 / 生產管理資訊科技 / 軟體開發及程式設計科學、技術、工程、數學/工程及技術",
+       "MPM、ISD、SET、INM")], "category-not-split"),
     # A narrow code cell wraps inside a code or beside a separator: with separators printed,
     # a line break is the wrap (a code never holds a space). Regression: layouts seed 5/61
     # exported `R9 0、R91…` (layout-regressions/category-codes-wrapped-inside-a-code).
