@@ -305,6 +305,26 @@ def _check_footer(text: str, page: str, number: int, state: Sections) -> None:
                                       f"footer {text!r} on page {number}"))
 
 
+def _without_header_rest(rows: list[tuple[str, ...]], number: int,
+                         state: Sections) -> list[tuple[str, ...]]:
+    """A page's main-table rows without a first row that is the rest of a header printed with
+    no row under it at the foot of the page before (`知識 | 技能` below `職能內涵` /
+    `K=knowledge`, not repeated: 21/94): read under that header, it still names every column
+    whole, one row more."""
+    last = state.main[-1] if state.main else None
+    if (not rows or last is None or last.rows or not last.header
+            or len(last.header) >= headers.MAX_HEADER_ROWS):
+        return rows
+    joined = headers.classify_header(*[*last.header, rows[0]])
+    if joined is None or joined.kind != "main" or joined.cut or joined.rows != len(last.header) + 1:
+        return rows
+    state.findings.append(finding(
+        "header-split", number, "main table header",
+        f"the header's first row(s) at the foot of page {number - 1} and its rest at the top "
+        f"of page {number} ({_first_row(rows)!r}): read as one header"))
+    return rows[1:]
+
+
 def _is_main_header(row: tuple[str, ...]) -> bool:
     header = headers.classify_header(row)
     return header is not None and header.kind == "main"
@@ -450,6 +470,7 @@ def _read_table(table: Any, number: int, state: Sections, at_top: bool = False,
                     f"profile's last field on the page before: {rest[:30]!r}"))
             state.profile.extend(GridRow(number, r) for r in rows)
         elif continued is not None:
+            rows = _without_header_rest(rows, number, state)
             state.findings.append(finding(
                 "header-not-repeated", number, "main table",
                 "a main-table part printed without its header: its columns read under the "

@@ -65,6 +65,11 @@ FULL_WIDTH_HEADER = ["主要職責", "工作任務", "工作產出", "行為指�
     ([["工作職責", "工作任務", "工\n作\n產", "行為指標", "職能", "職能內涵", None],
       [None, None, None, None, "級別", "知識", "技能"],
       [None, None, None, None, None, "K=knowledge", "S=skills"]], 3),
+    # The same header's last row printed alone at the next page's top (not repeated, 21/94):
+    # read under the rows above it, it still names every column whole, one row more.
+    ([["主要職責", "工作任務", "工作產\n出", "行為指標", "級\n別", "職能內涵", None],
+      [None, None, None, None, None, "K=knowledge", "S=skills"],
+      ["", "", "", "", "", "知識", "技能"]], 3),
     # 職業內涵: a misprint real standards carry.
     ([[*FULL_WIDTH_HEADER[:5], "職業內涵 (K=knowledge 知識)", "職業內涵 (S=skills 技能)"]], 1),
 ])

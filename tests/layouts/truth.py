@@ -104,6 +104,12 @@ def locate_pages(std: Standard, doc: Document, locator: Locator) -> dict[tuple[s
     duty_cursor = main_start
     main = next(b for b in doc.blocks if isinstance(b, Table) and b.kind == "main")
     duty_column = len(main.rows[-1].cells) == len(ROLES)  # (a task's row: a cell per role)
+    # Where each task's code is printed: a row's items all come before the next task's code in
+    # reading order, so an item found past it is another row's printing of the same code (its
+    # own printing unfound: a code a narrow cell wrapped, `S0` | `3`, 21/314) — left unknown.
+    task_starts = sorted(span.start for duty in std.duties for task in duty.tasks
+                         if (span := locator.find(printed[("task", task.code)], task.code,
+                                                  main_start)) is not None)
     for duty in std.duties:
         duty_pages: list[Pages] = []
         # The duty's name, where a duty column prints it: its cell may run on to a page that
@@ -119,6 +125,7 @@ def locate_pages(std: Standard, doc: Document, locator: Locator) -> dict[tuple[s
             row: list[Pages] = [_pages(span)]
             start = span.start if span else main_start
             after = start  # where the row's text read so far ends
+            bound = next((t for t in task_starts if t > start), None)
             for role, table, items in (("output", "outputs", task.outputs),
                                        ("indicator", "indicators", task.indicators),
                                        ("knowledge", "task_knowledge", task.knowledge),
@@ -131,6 +138,8 @@ def locate_pages(std: Standard, doc: Document, locator: Locator) -> dict[tuple[s
                     found = (locator.find(printed[(role, task.code, item.code)], item.code, start,
                                           repeats=role in ("knowledge", "skill"))
                              if span else None)
+                    if found is not None and bound is not None and found.start >= bound:
+                        found = None
                     if found:
                         main_end = max(main_end, found.end)
                         after = max(after, found.end)
