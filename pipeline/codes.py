@@ -99,11 +99,10 @@ def split_items(pieces: tuple[Piece, ...], role: str,
 def continues_word(before: str, after: str) -> bool:
     """Whether the text after a page break can be the rest of the Latin word before it: it opens
     with a Latin letter, neither an item's code nor a word of its own (a capital and a small
-    letter after a small letter: `Transmission` | `Control`, as ``pdf_text`` reads a line)."""
+    letter after a small letter, ``layout.opens_word``, as a line break is read)."""
     rest = after.lstrip()
     return (bool(rest) and rest[0].isascii() and rest[0].isalpha()
-            and layout.role_of_code(rest) is None
-            and not (before[-1:].islower() and rest[0].isupper() and rest[1:2].islower()))
+            and layout.role_of_code(rest) is None and not layout.opens_word(before, rest))
 
 
 def _join_broken_codes(text: str, spans: list[tuple[int, int, int]]

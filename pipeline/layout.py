@@ -217,6 +217,13 @@ MARK_BEFORE_CODE = regex.compile(
     rf"|(?:^|(?<=\n))[ \t]*(?:{MARK}\s*)+$")
 
 
+def opens_word(before: str, after: str) -> bool:
+    """Whether the text after a line (or page) break opens a word of its own, as a reader of
+    the page sees one: a capital followed by small letters after a small letter
+    (`Transmission` | `Control`); `HACC` | `P`, `Soli` | `dW`, `Auto` | `CAD` open none."""
+    return before[-1:].islower() and after[:1].isupper() and after[1:2].islower()
+
+
 def is_wide(char: str) -> bool:
     """CJK ideographs, kana, hangul and full-width forms: a line may break before any of them,
     and a wrap next to one is joined without a space (normalise)."""

@@ -150,22 +150,23 @@ def _all_placed(glyphs: list[dict[str, Any]], chars: list[dict[str, Any]]) -> bo
                for g in glyphs)
 
 
-def _ruled_row(page: Any, char: dict[str, Any]) -> tuple[float, list[float]] | None:
-    """The height and the column rules (left edges) of the ruled row a glyph lies in: the
-    vertical rules across its middle, or None where fewer than two are."""
+def _rules_across(page: Any, char: dict[str, Any]) -> list[dict[str, Any]]:
+    """The vertical rules across a glyph's middle: the column rules of the row it lies in."""
     middle = (char["top"] + char["bottom"]) / 2
-    rules = [e for e in page.vertical_edges if e["top"] < middle < e["bottom"]]
+    return [e for e in page.vertical_edges if e["top"] < middle < e["bottom"]]
+
+
+def _ruled_row(rules: list[dict[str, Any]]) -> tuple[float, list[float]] | None:
+    """A ruled row's height and column rules (left edges), or None under fewer than two."""
     if len(rules) < 2:
         return None
     return (max(e["bottom"] for e in rules) - min(e["top"] for e in rules),
             sorted(e["x0"] for e in rules))
 
 
-def _alone_in_row(page: Any, glyph: dict[str, Any]) -> bool:
+def _alone_in_row(page: Any, glyph: dict[str, Any], rules: list[dict[str, Any]]) -> bool:
     """Whether the glyph is all the ruled row around it prints (a row the browser began to
     paint: a genuine row ending in a glyph alone, the last of a paragraph, holds its lines)."""
-    middle = (glyph["top"] + glyph["bottom"]) / 2
-    rules = [e for e in page.vertical_edges if e["top"] < middle < e["bottom"]]
     top, bottom = max(e["top"] for e in rules), min(e["bottom"] for e in rules)
     left, right = min(e["x0"] for e in rules), max(e["x0"] for e in rules)
     return all(c is glyph or c["text"].isspace() for c in page.chars
@@ -185,8 +186,9 @@ def _row_painted_again(page: Any, glyph: dict[str, Any], next_page: Any,
                                and abs(opening["x0"] - glyph["x0"]) < _SAME_PLACE
                                and abs(opening["size"] - glyph["size"]) < _SAME_SIZE):
         return False
-    here, there = _ruled_row(page, glyph), _ruled_row(next_page, opening)
-    return (here is not None and there is not None and _alone_in_row(page, glyph)
+    rules = _rules_across(page, glyph)
+    here, there = _ruled_row(rules), _ruled_row(_rules_across(next_page, opening))
+    return (here is not None and there is not None and _alone_in_row(page, glyph, rules)
             and abs(here[0] - there[0]) < 2 * _SAME_PLACE
             and len(here[1]) == len(there[1])
             and all(abs(a - b) < _SAME_PLACE for a, b in zip(here[1], there[1], strict=True)))

@@ -332,11 +332,8 @@ def _run(chars: list[dict[str, Any]], from_end: bool) -> list[dict[str, Any]]:
 
 
 def _starts_word(tail: list[dict[str, Any]], head: list[dict[str, Any]]) -> bool:
-    """Whether the line after a break opens a word of its own: a capital followed by small
-    letters after a small letter (`Transmission` | `Control`), as a reader of the page sees a
-    new word; `HACC` | `P`, `Soli` | `dW`, `Auto` | `CAD` open none."""
-    right = "".join(c["text"] for c in head)
-    return tail[-1]["text"].islower() and right[:1].isupper() and right[1:2].islower()
+    """Whether the line after a break opens a word of its own (``layout.opens_word``)."""
+    return layout.opens_word(tail[-1]["text"], "".join(c["text"] for c in head))
 
 
 def mark_word_breaks(page: Any, bbox: tuple[float, float, float, float], text: str,

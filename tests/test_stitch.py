@@ -280,21 +280,27 @@ def test_a_row_of_empty_cells_above_a_pages_first_row_does_not_make_it_an_orphan
     assert items(rows[0], layout.KNOWLEDGE)["K04"] == "國際運送承攬業相關資訊系統和文件"
 
 
+def _two_page_pdf(first: list[tuple[str, ...]], second: list[tuple[str, ...]]
+                  ) -> ExtractedDocument:
+    """A PDF's main table over two pages under the template's seven columns."""
+    columns = layout.ROLE_ORDER
+    return ExtractedDocument(
+        source=Source("cut.pdf", "", "pdf", 2), title=GridRow(1, ("標題",)), versions=(),
+        profile=(), attitudes=(), notes=(),
+        main=tuple(PageGrid(n, tuple(GridRow(n, r) for r in rows), (), columns)
+                   for n, rows in ((1, first), (2, second))))
+
+
 def test_the_rest_of_an_output_code_a_page_cut_is_not_read_as_a_level() -> None:
     """A narrow 工作產出 column: the page ends after `O3.2.` and the next page's part of the row
     holds `1` under 工作產出 — a digit like a level, but under the output's header and after its
     cut code it is the code's rest (layouts 18/148 read it as a second level, `conflicting-level`,
     and rejected the document). It needs the page's geometry: in a text export, which shifts
     a row's cells, the same digit is still read as a level (and the conflict reported)."""
-    columns = layout.ROLE_ORDER
-    doc = ExtractedDocument(
-        source=Source("cut.pdf", "", "pdf", 2), title=GridRow(1, ("標題",)), versions=(),
-        profile=(), attitudes=(), notes=(),
-        main=(PageGrid(1, (GridRow(1, ("T3系統維運", "T3.2調整及改善主機系統", "O3.2.",
-                                       "P3.2.1系統發生資安問題之頻率與影", "3", "K02產業分析",
-                                       "S08問題解決")),), (), columns),
-              PageGrid(2, (GridRow(2, ("", "", "1", "響性。", "", "", "")),), (),
-                       columns)))
+    doc = _two_page_pdf(
+        [("T3系統維運", "T3.2調整及改善主機系統", "O3.2.", "P3.2.1系統發生資安問題之頻率與影", "3",
+          "K02產業分析", "S08問題解決")],
+        [("", "", "1", "響性。", "", "", "")])
     stitched = stitch_document(doc)
     assert [f.code for f in stitched.findings if f.severity == "error"] == []
     row = stitched.rows[0]
@@ -311,17 +317,11 @@ def test_a_duty_code_a_page_cut_after_its_letter_is_one_code() -> None:
     page's part of the row opens with `2智` (layouts 18/71: `unplaceable-cell` for the lone `T`,
     then a duty name printed again, and the document was rejected). Left of the row's task
     cell, the letter is the duty's code cut by the page; its rest heads the next page's part."""
-    columns = layout.ROLE_ORDER
-    doc = ExtractedDocument(
-        source=Source("cut.pdf", "", "pdf", 2), title=GridRow(1, ("標題",)), versions=(),
-        profile=(), attitudes=(), notes=(),
-        main=(PageGrid(1, (GridRow(1, ("⚫T\n2智\n慧畜", "⚫T2.2智慧自動化設備導入", "⚫O2.2.1設備紀錄",
-                                       "⚫P2.2.1導入設備。", "6", "⚫K10飼養管理",
-                                       "⚫S01資訊應用")),
-                           GridRow(1, ("⚫T", "⚫T2.3節能畜舍環境", "⚫O2.3.1畜舍用",
-                                       "⚫P2.3.1", "5", "⚫K12瞭解", "⚫S01資訊")),), (), columns),
-              PageGrid(2, (GridRow(2, ("2智\n慧畜", "與水電控管", "水紀錄表", "監控用水。", "",
-                                       "各類機械", "科技應用")),), (), columns)))
+    doc = _two_page_pdf(
+        [("⚫T\n2智\n慧畜", "⚫T2.2智慧自動化設備導入", "⚫O2.2.1設備紀錄", "⚫P2.2.1導入設備。", "6",
+          "⚫K10飼養管理", "⚫S01資訊應用"),
+         ("⚫T", "⚫T2.3節能畜舍環境", "⚫O2.3.1畜舍用", "⚫P2.3.1", "5", "⚫K12瞭解", "⚫S01資訊")],
+        [("2智\n慧畜", "與水電控管", "水紀錄表", "監控用水。", "", "各類機械", "科技應用")])
     stitched = stitch_document(doc)
     assert [f.code for f in stitched.findings if f.severity == "error"] == []
     cut = stitched.rows[1]
